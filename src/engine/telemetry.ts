@@ -1,0 +1,93 @@
+// What a training run reports, per step and per layer. Plain data that flows out of the
+// engine (worker → server → client → webview, and into the CLI and the analysis); the
+// engine computes every number here, nothing downstream invents one.
+
+import type { ParamName } from '../lang/spec';
+
+/** Statistics of one parameter tensor at one step (gradients measured after backward, before clipping and the optimizer). */
+export interface ParamStats {
+  name: ParamName;
+  /** L2 norm of the gradient. */
+  gradNorm: number;
+  /** Largest |g|. */
+  gradMaxAbs: number;
+  gradMean: number;
+  gradStd: number;
+  /** L2 norm of the weights before the update. */
+  weightNorm: number;
+  /** ‖ΔW‖ / ‖W‖ of this step's actual update (0 when ‖W‖ is 0). */
+  updateRatio: number;
+}
+
+/** Statistics of one leaf layer at one step. */
+export interface LayerStats {
+  /** Leaf index in network order (NetworkSpec.leaves). */
+  index: number;
+  /** L2 norm over all the layer's parameter gradients (0 for layers without parameters). */
+  gradNorm: number;
+  /** RMS of the layer's parameter gradients: gradNorm / sqrt(param count) (0 without parameters). */
+  gradRms: number;
+  /** L2 norm of ∂loss/∂(layer output), over the batch. */
+  outGradNorm: number;
+  /** L2 norm of ∂loss/∂(layer input), over the batch; outGradNorm/inGradNorm gives the backward gain. */
+  inGradNorm: number;
+  /** Statistics of the layer's output (after its fused activation) over the batch. */
+  outMean: number;
+  outStd: number;
+  /** Fraction of output units that are exactly 0 for every example of the batch (dead ReLU units). */
+  deadFraction: number;
+  /** Fraction of unit-activations whose local derivative is below 6% of its maximum (sigmoid/tanh; 0 otherwise). */
+  saturatedFraction: number;
+  params: ParamStats[];
+}
+
+export interface StepFrame {
+  /** 1-based step number. */
+  step: number;
+  /** 1-based epoch number. */
+  epoch: number;
+  loss: number;
+  /** Classification tasks: accuracy of this batch. */
+  accuracy?: number;
+  /** When the data has a validation split: loss and accuracy on it, at the end of an epoch. */
+  valLoss?: number;
+  valAccuracy?: number;
+  layers: LayerStats[];
+}
+
+export interface Histogram {
+  step: number;
+  /** Leaf index. */
+  layer: number;
+  of: 'gradient' | 'activation';
+  min: number;
+  max: number;
+  /** Equal-width bins between min and max. */
+  counts: number[];
+}
+
+/** The first non-finite value of a diverging run, in tape order. */
+export interface NonFiniteReport {
+  step: number;
+  phase: 'forward' | 'backward' | 'update';
+  /** The op that produced it, e.g. `matmul`, `sigmoid`, `cross_entropy`, `adam`. */
+  op: string;
+  /** Leaf index, name and 0-based line of the layer the op belongs to (undefined for the loss). */
+  layer?: number;
+  layerName?: string;
+  line?: number;
+  message: string;
+}
+
+export type RunEndReason = 'done' | 'cancelled' | 'diverged' | 'error';
+
+export interface RunResult {
+  reason: RunEndReason;
+  frames: StepFrame[];
+  histograms: Histogram[];
+  /** Loss before any update, on the first batch (for the initialisation checks). */
+  initialLoss: number;
+  nonFinite?: NonFiniteReport;
+  /** For `error`: what went wrong, in the user's words. */
+  message?: string;
+}

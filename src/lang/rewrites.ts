@@ -1,0 +1,19 @@
+// Fixes the gradient-health analysis can suggest, as intent. `src/lang/fixes.ts` turns an
+// intent into text edits on the parsed document (it knows where each token is); the
+// analysis only knows layers and numbers.
+
+export type FixSuggestion =
+  /** Replace a layer's saturating activation, and set its init (e.g. relu + he). */
+  | { kind: 'use-activation'; layer: number; activation: 'relu' | 'gelu'; init: 'he' }
+  /** Set a layer's `init=`. */
+  | { kind: 'use-init'; layer: number; init: 'he' | 'xavier' | 'lecun' }
+  /** Insert a `layernorm` statement after the layer. */
+  | { kind: 'insert-layernorm'; layer: number }
+  /** Wrap the statements declaring layers `from..to` (leaf indices, inclusive) in `residual { }`. */
+  | { kind: 'wrap-residual'; from: number; to: number }
+  /** Set the optimizer's `lr=`. */
+  | { kind: 'set-lr'; lr: number }
+  /** Add `clip=` to the optimizer. */
+  | { kind: 'add-clip'; clip: number }
+  /** Remove a `softmax` layer that precedes `cross_entropy`. */
+  | { kind: 'remove-softmax'; layer: number };

@@ -1,0 +1,196 @@
+// The checked network: what the checker hands to the engine, the analysis, the server
+// and the CLI. Plain, structured-cloneable data (it crosses worker_threads), fully
+// resolved: `repeat` unrolled, labels suffixed, defaults filled, widths inferred.
+// NET-LANGUAGE.md is the contract for every field's meaning and default.
+
+import type { Range } from './diagnostics';
+
+export type ActivationKind =
+  | 'relu'
+  | 'leaky_relu'
+  | 'elu'
+  | 'gelu'
+  | 'tanh'
+  | 'sigmoid'
+  | 'softplus'
+  | 'linear'
+  | 'softmax';
+
+export type InitSpec =
+  | { kind: 'he' }
+  | { kind: 'xavier' }
+  | { kind: 'lecun' }
+  | { kind: 'zeros' }
+  | { kind: 'ones' }
+  | { kind: 'normal'; mean: number; std: number }
+  | { kind: 'uniform'; low: number; high: number };
+
+export type ParamName = 'W' | 'b' | 'gamma' | 'beta';
+
+export interface ParamSpec {
+  name: ParamName;
+  /** `W` is [in, out] row-major; `b`, `gamma`, `beta` are [width]. */
+  shape: number[];
+  count: number;
+}
+
+/** What every layer carries, whatever its kind. */
+export interface LayerBase {
+  /** Position in network order over all leaf layers (residual wrappers excluded), 0-based. */
+  index: number;
+  /** The label, or the default `KIND` + 1-based per-kind counter (`dense1`, `relu2`); `_k` suffix inside `repeat`. */
+  name: string;
+  /** 0-based line of the statement that declares it (inside `repeat`, the same line for every copy). */
+  line: number;
+  /** Range of the whole statement in the source. */
+  range: Range;
+  inputWidth: number;
+  outputWidth: number;
+  params: ParamSpec[];
+}
+
+export interface DenseLayer extends LayerBase {
+  kind: 'dense';
+  units: number;
+  /** Fused activation; `linear` when none was written. Never `softmax` (a separate layer). */
+  activation: ActivationKind;
+  /** For `leaky_relu` (default 0.01) and `elu` (default 1). */
+  alpha: number;
+  init: InitSpec;
+  bias: boolean;
+}
+
+export interface ActivationLayer extends LayerBase {
+  kind: 'activation';
+  activation: ActivationKind;
+  alpha: number;
+}
+
+export interface LayerNormLayer extends LayerBase {
+  kind: 'layernorm';
+  eps: number;
+}
+
+export interface BatchNormLayer extends LayerBase {
+  kind: 'batchnorm';
+  momentum: number;
+  eps: number;
+}
+
+export interface DropoutLayer extends LayerBase {
+  kind: 'dropout';
+  rate: number;
+}
+
+export type LeafLayer = DenseLayer | ActivationLayer | LayerNormLayer | BatchNormLayer | DropoutLayer;
+
+/** `y = x + body(x)`; body keeps the width. Not a leaf: its layers are. */
+export interface ResidualBlock {
+  kind: 'residual';
+  name: string;
+  line: number;
+  range: Range;
+  width: number;
+  body: LayerNode[];
+}
+
+export type LayerNode = LeafLayer | ResidualBlock;
+
+export type GeneratorKind = 'xor' | 'circles' | 'moons' | 'spiral' | 'blobs' | 'checkerboard' | 'sine' | 'linear';
+
+export type Task = 'binary' | 'classes' | 'regression';
+
+export interface GeneratorData {
+  kind: 'generator';
+  generator: GeneratorKind;
+  n: number;
+  noise: number;
+  seed: number;
+  /** Generator-specific options after defaults (`classes`, `features`, `factor`, `cells`). */
+  options: Record<string, number>;
+  range: Range;
+}
+
+export interface CsvData {
+  kind: 'csv';
+  /** As written in the file. */
+  path: string;
+  /** Absolute path, resolved against the `.net` file's folder. */
+  resolvedPath: string;
+  target: string;
+  normalize: boolean;
+  /** Train fraction; 1 means no validation split. */
+  split: number;
+  header: boolean;
+  range: Range;
+}
+
+export type DataSpec = GeneratorData | CsvData;
+
+/** What the data gives the network, known at check time (CSV: read by the checker's host). */
+export interface DataShape {
+  task: Task;
+  features: number;
+  /** Number of classes for `classes`, 2 for `binary`, 0 for `regression`. */
+  classes: number;
+  /** Number of training examples (after the split). */
+  trainSize: number;
+  /** CSV with a categorical target: the class labels in index order. */
+  classLabels?: string[];
+}
+
+export type LossSpec =
+  | { kind: 'mse' }
+  | { kind: 'mae' }
+  | { kind: 'huber'; delta: number }
+  | { kind: 'bce' }
+  | { kind: 'cross_entropy' };
+
+export type OptimizerSpec =
+  | { kind: 'sgd'; lr: number; momentum: number; nesterov: boolean; weightDecay: number; clip?: number }
+  | { kind: 'adam'; lr: number; beta1: number; beta2: number; eps: number; weightDecay: number; clip?: number }
+  | { kind: 'rmsprop'; lr: number; decay: number; eps: number; weightDecay: number; clip?: number };
+
+export interface TrainSpec {
+  epochs: number;
+  /** Resolved: the whole training set when not written. */
+  batch: number;
+  seed: number;
+  /** Stop after this many steps (overrides epochs) when set. */
+  steps?: number;
+}
+
+/** Gradient-health thresholds; names match the `gradlens.thresholds.*` settings and `watch` options. */
+export interface Thresholds {
+  /** Layer gradient RMS below this fraction of the largest layer's → vanishing. */
+  vanishingRatio: number;
+  /** Layer gradient RMS above this multiple of the smallest layer's (gain rising toward the input) → exploding. */
+  explodingRatio: number;
+  /** log10 update ratio below this → update-ratio-low. */
+  updateRatioLow: number;
+  /** log10 update ratio above this → update-ratio-high. */
+  updateRatioHigh: number;
+  /** Fraction of a ReLU layer's units zero for every example → dead-relu. */
+  deadFraction: number;
+  /** Fraction of sigmoid/tanh unit-activations saturated → saturated-activation. */
+  saturatedFraction: number;
+  /** Steps without improvement before loss-not-decreasing (full runs). */
+  lossWindow: number;
+}
+
+export interface NetworkSpec {
+  name?: string;
+  data: DataSpec;
+  dataShape: DataShape;
+  inputWidth: number;
+  /** Top-level nodes in order; residual blocks nest. */
+  layers: LayerNode[];
+  /** Every leaf layer in network order (`layers[i].index === i`). */
+  leaves: LeafLayer[];
+  loss: LossSpec;
+  optimizer: OptimizerSpec;
+  train: TrainSpec;
+  /** Per-file overrides from `watch`; merged over the settings by the consumer. */
+  watch: Partial<Thresholds>;
+  paramCount: number;
+}

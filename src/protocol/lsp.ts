@@ -1,0 +1,136 @@
+// GradLens's extensions to LSP, defined once (like rust-analyzer's lsp_ext.ts). Server,
+// VS Code client and tests import these names and schemas; docs/protocol.md documents them
+// for any other LSP client. Each receiving side validates with the schema before use.
+
+import { z } from 'zod';
+
+export const FLAG_CODES = [
+  'vanishing-gradient',
+  'exploding-gradient',
+  'nonfinite-gradient',
+  'dead-relu',
+  'saturated-activation',
+  'update-ratio-low',
+  'update-ratio-high',
+  'loss-not-decreasing',
+] as const;
+export const FlagCode = z.enum(FLAG_CODES);
+export type FlagCode = z.infer<typeof FlagCode>;
+
+/** Static description of a leaf layer, sent once per run. Lines are 0-based. */
+export const LayerInfo = z.object({
+  index: z.number().int().nonnegative(),
+  name: z.string(),
+  kind: z.string(),
+  activation: z.string().optional(),
+  line: z.number().int().nonnegative(),
+  /** [batch, width] */
+  outputShape: z.array(z.number().int()),
+  paramCount: z.number().int().nonnegative(),
+  params: z.array(z.object({ name: z.string(), shape: z.array(z.number().int()) })),
+});
+export type LayerInfo = z.infer<typeof LayerInfo>;
+
+export const ParamFrame = z.object({
+  name: z.string(),
+  gradNorm: z.number(),
+  gradMaxAbs: z.number(),
+  gradMean: z.number(),
+  gradStd: z.number(),
+  weightNorm: z.number(),
+  updateRatio: z.number(),
+});
+export type ParamFrame = z.infer<typeof ParamFrame>;
+
+export const LayerFrame = z.object({
+  name: z.string(),
+  line: z.number().int().nonnegative(),
+  gradNorm: z.number(),
+  flags: z.array(FlagCode),
+  gradRms: z.number().optional(),
+  /** Largest update-to-weight ratio over the layer's parameters. */
+  updateRatio: z.number().optional(),
+  outMean: z.number().optional(),
+  outStd: z.number().optional(),
+  deadFraction: z.number().optional(),
+  saturatedFraction: z.number().optional(),
+  params: z.array(ParamFrame).optional(),
+});
+export type LayerFrame = z.infer<typeof LayerFrame>;
+
+export const HistogramFrame = z.object({
+  layer: z.number().int().nonnegative(),
+  of: z.enum(['gradient', 'activation']),
+  min: z.number(),
+  max: z.number(),
+  counts: z.array(z.number()),
+});
+
+export const TelemetryFrame = z.object({
+  step: z.number().int().positive(),
+  epoch: z.number().int().positive().optional(),
+  loss: z.number(),
+  accuracy: z.number().optional(),
+  valLoss: z.number().optional(),
+  valAccuracy: z.number().optional(),
+  layers: z.array(LayerFrame),
+  histograms: z.array(HistogramFrame).optional(),
+});
+export type TelemetryFrame = z.infer<typeof TelemetryFrame>;
+
+/** A finding explained, for badges and the flag list (same analysis as the editor's diagnostics). */
+export const FlagInfo = z.object({
+  code: z.string(),
+  layer: z.number().int().optional(),
+  line: z.number().int().nonnegative(),
+  severity: z.enum(['error', 'warning', 'information']),
+  message: z.string(),
+  explanation: z.string(),
+});
+export type FlagInfo = z.infer<typeof FlagInfo>;
+
+// ---- requests -------------------------------------------------------------------------
+
+export const TrainParams = z.object({ uri: z.string(), steps: z.number().int().positive().optional() });
+export type TrainParams = z.infer<typeof TrainParams>;
+export const TrainResult = z.object({
+  runId: z.string(),
+  uri: z.string(),
+  /** Document version the run trains. */
+  version: z.number().int(),
+  model: z.string().optional(),
+  totalSteps: z.number().int().nonnegative(),
+  layers: z.array(LayerInfo),
+});
+export type TrainResult = z.infer<typeof TrainResult>;
+
+export const StopParams = z.object({ runId: z.string() });
+export type StopParams = z.infer<typeof StopParams>;
+
+export const TrainRequest = 'gradlens/train';
+export const StopRequest = 'gradlens/stop';
+
+// ---- notifications (server → client) ----------------------------------------------------
+
+export const TelemetryParams = z.object({ runId: z.string(), frames: z.array(TelemetryFrame) });
+export type TelemetryParams = z.infer<typeof TelemetryParams>;
+export const TelemetryNotification = 'gradlens/telemetry';
+
+export const RunEndReason = z.enum(['done', 'cancelled', 'diverged', 'error']);
+export const RunEndedParams = z.object({
+  runId: z.string(),
+  reason: RunEndReason,
+  message: z.string().optional(),
+  /** For `diverged`: the first layer whose output or gradient went non-finite, and its 0-based line. */
+  layer: z.string().optional(),
+  line: z.number().int().nonnegative().optional(),
+  /** Findings of the analysis over the whole run. */
+  flags: z.array(FlagInfo).optional(),
+});
+export type RunEndedParams = z.infer<typeof RunEndedParams>;
+export const RunEndedNotification = 'gradlens/runEnded';
+
+/** The document changed under a run: the run still trains the old text. */
+export const RunStaleParams = z.object({ runId: z.string(), version: z.number().int() });
+export type RunStaleParams = z.infer<typeof RunStaleParams>;
+export const RunStaleNotification = 'gradlens/runStale';

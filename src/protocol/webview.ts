@@ -1,0 +1,40 @@
+// Messages between the extension and the inspector webview, both directions, validated
+// on receipt with these schemas (a webview is untrusted input to the extension and
+// vice versa).
+
+import { z } from 'zod';
+import { FlagInfo, LayerInfo, RunEndedParams, TelemetryFrame } from './lsp';
+
+export const RunStart = z.object({
+  runId: z.string(),
+  uri: z.string(),
+  fileName: z.string(),
+  model: z.string().optional(),
+  totalSteps: z.number().int().nonnegative(),
+  layers: z.array(LayerInfo),
+});
+export type RunStart = z.infer<typeof RunStart>;
+
+/** Extension → webview. */
+export const ToWebview = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('runStarted'), run: RunStart }),
+  z.object({ type: z.literal('frames'), runId: z.string(), frames: z.array(TelemetryFrame) }),
+  z.object({ type: z.literal('runEnded'), end: RunEndedParams }),
+  z.object({ type: z.literal('runStale'), runId: z.string() }),
+  /** Flags computed so far (probe or run), to badge rows between frames. */
+  z.object({ type: z.literal('flags'), runId: z.string(), flags: z.array(FlagInfo) }),
+]);
+export type ToWebview = z.infer<typeof ToWebview>;
+
+/** Webview → extension. */
+export const FromWebview = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  /** Reveal and select a layer's line in the editor (0-based). */
+  z.object({ type: z.literal('reveal'), uri: z.string(), line: z.number().int().nonnegative() }),
+  /** Offer the editor's quick fixes for a flag on a line. */
+  z.object({ type: z.literal('quickFix'), uri: z.string(), line: z.number().int().nonnegative(), code: z.string() }),
+  /** Save an export the webview produced. */
+  z.object({ type: z.literal('export'), format: z.enum(['json', 'csv']), fileName: z.string(), content: z.string() }),
+  z.object({ type: z.literal('stop'), runId: z.string() }),
+]);
+export type FromWebview = z.infer<typeof FromWebview>;
