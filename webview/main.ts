@@ -1,0 +1,2 @@
+// Entry point under construction; replaced by its owner's first commit.
+export {};
