@@ -2,6 +2,7 @@
 // its worker thread, the CLI, and the inspector webview. `--watch` rebuilds on change,
 // `--production` minifies and drops source maps (used by `npm run package`).
 import * as esbuild from 'esbuild';
+import { mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
