@@ -122,6 +122,10 @@ export interface CsvData {
   /** Train fraction; 1 means no validation split. */
   split: number;
   header: boolean;
+  /** Seed of the shuffle before the train/validation split (`seed=`, default 0). */
+  seed?: number;
+  /** `task=classes` reads a numeric target as class labels; otherwise numeric → regression, text → classes. */
+  task?: 'classes' | 'regression';
   range: Range;
 }
 
