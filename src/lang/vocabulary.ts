@@ -1,0 +1,358 @@
+// The `.net` language's vocabulary as data: every statement, layer, activation, option,
+// init, generator, loss and optimizer, with its type, default, valid range and a one-
+// paragraph doc. The checker validates against it, the server's hover and completion
+// show it, the grammar and docs/language.md list it. One table, many readers.
+
+/** How an option's value is read. `name` is an identifier from `values`; `path` a string. */
+export type ValueType = 'number' | 'integer' | 'boolean' | 'name' | 'text' | 'init';
+
+/** A numeric interval; `minExclusive`/`maxExclusive` make that end open. */
+export interface ValueRange {
+  min?: number;
+  max?: number;
+  minExclusive?: boolean;
+  maxExclusive?: boolean;
+}
+
+export interface OptionDoc {
+  name: string;
+  type: ValueType;
+  /** The value used when the option is not written; undefined when it is required or derived. */
+  default?: number | boolean | string;
+  /** Said in words when the default is derived (e.g. "the whole training set"). */
+  defaultText?: string;
+  range?: ValueRange;
+  /** Allowed identifiers for `type: 'name'`. */
+  values?: readonly string[];
+  required?: boolean;
+  doc: string;
+}
+
+export interface ItemDoc {
+  name: string;
+  /** How it is written, e.g. `dense UNITS [ACT] [init=] [bias=]`. */
+  syntax: string;
+  doc: string;
+}
+
+export interface StatementDoc extends ItemDoc {
+  /** At most one per file. */
+  singleton: boolean;
+  /** Takes a `{ ... }` block. */
+  block: boolean;
+  options: readonly OptionDoc[];
+}
+
+export type LayerCategory = 'dense' | 'activation' | 'norm' | 'dropout';
+
+export interface LayerDoc extends ItemDoc {
+  category: LayerCategory;
+  /** Parameter tensors and their shapes in words. */
+  params: string;
+  options: readonly OptionDoc[];
+}
+
+export interface ActivationDoc extends ItemDoc {
+  /** ReLU family: the default init before it is `he`. */
+  reluFamily: boolean;
+  /** Bounded, saturating (sigmoid, tanh): what the saturation check watches. */
+  saturating: boolean;
+}
+
+export interface InitDoc extends ItemDoc {
+  /** Names of the call's arguments (`normal(mean, std)`); empty for a plain name. */
+  args: readonly string[];
+}
+
+export interface GeneratorDoc extends ItemDoc {
+  task: 'binary' | 'classes' | 'regression';
+  /** Fixed feature count, or `features` when the option sets it. */
+  features: number | 'option';
+  options: readonly OptionDoc[];
+}
+
+export interface LossDoc extends ItemDoc {
+  options: readonly OptionDoc[];
+}
+
+export interface OptimizerDoc extends ItemDoc {
+  options: readonly OptionDoc[];
+}
+
+const positive: ValueRange = { min: 0, minExclusive: true };
+const nonNegative: ValueRange = { min: 0 };
+const unitOpen: ValueRange = { min: 0, max: 1, maxExclusive: true };
+const atLeastOne: ValueRange = { min: 1 };
+
+/** Largest generated data set: keeps a typo like `n=1e9` from freezing the editor. */
+export const MAX_EXAMPLES = 1_000_000;
+/** Default size of a generated data set. */
+export const DEFAULT_EXAMPLES = 200;
+/** Default noise of a generated data set. */
+export const DEFAULT_NOISE = 0.1;
+
+// ---------------------------------------------------------------- activations
+
+export const ACTIVATIONS: readonly ActivationDoc[] = [
+  { name: 'relu', syntax: 'relu', reluFamily: true, saturating: false,
+    doc: 'Rectified linear unit, max(0, x). Cheap and does not saturate for positive inputs; a unit whose input stays negative for every example is "dead" and passes no gradient. Pair it with He init.' },
+  { name: 'leaky_relu', syntax: 'leaky_relu [alpha=0.01]', reluFamily: true, saturating: false,
+    doc: 'Leaky ReLU, x for x > 0 and alpha·x otherwise (alpha default 0.01, as in PyTorch). The small negative slope keeps units from dying. Pair it with He init.' },
+  { name: 'elu', syntax: 'elu [alpha=1]', reluFamily: true, saturating: false,
+    doc: 'Exponential linear unit, x for x > 0 and alpha·(eˣ − 1) otherwise (alpha default 1). Smooth, with negative outputs that push mean activations toward zero. Counted in the ReLU family for the default init (He).' },
+  { name: 'gelu', syntax: 'gelu', reluFamily: true, saturating: false,
+    doc: 'Gaussian error linear unit, x·Φ(x) in the exact erf form (PyTorch\'s default). A smooth ReLU used in transformers. Counted in the ReLU family for the default init (He).' },
+  { name: 'tanh', syntax: 'tanh', reluFamily: false, saturating: true,
+    doc: 'Hyperbolic tangent, output in (−1, 1), zero-centred. Saturates for |x| large: its derivative 1 − tanh² falls below 6% when |tanh| > 0.97, and gradients through saturated units vanish. Pair it with Xavier init.' },
+  { name: 'sigmoid', syntax: 'sigmoid', reluFamily: false, saturating: true,
+    doc: 'Logistic sigmoid, 1 / (1 + e⁻ˣ), output in (0, 1). Its derivative is at most 0.25, so a deep stack of sigmoids shrinks gradients geometrically (the classic vanishing gradient). Use it at the end of a network for `bce`; prefer relu or gelu inside.' },
+  { name: 'softplus', syntax: 'softplus', reluFamily: false, saturating: false,
+    doc: 'Softplus, log(1 + eˣ): a smooth, always-positive ReLU whose derivative is the sigmoid. Default init Xavier.' },
+  { name: 'linear', syntax: 'linear', reluFamily: false, saturating: false,
+    doc: 'The identity, f(x) = x. Written explicitly to say "no activation"; a dense layer without an activation is linear.' },
+  { name: 'softmax', syntax: 'softmax', reluFamily: false, saturating: false,
+    doc: 'Softmax over each example\'s features: exponentiate and normalise to probabilities that sum to 1. Do not put it before `cross_entropy`, which takes raw logits and applies log-softmax itself; a second softmax flattens the gradients.' },
+];
+
+// ---------------------------------------------------------------- options shared by layers
+
+const alphaOption = (def: number, doc: string): OptionDoc => ({ name: 'alpha', type: 'number', default: def, range: nonNegative, doc });
+const epsOption: OptionDoc = { name: 'eps', type: 'number', default: 1e-5, range: positive,
+  doc: 'Added to the variance inside the square root, so a constant feature does not divide by zero.' };
+
+export const INIT_OPTION: OptionDoc = { name: 'init', type: 'init', defaultText: 'he before a ReLU-family activation, xavier otherwise',
+  doc: 'How the weight matrix W starts: `he`, `xavier`, `lecun`, `normal(mean, std)`, `uniform(low, high)`, `zeros`, `ones`. The default is He before a ReLU-family activation (the layer\'s own, or an activation layer right after it) and Xavier otherwise. Biases always start at zero.' };
+
+// ---------------------------------------------------------------- layers
+
+const activationLayers: LayerDoc[] = ACTIVATIONS.map((a) => ({
+  name: a.name,
+  syntax: a.syntax,
+  category: 'activation' as const,
+  params: 'none',
+  options:
+    a.name === 'leaky_relu' ? [alphaOption(0.01, 'Slope for negative inputs.')]
+    : a.name === 'elu' ? [alphaOption(1, 'Scale of the negative branch, alpha·(eˣ − 1).')]
+    : [],
+  doc: `Activation layer. ${a.doc}`,
+}));
+
+export const LAYERS: readonly LayerDoc[] = [
+  { name: 'dense', syntax: 'dense UNITS [ACT] [init=] [bias=true|false]', category: 'dense',
+    params: 'W [in, UNITS], b [UNITS]',
+    options: [
+      INIT_OPTION,
+      { name: 'bias', type: 'boolean', default: true, doc: 'Whether the layer adds a bias vector b (starts at zero).' },
+      { name: 'alpha', type: 'number', range: nonNegative, defaultText: '0.01 for leaky_relu, 1 for elu',
+        doc: 'Slope (leaky_relu, default 0.01) or scale (elu, default 1) of the fused activation; only meaningful with those two.' },
+    ],
+    doc: 'Fully connected layer, y = x·W + b with W of shape [in, UNITS] (row-major, PyTorch\'s convention transposed). UNITS is the output width, a whole number ≥ 1. An activation written after UNITS (`dense 64 relu`) is fused into the layer for display; it is the same as an activation layer on the next line.' },
+  ...activationLayers,
+  { name: 'layernorm', syntax: 'layernorm [eps=1e-5]', category: 'norm', params: 'gamma [width], beta [width]',
+    options: [epsOption],
+    doc: 'Layer normalisation: normalise each example over its features (biased variance, eps inside the square root), then scale by gamma (starts at 1) and shift by beta (starts at 0). Keeps activations in a healthy range at any batch size.' },
+  { name: 'batchnorm', syntax: 'batchnorm [momentum=0.9] [eps=1e-5]', category: 'norm', params: 'gamma [width], beta [width] (+ running mean and variance)',
+    options: [
+      { name: 'momentum', type: 'number', default: 0.9, range: { min: 0, max: 1 },
+        doc: 'Running statistics update as running = momentum·running + (1 − momentum)·batch; they are used in evaluation.' },
+      epsOption,
+    ],
+    doc: 'Batch normalisation: in training, normalise each feature over the batch (batch mean, biased variance), then scale by gamma and shift by beta. Running statistics (unbiased variance) are used in evaluation.' },
+  { name: 'dropout', syntax: 'dropout RATE', category: 'dropout', params: 'none',
+    options: [],
+    doc: 'Dropout: in training, zero each unit with probability RATE (0 ≤ RATE < 1) and scale the rest by 1/(1 − RATE); the identity in evaluation.' },
+];
+
+// ---------------------------------------------------------------- inits
+
+export const INITS: readonly InitDoc[] = [
+  { name: 'he', syntax: 'he', args: [], doc: 'Kaiming (He) normal: W ~ N(0, 2/in). Keeps the activation variance constant through ReLU layers; the default before ReLU-family activations.' },
+  { name: 'xavier', syntax: 'xavier', args: [], doc: 'Glorot (Xavier) uniform: W ~ U(−a, a) with a = √(6/(in + out)). Keeps variance constant through tanh, sigmoid near 0 and linear layers; the default otherwise.' },
+  { name: 'lecun', syntax: 'lecun', args: [], doc: 'LeCun normal: W ~ N(0, 1/in). Suited to SELU-style and linear layers.' },
+  { name: 'normal', syntax: 'normal(mean, std)', args: ['mean', 'std'], doc: 'Normal distribution with the given mean and standard deviation (std ≥ 0), independent of layer width — a std too large for the width explodes activations, too small makes them vanish.' },
+  { name: 'uniform', syntax: 'uniform(low, high)', args: ['low', 'high'], doc: 'Uniform distribution on [low, high] (low ≤ high), independent of layer width.' },
+  { name: 'zeros', syntax: 'zeros', args: [], doc: 'All weights zero. Every unit of the layer then computes the same thing and receives the same gradient, so they never differ: use it for experiments only.' },
+  { name: 'ones', syntax: 'ones', args: [], doc: 'All weights one. Like zeros, it does not break the symmetry between units.' },
+];
+
+// ---------------------------------------------------------------- data
+
+const commonGeneratorOptions: OptionDoc[] = [
+  { name: 'n', type: 'integer', default: DEFAULT_EXAMPLES, range: { min: 1, max: MAX_EXAMPLES },
+    doc: `Number of examples generated (default ${DEFAULT_EXAMPLES}, at most ${MAX_EXAMPLES}). All of them are training examples.` },
+  { name: 'noise', type: 'number', default: DEFAULT_NOISE, range: nonNegative,
+    doc: `Standard deviation of the Gaussian noise added to the features (regression: to the target), default ${DEFAULT_NOISE}.` },
+  { name: 'seed', type: 'integer', default: 0, range: nonNegative, doc: 'Seed of the generator; the same seed gives the same data on every machine.' },
+];
+
+const classesOption = (def: number): OptionDoc => ({ name: 'classes', type: 'integer', default: def, range: { min: 2, max: 1000 }, doc: `Number of classes (default ${def}).` });
+const featuresOption = (def: number): OptionDoc => ({ name: 'features', type: 'integer', default: def, range: { min: 1, max: 100_000 }, doc: `Number of features per example (default ${def}).` });
+
+export const GENERATORS: readonly GeneratorDoc[] = [
+  { name: 'xor', syntax: 'data xor [n=] [noise=] [seed=]', task: 'binary', features: 2, options: commonGeneratorOptions,
+    doc: 'XOR: points around the four corners of a square, label 1 where exactly one coordinate is positive. Binary, 2 features; not linearly separable, so it needs a hidden layer.' },
+  { name: 'circles', syntax: 'data circles [factor=0.5] [n=] [noise=] [seed=]', task: 'binary', features: 2,
+    options: [...commonGeneratorOptions, { name: 'factor', type: 'number', default: 0.5, range: { min: 0, max: 1, minExclusive: true, maxExclusive: true }, doc: 'Radius of the inner circle relative to the outer one (0 < factor < 1).' }],
+    doc: 'Two concentric circles (as scikit-learn\'s make_circles): label 1 on the inner one. Binary, 2 features.' },
+  { name: 'moons', syntax: 'data moons [n=] [noise=] [seed=]', task: 'binary', features: 2, options: commonGeneratorOptions,
+    doc: 'Two interleaving half circles (as scikit-learn\'s make_moons). Binary, 2 features.' },
+  { name: 'spiral', syntax: 'data spiral [classes=3] [n=] [noise=] [seed=]', task: 'classes', features: 2,
+    options: [...commonGeneratorOptions, classesOption(3)],
+    doc: 'Interleaved spiral arms, one per class (the CS231n spiral). Multi-class, 2 features; n is the total over all classes.' },
+  { name: 'blobs', syntax: 'data blobs [classes=3] [features=2] [n=] [noise=] [seed=]', task: 'classes', features: 'option',
+    options: [...commonGeneratorOptions, classesOption(3), featuresOption(2)],
+    doc: 'Gaussian blobs, one per class, with random centres (as scikit-learn\'s make_blobs). Multi-class with `features` features; `classes=2` gives integer class targets 0/1, still a `classes` task.' },
+  { name: 'checkerboard', syntax: 'data checkerboard [cells=4] [n=] [noise=] [seed=]', task: 'binary', features: 2,
+    options: [...commonGeneratorOptions, { name: 'cells', type: 'integer', default: 4, range: { min: 1, max: 1000 }, doc: 'Cells per side of the board (default 4).' }],
+    doc: 'Points in the unit square labelled by the colour of their checkerboard cell. Binary, 2 features; hard for a small network.' },
+  { name: 'sine', syntax: 'data sine [n=] [noise=] [seed=]', task: 'regression', features: 1, options: commonGeneratorOptions,
+    doc: 'Regression of y = sin(x) for x in [−π, π], noise added to y. 1 feature, 1 target.' },
+  { name: 'linear', syntax: 'data linear [features=1] [n=] [noise=] [seed=]', task: 'regression', features: 'option',
+    options: [...commonGeneratorOptions, featuresOption(1)],
+    doc: 'Regression of y = x·w + b for fixed random w and b, noise added to y. `features` features, 1 target.' },
+];
+
+export const CSV_OPTIONS: readonly OptionDoc[] = [
+  { name: 'target', type: 'text', required: true, doc: 'Name of the label column (a name or a "quoted string"). Every other column is a feature.' },
+  { name: 'normalize', type: 'boolean', default: true, doc: 'Standardise each feature to mean 0 and standard deviation 1 (statistics of the training rows).' },
+  { name: 'split', type: 'number', default: 0.8, range: { min: 0, max: 1, minExclusive: true }, doc: 'Fraction of rows used for training (the first floor(n·split) rows); the rest is the validation set. 1 means no validation set.' },
+  { name: 'header', type: 'boolean', default: true, doc: 'Whether the first line holds the column names. Without a header, columns are named by their 1-based position (`target=3`).' },
+  { name: 'task', type: 'name', values: ['classes', 'regression'], defaultText: 'regression when every target value is a number, classes otherwise',
+    doc: 'What the target is. By default a target column of numbers is a regression target and anything else names classes (sorted labels, index order); `task=classes` makes integer labels classes.' },
+];
+
+// ---------------------------------------------------------------- losses
+
+export const LOSSES: readonly LossDoc[] = [
+  { name: 'mse', syntax: 'loss mse', options: [], doc: 'Mean squared error over every output element (PyTorch MSELoss, reduction mean). For regression; the last layer\'s width must equal the number of targets.' },
+  { name: 'mae', syntax: 'loss mae', options: [], doc: 'Mean absolute error (PyTorch L1Loss). For regression, robust to outliers.' },
+  { name: 'huber', syntax: 'loss huber [delta=1]', options: [{ name: 'delta', type: 'number', default: 1, range: positive, doc: 'Where the loss changes from quadratic to linear.' }],
+    doc: 'Huber loss (PyTorch HuberLoss): quadratic for errors below delta, linear above. For regression.' },
+  { name: 'bce', syntax: 'loss bce', options: [], doc: 'Binary cross-entropy on probabilities (PyTorch BCELoss) with targets 0/1. The network must end in a width-1 layer with a sigmoid.' },
+  { name: 'cross_entropy', syntax: 'loss cross_entropy', options: [], doc: 'Cross-entropy on logits with integer class targets (PyTorch CrossEntropyLoss). The last layer\'s width must equal the number of classes, with no softmax: the loss applies log-softmax itself.' },
+];
+
+// ---------------------------------------------------------------- optimizers
+
+const lrOption = (def: number): OptionDoc => ({ name: 'lr', type: 'number', default: def, range: positive, doc: `Learning rate (default ${def}).` });
+const weightDecayOption: OptionDoc = { name: 'weight_decay', type: 'number', default: 0, range: nonNegative, doc: 'L2 penalty added to the gradient (weight_decay·W), as in torch.optim.' };
+const clipOption: OptionDoc = { name: 'clip', type: 'number', range: positive, defaultText: 'no clipping',
+  doc: 'Clip the global L2 norm of all gradients to this value before each step (torch.nn.utils.clip_grad_norm_). A remedy for exploding gradients.' };
+const optimizerEps: OptionDoc = { name: 'eps', type: 'number', default: 1e-8, range: positive, doc: 'Added to the denominator for numerical stability.' };
+
+export const OPTIMIZERS: readonly OptimizerDoc[] = [
+  { name: 'sgd', syntax: 'optimizer sgd [lr=0.01] [momentum=0] [nesterov=false] [weight_decay=0] [clip=]',
+    options: [
+      lrOption(0.01),
+      { name: 'momentum', type: 'number', default: 0, range: unitOpen, doc: 'Momentum μ: the buffer v = μ·v + g is used as the step (torch.optim.SGD).' },
+      { name: 'nesterov', type: 'boolean', default: false, doc: 'Use Nesterov momentum as torch does (needs momentum > 0).' },
+      weightDecayOption,
+      clipOption,
+    ],
+    doc: 'Stochastic gradient descent, as torch.optim.SGD: W ← W − lr·g, optionally with momentum. The default optimizer, `optimizer sgd lr=0.01`.' },
+  { name: 'adam', syntax: 'optimizer adam [lr=0.001] [beta1=0.9] [beta2=0.999] [eps=1e-8] [weight_decay=0] [clip=]',
+    options: [
+      lrOption(0.001),
+      { name: 'beta1', type: 'number', default: 0.9, range: unitOpen, doc: 'Decay of the running mean of gradients.' },
+      { name: 'beta2', type: 'number', default: 0.999, range: unitOpen, doc: 'Decay of the running mean of squared gradients.' },
+      optimizerEps,
+      weightDecayOption,
+      clipOption,
+    ],
+    doc: 'Adam with bias correction, as torch.optim.Adam (L2 weight_decay added to the gradient). Adapts each parameter\'s step size; a good default at lr=0.001.' },
+  { name: 'rmsprop', syntax: 'optimizer rmsprop [lr=0.01] [decay=0.99] [eps=1e-8] [weight_decay=0] [clip=]',
+    options: [
+      lrOption(0.01),
+      { name: 'decay', type: 'number', default: 0.99, range: unitOpen, doc: 'Decay of the running mean of squared gradients (torch\'s alpha).' },
+      optimizerEps,
+      weightDecayOption,
+      clipOption,
+    ],
+    doc: 'RMSprop as torch.optim.RMSprop (alpha = decay, eps outside the square root): divides each step by a running RMS of the gradient.' },
+];
+
+// ---------------------------------------------------------------- train and watch
+
+export const TRAIN_OPTIONS: readonly OptionDoc[] = [
+  { name: 'epochs', type: 'integer', default: 100, range: { min: 1, max: 1_000_000 }, doc: 'Passes over the training set (default 100).' },
+  { name: 'batch', type: 'integer', range: atLeastOne, defaultText: 'the whole training set', doc: 'Examples per step. Each epoch shuffles with the seed and takes consecutive slices; the last short batch is kept. Default: the whole training set (full-batch gradient descent).' },
+  { name: 'seed', type: 'integer', default: 0, range: nonNegative, doc: 'Seed for the initial weights and the shuffling (default 0); the same seed gives bit-identical runs.' },
+  { name: 'steps', type: 'integer', range: { min: 1, max: 100_000_000 }, defaultText: 'epochs decide', doc: 'Stop after this many optimizer steps; overrides epochs.' },
+];
+
+/** Names match `Thresholds` in spec.ts and the `gradlens.thresholds.*` settings. */
+export const WATCH_OPTIONS: readonly OptionDoc[] = [
+  { name: 'vanishingRatio', type: 'number', default: 1e-3, range: { min: 0, max: 1, minExclusive: true, maxExclusive: true },
+    doc: 'A layer whose gradient RMS is below this fraction of the largest layer\'s is flagged vanishing (default 1e-3).' },
+  { name: 'explodingRatio', type: 'number', default: 1e3, range: { min: 1, minExclusive: true },
+    doc: 'A layer whose gradient RMS is above this multiple of the smallest layer\'s (gain rising toward the input) is flagged exploding (default 1e3).' },
+  { name: 'updateRatioLow', type: 'number', default: -5, doc: 'log10 of the update-to-weight ratio below which a layer is barely learning (default −5).' },
+  { name: 'updateRatioHigh', type: 'number', default: -1, doc: 'log10 of the update-to-weight ratio above which a step rewrites the weights (default −1).' },
+  { name: 'deadFraction', type: 'number', default: 0.5, range: { min: 0, max: 1, minExclusive: true },
+    doc: 'Fraction of a ReLU layer\'s units that are zero for every example above which it is flagged dead-relu (default 0.5).' },
+  { name: 'saturatedFraction', type: 'number', default: 0.3, range: { min: 0, max: 1, minExclusive: true },
+    doc: 'Fraction of sigmoid/tanh unit-activations saturated above which a layer is flagged (default 0.3).' },
+  { name: 'lossWindow', type: 'integer', default: 50, range: atLeastOne, doc: 'Steps without improvement before a full run flags loss-not-decreasing (default 50).' },
+];
+
+// ---------------------------------------------------------------- statements
+
+export const STATEMENTS: readonly StatementDoc[] = [
+  { name: 'model', syntax: 'model NAME', singleton: true, block: false, options: [], doc: 'Names the network; the name is shown in the inspector. Optional.' },
+  { name: 'data', syntax: 'data GENERATOR [opts] | data "file.csv" target=COL [opts]', singleton: true, block: false, options: CSV_OPTIONS,
+    doc: 'Where the examples come from: a built-in generator (xor, circles, moons, spiral, blobs, checkerboard, sine, linear) or a CSV file, its path relative to the .net file and inside the workspace. The data decides the input width, the task and the default loss.' },
+  { name: 'input', syntax: 'input N', singleton: true, block: false, options: [], doc: 'Width of one example (its number of features); must match the data.' },
+  { name: 'repeat', syntax: 'repeat N { ... }', singleton: false, block: true, options: [],
+    doc: 'The block N times in sequence (N ≥ 1). Layer labels inside get the suffixes _1 … _N; default names keep counting (dense1, dense2, …).' },
+  { name: 'residual', syntax: 'residual { ... }', singleton: false, block: true, options: [],
+    doc: 'A skip connection, y = x + block(x). The block must keep the width; gradients then reach early layers through the identity path.' },
+  { name: 'loss', syntax: 'loss KIND [opts]', singleton: true, block: false, options: [],
+    doc: 'The loss: mse, mae, huber, bce or cross_entropy. Default from the data: classes → cross_entropy, binary → bce, regression → mse.' },
+  { name: 'optimizer', syntax: 'optimizer KIND [opts]', singleton: true, block: false, options: [],
+    doc: 'The optimizer: sgd, adam or rmsprop, each as in torch.optim; any of them takes clip=. Default `optimizer sgd lr=0.01`.' },
+  { name: 'train', syntax: 'train [epochs=100] [batch=] [seed=0] [steps=]', singleton: true, block: false, options: TRAIN_OPTIONS,
+    doc: 'How long and in which batches to train. Default `train epochs=100` with the whole training set as one batch and seed 0.' },
+  { name: 'watch', syntax: 'watch [vanishingRatio=] [explodingRatio=] …', singleton: true, block: false, options: WATCH_OPTIONS,
+    doc: 'Per-file overrides of the gradient-health thresholds (names as in the gradlens.thresholds.* settings).' },
+];
+
+/** The whole vocabulary, for readers that want one import. */
+export const VOCABULARY = {
+  statements: STATEMENTS,
+  layers: LAYERS,
+  activations: ACTIVATIONS,
+  inits: INITS,
+  generators: GENERATORS,
+  csvOptions: CSV_OPTIONS,
+  losses: LOSSES,
+  optimizers: OPTIMIZERS,
+  trainOptions: TRAIN_OPTIONS,
+  watchOptions: WATCH_OPTIONS,
+} as const;
+
+export function findStatement(name: string): StatementDoc | undefined {
+  return STATEMENTS.find((s) => s.name === name);
+}
+export function findLayer(name: string): LayerDoc | undefined {
+  return LAYERS.find((l) => l.name === name);
+}
+export function findActivation(name: string): ActivationDoc | undefined {
+  return ACTIVATIONS.find((a) => a.name === name);
+}
+export function findInit(name: string): InitDoc | undefined {
+  return INITS.find((i) => i.name === name);
+}
+export function findGenerator(name: string): GeneratorDoc | undefined {
+  return GENERATORS.find((g) => g.name === name);
+}
+export function findLoss(name: string): LossDoc | undefined {
+  return LOSSES.find((l) => l.name === name);
+}
+export function findOptimizer(name: string): OptimizerDoc | undefined {
+  return OPTIMIZERS.find((o) => o.name === name);
+}
+
+/** Every word with a doc, for hover: statements, layers, inits, generators, losses, optimizers. */
+export function docFor(word: string): ItemDoc | undefined {
+  return findStatement(word) ?? findLayer(word) ?? findInit(word) ?? findGenerator(word) ?? findLoss(word) ?? findOptimizer(word);
+}
