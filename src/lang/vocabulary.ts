@@ -215,7 +215,8 @@ export const GENERATORS: readonly GeneratorDoc[] = [
 export const CSV_OPTIONS: readonly OptionDoc[] = [
   { name: 'target', type: 'text', required: true, doc: 'Name of the label column (a name or a "quoted string"). Every other column is a feature.' },
   { name: 'normalize', type: 'boolean', default: true, doc: 'Standardise each feature to mean 0 and standard deviation 1 (statistics of the training rows).' },
-  { name: 'split', type: 'number', default: 0.8, range: { min: 0, max: 1, minExclusive: true }, doc: 'Fraction of rows used for training (the first floor(n·split) rows); the rest is the validation set. 1 means no validation set.' },
+  { name: 'split', type: 'number', default: 0.8, range: { min: 0, max: 1, minExclusive: true }, doc: 'Fraction of rows used for training: floor(n·split) rows after a shuffle with `seed`; the rest is the validation set. 1 means no validation set.' },
+  { name: 'seed', type: 'integer', default: 0, range: nonNegative, doc: 'Seed of the shuffle before the train/validation split (default 0).' },
   { name: 'header', type: 'boolean', default: true, doc: 'Whether the first line holds the column names. Without a header, columns are named by their 1-based position (`target=3`).' },
   { name: 'task', type: 'name', values: ['classes', 'regression'], defaultText: 'regression when every target value is a number, classes otherwise',
     doc: 'What the target is. By default a target column of numbers is a regression target and anything else names classes (sorted labels, index order); `task=classes` makes integer labels classes.' },
