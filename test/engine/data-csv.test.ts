@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { DataError, loadDataset } from '../../src/engine/data';
+import type { CsvData } from '../../src/lang/spec';
+import { range } from '../../src/lang/diagnostics';
+
+function csv(options: Partial<CsvData> = {}): CsvData {
+  return {
+    kind: 'csv', path: 'data/t.csv', resolvedPath: '/w/data/t.csv', target: 'y',
+    normalize: false, split: 1, header: true, range: range(0, 0, 0, 0), ...options,
+  };
+}
+
+/** A readFile over an in-memory folder; a missing path throws like fs does. */
+function files(content: Record<string, string>): (path: string) => string {
+  return (path) => {
+    if (!(path in content)) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    return content[path]!;
+  };
+}
+
+function load(text: string, options: Partial<CsvData> = {}) {
+  return loadDataset(csv(options), files({ '/w/data/t.csv': text }));
+}
+
+function throwsData(run: () => unknown, code: string, message: RegExp, line?: number): void {
+  assert.throws(run, (error: unknown) => {
+    assert.ok(error instanceof DataError, `expected a DataError, got ${String(error)}`);
+    assert.equal(error.code, code);
+    assert.match(error.message, message);
+    assert.equal(error.line, line);
+    return true;
+  });
+}
+
+describe('CSV data', () => {
+  it('reads the target column by name and every other column as a feature', () => {
+    const data = load('a,y,b\n1,10,2\n3,20,4\n');
+    assert.equal(data.task, 'regression');
+    assert.equal(data.features, 2);
+    assert.equal(data.classes, 0);
+    assert.equal(data.train.n, 2);
+    // split=1 keeps the seeded order of the rows; pair features with targets to compare.
+    const pairs = [0, 1].map((i) => [data.train.x[2 * i], data.train.x[2 * i + 1], data.train.y[i]]);
+    assert.deepEqual(pairs.sort(), [[1, 2, 10], [3, 4, 20]]);
+    assert.equal(data.validation, undefined);
+    assert.equal(data.source, 'data/t.csv');
+  });
+
+  it('makes text targets classes, indexed by their sorted unique labels', () => {
+    const data = load('x,y\n1,setosa\n2,virginica\n3,versicolor\n4,setosa\n');
+    assert.equal(data.task, 'classes');
+    assert.equal(data.classes, 3);
+    assert.deepEqual(data.classLabels, ['setosa', 'versicolor', 'virginica']);
+    const labelOf = new Map(Array.from(data.train.x, (x, i) => [x, data.train.y[i]]));
+    assert.deepEqual([1, 2, 3, 4].map((x) => labelOf.get(x)), [0, 2, 1, 0]);
+  });
+
+  it('reads a numeric target as classes with task=classes, labels in numeric order', () => {
+    const data = load('x,y\n1,10\n2,2\n3,10\n', { task: 'classes' });
+    assert.equal(data.task, 'classes');
+    assert.deepEqual(data.classLabels, ['2', '10']);
+    const labelOf = new Map(Array.from(data.train.x, (x, i) => [x, data.train.y[i]]));
+    assert.deepEqual([1, 2, 3].map((x) => labelOf.get(x)), [1, 0, 1]);
+  });
+
+  it('takes the target by 1-based position when the file has no header', () => {
+    const data = load('1,2,0\n3,4,1\n', { header: false, target: '3' });
+    assert.equal(data.features, 2);
+    assert.equal(data.train.n, 2);
+    assert.deepEqual(Array.from(data.train.y).sort(), [0, 1]);
+  });
+
+  it('splits train/validation as floor(n·split) rows after a shuffle seeded by seed', () => {
+    const text = 'x,y\n' + Array.from({ length: 10 }, (_, i) => `${i},${i * 2}`).join('\n');
+    const a = load(text, { split: 0.75, seed: 3 });
+    assert.equal(a.train.n, 7);
+    assert.equal(a.validation?.n, 3);
+    const all = [...a.train.x, ...a.validation!.x].sort((p, q) => p - q);
+    assert.deepEqual(all, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 'every row lands in exactly one split');
+    assert.deepEqual(load(text, { split: 0.75, seed: 3 }).train.x, a.train.x, 'the same seed gives the same split');
+    assert.notDeepEqual(load(text, { split: 0.75, seed: 4 }).train.x, a.train.x, 'another seed another split');
+  });
+
+  it('standardises features with the training rows\' mean and standard deviation only', () => {
+    const text = 'x,c,y\n' + Array.from({ length: 10 }, (_, i) => `${i * i},5,${i}`).join('\n');
+    const data = load(text, { split: 0.6, normalize: true, seed: 1 });
+    const train = Array.from({ length: data.train.n }, (_, i) => data.train.x[2 * i]!);
+    const mean = train.reduce((s, v) => s + v, 0) / train.length;
+    const variance = train.reduce((s, v) => s + (v - mean) ** 2, 0) / train.length;
+    assert.ok(Math.abs(mean) < 1e-12);
+    assert.ok(Math.abs(variance - 1) < 1e-12);
+    // A constant column becomes 0 rather than NaN.
+    assert.ok(Array.from({ length: data.train.n }, (_, i) => data.train.x[2 * i + 1]).every((v) => v === 0));
+    // Validation rows use the training statistics: mapping back through them gives x = y², as written in the file.
+    const rawTrain = Array.from({ length: data.train.n }, (_, i) => data.train.y[i]! ** 2);
+    const rawMean = rawTrain.reduce((s, v) => s + v, 0) / rawTrain.length;
+    const rawStd = Math.sqrt(rawTrain.reduce((s, v) => s + (v - rawMean) ** 2, 0) / rawTrain.length);
+    for (let i = 0; i < data.validation!.n; i++) {
+      const raw = data.validation!.x[2 * i]! * rawStd + rawMean;
+      assert.ok(Math.abs(raw - data.validation!.y[i]! ** 2) < 1e-9);
+    }
+  });
+
+  it('accepts quoted fields, surrounding spaces, a BOM, CRLF line ends and blank lines', () => {
+    const data = load('\ufeff"a", y\r\n 1 ,"cat, black"\r\n\r\n2,dog\r\n');
+    assert.equal(data.train.n, 2);
+    assert.deepEqual(data.classLabels, ['cat, black', 'dog']);
+  });
+
+  describe('errors', () => {
+    it('csv-missing: the file does not exist', () => {
+      throwsData(() => loadDataset(csv(), files({})), 'csv-missing', /data\/t\.csv not found/);
+    });
+
+    it('csv-unreadable: reading fails for another reason', () => {
+      const readFile = (): string => {
+        throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      };
+      throwsData(() => loadDataset(csv(), readFile), 'csv-unreadable', /cannot be read: EACCES/);
+    });
+
+    it('csv-unreadable: a quote that is never closed, with its line', () => {
+      throwsData(() => load('x,y\n1,2\n"3,4\n'), 'csv-unreadable', /not valid CSV/, 3);
+    });
+
+    it('csv-empty: an empty file, a file of blank lines, a header without rows', () => {
+      throwsData(() => load(''), 'csv-empty', /is empty/);
+      throwsData(() => load('\n \n'), 'csv-empty', /is empty/);
+      throwsData(() => load('x,y\n'), 'csv-empty', /no data rows/);
+    });
+
+    it('csv-bad-row: a row with the wrong number of columns, naming its line', () => {
+      throwsData(() => load('x,y\n1,2\n3\n'), 'csv-bad-row', /line 3: 1 columns, expected 2/, 3);
+      throwsData(() => load('x,y\n1,2\n\n3,4,5\n'), 'csv-bad-row', /line 4: 3 columns, expected 2/, 4);
+    });
+
+    it('csv-bad-row: a feature that is not a number, naming its line and column', () => {
+      throwsData(() => load('sepal,y\n1,a\nwide,b\n'), 'csv-bad-row', /line 3: column 'sepal' is 'wide', not a number/, 3);
+      throwsData(() => load('sepal,y\n1,a\n,b\n'), 'csv-bad-row', /line 3: column 'sepal' is empty/, 3);
+    });
+
+    it('csv-no-target: target names no column, listing the columns there are', () => {
+      throwsData(() => load('a,b\n1,2\n', { target: 'label' }), 'csv-no-target', /no column 'label' \(columns: a, b\)/);
+      throwsData(() => load('1,2\n', { header: false, target: '3' }), 'csv-no-target', /no column '3' \(2 columns, numbered from 1\)/);
+      throwsData(() => load('1,2\n', { header: false, target: '0' }), 'csv-no-target', /no column '0'/);
+    });
+  });
+});
