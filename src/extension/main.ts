@@ -1,2 +1,32 @@
-// Entry point under construction; replaced by its owner's first commit.
-export {};
+// The extension's entry point (dist/extension.js): wires VS Code to the language server
+// and the inspector webview. No analysis lives here; see DESIGN.md.
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { createClient } from './client';
+import { registerCommands } from './commands';
+import { Inspector } from './inspector';
+import { RunController } from './run';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel('GradLens', { log: true });
+  client = createClient(context, output);
+  // The serializer must be registered during activation for a reload to restore the panel.
+  let runs: RunController | undefined;
+  const inspector = new Inspector(context, output, (runId) => void runs?.stop(runId));
+  runs = new RunController(client, inspector, output);
+  context.subscriptions.push(output, inspector, runs, ...registerCommands(client, runs, inspector, output));
+  try {
+    await client.start();
+  } catch (error) {
+    output.appendLine(`[client] the language server did not start: ${error instanceof Error ? error.message : String(error)}`);
+    void vscode.window.showErrorMessage('GradLens: the language server did not start (see the "GradLens" output).');
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

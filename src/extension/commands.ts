@@ -1,0 +1,26 @@
+// Every GradLens command in one place (titles and palette rules are in package.json).
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { Inspector } from './inspector';
+import type { RunController } from './run';
+
+export function registerCommands(
+  client: LanguageClient,
+  runs: RunController,
+  inspector: Inspector,
+  output: vscode.LogOutputChannel,
+): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('gradlens.trainAndInspect', (target?: string | vscode.Uri) => runs.trainAndInspect(target)),
+    vscode.commands.registerCommand('gradlens.stopTraining', () => runs.stop()),
+    vscode.commands.registerCommand('gradlens.showInspector', () => inspector.show(false)),
+    vscode.commands.registerCommand('gradlens.restartServer', async () => {
+      await runs.stop();
+      output.appendLine('[client] restarting the language server on request');
+      await client.restart();
+      void vscode.window.setStatusBarMessage('GradLens: language server restarted', 4000);
+    }),
+    vscode.commands.registerCommand('gradlens.showOutput', () => output.show(true)),
+  ];
+}

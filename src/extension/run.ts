@@ -1,0 +1,219 @@
+// "Train and Inspect": asks the server to train a .net file, shows progress (with Cancel)
+// and a status bar item while it runs, and passes the run's telemetry to the inspector.
+// One run at a time: a new run stops the one before, since the inspector shows one run.
+
+import * as vscode from 'vscode';
+import { State, type LanguageClient, type StateChangeEvent } from 'vscode-languageclient/node';
+import {
+  RunEndedNotification,
+  RunEndedParams,
+  RunStaleNotification,
+  RunStaleParams,
+  StopRequest,
+  TelemetryNotification,
+  TelemetryParams,
+  TrainRequest,
+  TrainResult,
+  type TrainParams,
+} from '../protocol/lsp';
+import { revealLine, type Inspector } from './inspector';
+
+const RUNNING_CONTEXT = 'gradlens.running';
+/** If the server does not confirm a stop in this time, the run is ended here. */
+const STOP_CONFIRM_MS = 3000;
+
+interface ActiveRun {
+  runId: string;
+  uri: vscode.Uri;
+  fileName: string;
+  totalSteps: number;
+  lastStep: number;
+  stale: boolean;
+  finish: () => void;
+  progress?: vscode.Progress<{ message?: string; increment?: number }>;
+}
+
+export class RunController implements vscode.Disposable {
+  private active: ActiveRun | undefined;
+  private readonly statusBar = vscode.window.createStatusBarItem('gradlens.run', vscode.StatusBarAlignment.Left, 10);
+  private readonly disposables: vscode.Disposable[] = [this.statusBar];
+
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly inspector: Inspector,
+    private readonly output: vscode.LogOutputChannel,
+  ) {
+    this.statusBar.name = 'GradLens Training';
+    this.statusBar.command = 'gradlens.stopTraining';
+    this.disposables.push(
+      client.onNotification(TelemetryNotification, (raw: unknown) => this.onTelemetry(raw)),
+      client.onNotification(RunEndedNotification, (raw: unknown) => this.onRunEnded(raw)),
+      client.onNotification(RunStaleNotification, (raw: unknown) => this.onRunStale(raw)),
+      client.onDidChangeState(({ newState }: StateChangeEvent) => {
+        if (newState !== State.Running && this.active) {
+          this.end({ runId: this.active.runId, reason: 'error', message: 'The language server stopped during the run.' });
+        }
+      }),
+    );
+  }
+
+  /** Trains `target` (a uri string from the code lens, a Uri, or the active .net editor). */
+  async trainAndInspect(target?: string | vscode.Uri): Promise<void> {
+    const uri = await this.resolveTarget(target);
+    if (!uri) {
+      void vscode.window.showErrorMessage('GradLens: open a .net file to train it.');
+      return;
+    }
+    if (this.client.state !== State.Running) {
+      void vscode.window.showErrorMessage('GradLens: the language server is not running; run "GradLens: Restart Language Server".');
+      return;
+    }
+    if (this.active) await this.stop();
+
+    const params: TrainParams = { uri: uri.toString() };
+    let result: TrainResult;
+    try {
+      const parsed = TrainResult.safeParse(await this.client.sendRequest(TrainRequest, params));
+      if (!parsed.success) {
+        this.output.appendLine(`[run] invalid train result: ${parsed.error.message}`);
+        void vscode.window.showErrorMessage('GradLens: the server answered the train request with something unexpected (see the GradLens output).');
+        return;
+      }
+      result = parsed.data;
+    } catch (error) {
+      // The server refuses with a message the user can act on (e.g. the file has errors).
+      void vscode.window.showErrorMessage(`GradLens: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+
+    const fileName = uri.path.split('/').pop() ?? uri.toString();
+    this.inspector.show();
+    this.inspector.post({
+      type: 'runStarted',
+      run: { runId: result.runId, uri: result.uri, fileName, model: result.model, totalSteps: result.totalSteps, layers: result.layers },
+    });
+    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, true);
+    this.statusBar.text = `$(sync~spin) GradLens: training ${fileName}`;
+    this.statusBar.tooltip = 'Click to stop training';
+    this.statusBar.show();
+
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `GradLens: training ${fileName}`, cancellable: true },
+      (progress, token) =>
+        new Promise<void>((finish) => {
+          this.active = { runId: result.runId, uri, fileName, totalSteps: result.totalSteps, lastStep: 0, stale: false, finish, progress };
+          token.onCancellationRequested(() => void this.stop());
+        }),
+    );
+  }
+
+  /** Stops the current run; the server confirms with runEnded (or we end it after a delay). */
+  async stop(runId?: string): Promise<void> {
+    const run = this.active;
+    if (!run || (runId !== undefined && runId !== run.runId)) return;
+    try {
+      await this.client.sendRequest(StopRequest, { runId: run.runId });
+    } catch (error) {
+      this.output.appendLine(`[run] stop request failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    setTimeout(() => {
+      if (this.active === run) this.end({ runId: run.runId, reason: 'cancelled', message: 'Stopped.' });
+    }, STOP_CONFIRM_MS);
+  }
+
+  dispose(): void {
+    if (this.active) this.active.finish();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+
+  private async resolveTarget(target?: string | vscode.Uri): Promise<vscode.Uri | undefined> {
+    const uri =
+      typeof target === 'string'
+        ? vscode.Uri.parse(target)
+        : target instanceof vscode.Uri
+          ? target
+          : vscode.window.activeTextEditor?.document.languageId === 'net'
+            ? vscode.window.activeTextEditor.document.uri
+            : undefined;
+    if (!uri) return undefined;
+    // The server trains the text it holds: make sure the document is open there.
+    const document = await vscode.workspace.openTextDocument(uri);
+    return document.languageId === 'net' ? document.uri : undefined;
+  }
+
+  private onTelemetry(raw: unknown): void {
+    const parsed = TelemetryParams.safeParse(raw);
+    if (!parsed.success) return this.invalid('telemetry', parsed.error);
+    const run = this.active;
+    const { runId, frames } = parsed.data;
+    if (!run || run.runId !== runId || frames.length === 0) return;
+    this.inspector.post({ type: 'frames', runId, frames });
+    const last = frames[frames.length - 1]!;
+    const increment = run.totalSteps > 0 ? ((last.step - run.lastStep) / run.totalSteps) * 100 : undefined;
+    run.lastStep = last.step;
+    const stepText = run.totalSteps > 0 ? `step ${last.step}/${run.totalSteps}` : `step ${last.step}`;
+    const text = `${stepText}, loss ${formatLoss(last.loss)}${run.stale ? ' (file changed since the run started)' : ''}`;
+    run.progress?.report({ message: text, increment });
+    this.statusBar.text = `$(sync~spin) GradLens: ${stepText}`;
+    this.statusBar.tooltip = `Training ${run.fileName}: ${text}. Click to stop.`;
+  }
+
+  private onRunEnded(raw: unknown): void {
+    const parsed = RunEndedParams.safeParse(raw);
+    if (!parsed.success) return this.invalid('runEnded', parsed.error);
+    if (this.active?.runId !== parsed.data.runId) return;
+    this.end(parsed.data);
+  }
+
+  private onRunStale(raw: unknown): void {
+    const parsed = RunStaleParams.safeParse(raw);
+    if (!parsed.success) return this.invalid('runStale', parsed.error);
+    const run = this.active;
+    if (!run || run.runId !== parsed.data.runId) return;
+    run.stale = true;
+    this.inspector.post({ type: 'runStale', runId: run.runId });
+  }
+
+  private end(end: RunEndedParams): void {
+    const run = this.active;
+    if (!run) return;
+    this.active = undefined;
+    this.inspector.post({ type: 'runEnded', end });
+    run.finish();
+    this.statusBar.hide();
+    void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
+    const flagCount = end.flags?.length ?? 0;
+    switch (end.reason) {
+      case 'done':
+        vscode.window.setStatusBarMessage(
+          `$(check) GradLens: ${run.fileName} trained${flagCount ? `, ${flagCount} flag${flagCount === 1 ? '' : 's'}` : ''}`,
+          8000,
+        );
+        return;
+      case 'cancelled':
+        vscode.window.setStatusBarMessage(`$(debug-stop) GradLens: training ${run.fileName} stopped`, 5000);
+        return;
+      case 'diverged': {
+        const where = end.layer ? ` at layer ${end.layer}${end.line !== undefined ? ` (line ${end.line + 1})` : ''}` : '';
+        void vscode.window
+          .showWarningMessage(`GradLens: training ${run.fileName} diverged${where}. ${end.message ?? ''}`.trim(), ...(end.line !== undefined ? ['Show Line'] : []))
+          .then((choice) => {
+            if (choice && end.line !== undefined) void revealLine(run.uri, end.line);
+          });
+        return;
+      }
+      case 'error':
+        void vscode.window.showErrorMessage(`GradLens: training ${run.fileName} failed. ${end.message ?? ''}`.trim());
+        return;
+    }
+  }
+
+  private invalid(what: string, error: { message: string }): void {
+    this.output.appendLine(`[run] ignored an invalid ${what} notification: ${error.message}`);
+  }
+}
+
+function formatLoss(loss: number): string {
+  if (!Number.isFinite(loss)) return String(loss);
+  return Math.abs(loss) >= 1e-3 && Math.abs(loss) < 1e4 ? loss.toPrecision(4) : loss.toExponential(2);
+}
