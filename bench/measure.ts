@@ -1,0 +1,148 @@
+// One benchmark child: `node --expose-gc --import tsx bench/measure.ts W2 engine` trains
+// one workload on one side and prints one JSON Measurement as its last stdout line. Each
+// side runs in its own process so JIT state, heaps and peak RSS do not leak between them;
+// the two variants of a side (telemetry on/off, norms read or not) alternate within the
+// process so drift in machine load hits both alike.
+
+import { allocatedDuring, baseline, PeakTracker } from './memory';
+import type { EngineMeasurement, FlatnessMeasurement, Measurement, Side, TfMeasurement, Timing } from './measurement';
+import { median } from './stats';
+import { syntheticDataset } from './synthetic-data';
+import { WORKLOADS, type Workload, type WorkloadId } from './workloads';
+import { loadSpec, loadTrain } from './engine-trainer';
+import { createTfTrainer, useBackend } from './tfjs-trainer';
+
+function seconds(work: () => void): number {
+  const start = performance.now();
+  work();
+  return (performance.now() - start) / 1000;
+}
+
+function timing(rates: number[]): Timing {
+  return { stepsPerSecond: median(rates), repeats: rates };
+}
+
+async function measureEngine(workload: Workload): Promise<Measurement> {
+  const train = await loadTrain();
+  if (!train) return { side: 'engine', workload: workload.id, unavailable: 'src/engine does not export train yet' };
+  const { spec, source } = await loadSpec(workload);
+  const data = syntheticDataset(workload);
+  const base = baseline();
+  const peak = new PeakTracker(base);
+  const n = workload.steps;
+  // `train` compiles, initialises and then steps; the step rate is the time of N extra
+  // steps over a one-step call, so compile time does not flatter or hurt either side.
+  const rateOf = (telemetry: boolean): number => {
+    const one = seconds(() => train(spec, data, { steps: 1, telemetry }));
+    const many = seconds(() => train(spec, data, { steps: n + 1, telemetry }));
+    peak.sample();
+    return n / Math.max(many - one, 1e-9);
+  };
+  rateOf(true);
+  rateOf(false);
+  const withTelemetry: number[] = [];
+  const without: number[] = [];
+  for (let r = 0; r < workload.repeats; r++) {
+    withTelemetry.push(rateOf(true));
+    without.push(rateOf(false));
+  }
+  const setup: number[] = [];
+  for (let r = 0; r < 3; r++) setup.push(seconds(() => train(spec, data, { steps: 1, telemetry: false })) * 1000);
+  const run = train(spec, data, { steps: n, telemetry: true });
+  if (run.reason !== 'done') throw new Error(`engine run on ${workload.id} ended ${run.reason}: ${run.message ?? run.nonFinite?.message ?? ''}`);
+  const result: EngineMeasurement = {
+    side: 'engine',
+    workload: workload.id,
+    specSource: source,
+    steps: n,
+    telemetry: timing(withTelemetry),
+    noTelemetry: timing(without),
+    setupMs: median(setup),
+    initialLoss: run.initialLoss,
+    finalLoss: run.frames.length > 0 ? run.frames[run.frames.length - 1].loss : NaN,
+    memory: peak.result(),
+  };
+  return result;
+}
+
+async function measureTf(workload: Workload, side: 'tfjs-cpu' | 'tfjs-wasm'): Promise<Measurement> {
+  const features = await useBackend(side === 'tfjs-cpu' ? 'cpu' : 'wasm');
+  const data = syntheticDataset(workload);
+  const base = baseline();
+  const peak = new PeakTracker(base);
+  const trainer = createTfTrainer(workload, data);
+  const initialLoss = trainer.loss();
+  const n = workload.steps;
+  const rateOf = (withNorms: boolean): number => {
+    const rate = n / seconds(() => trainer.run(n, withNorms));
+    peak.sample();
+    return rate;
+  };
+  rateOf(false);
+  rateOf(true);
+  const plain: number[] = [];
+  const withNorms: number[] = [];
+  for (let r = 0; r < workload.repeats; r++) {
+    plain.push(rateOf(false));
+    withNorms.push(rateOf(true));
+  }
+  const result: TfMeasurement = {
+    side,
+    workload: workload.id,
+    steps: n,
+    plain: timing(plain),
+    withNorms: timing(withNorms),
+    initialLoss,
+    finalLoss: trainer.loss(),
+    simd: features.simd,
+    threads: features.threads,
+    memory: peak.result(),
+  };
+  trainer.dispose();
+  return result;
+}
+
+/** Issue 4: "no allocation per step (show it: heap stays flat over 10,000 steps)". */
+async function measureFlatness(workload: Workload): Promise<Measurement> {
+  const train = await loadTrain();
+  if (!train) return { side: 'engine-flatness', workload: workload.id, unavailable: 'src/engine does not export train yet' };
+  const { spec } = await loadSpec(workload);
+  const data = syntheticDataset(workload);
+  const long = 10_000;
+  const short = 100;
+  const perStep = (telemetry: boolean) => {
+    train(spec, data, { steps: short, telemetry }); // warm the JIT so its code is not counted
+    const a = allocatedDuring(() => void train(spec, data, { steps: short, telemetry }));
+    const b = allocatedDuring(() => void train(spec, data, { steps: long, telemetry }));
+    return { bytesPerStep: (b.allocated - a.allocated) / (long - short), retained: b.retained, collections: b.collections };
+  };
+  const off = perStep(false);
+  const on = perStep(true);
+  const result: FlatnessMeasurement = {
+    side: 'engine-flatness',
+    workload: workload.id,
+    steps: long,
+    bytesPerStepNoTelemetry: off.bytesPerStep,
+    bytesPerStepTelemetry: on.bytesPerStep,
+    retainedNoTelemetry: off.retained,
+    collectionsNoTelemetry: off.collections,
+  };
+  return result;
+}
+
+async function main(): Promise<void> {
+  const [id, side] = process.argv.slice(2) as [WorkloadId, Side];
+  const workload = WORKLOADS[id];
+  if (!workload) throw new Error(`unknown workload ${id}`);
+  let result: Measurement;
+  if (side === 'engine') result = await measureEngine(workload);
+  else if (side === 'engine-flatness') result = await measureFlatness(workload);
+  else if (side === 'tfjs-cpu' || side === 'tfjs-wasm') result = await measureTf(workload, side);
+  else throw new Error(`unknown side ${side}`);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
