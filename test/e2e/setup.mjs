@@ -4,7 +4,10 @@
 // Run directly (`node test/e2e/setup.mjs`) or import `ensureCodeServer`, `buildVsix`,
 // `installExtension`.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { existsSync, mkdirSync, writeFileSync, copyFileSync, rmSync, symlinkSync, lstatSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,10 +79,11 @@ export function ensureCodeServer() {
   log('npm install in lib/vscode/extensions');
   run('npm', ['install', '--omit=dev', ...npmFlags], join(vscodeDir, 'extensions'));
   log('argon2: its download fails, then it builds');
-  run('npx', ['--no-install', 'node-pre-gyp', 'install', '--fallback-to-build'], join(codeServerPkg, 'node_modules', 'argon2'), {
+  run('npx', ['--no-install', 'node-pre-gyp', 'install', '--fallback-to-build'], join(installDir, 'node_modules', 'argon2'), {
     allowFailure: true,
   });
-  if (!existsSync(codeServerEntry)) throw new Error(`code-server entry missing: ${codeServerEntry}`);
+  // The proof that every native piece is in place: code-server starts and answers.
+  run(process.execPath, [codeServerEntry, '--version'], installDir);
   writeFileSync(doneMarker, new Date().toISOString() + '\n');
   log(`code-server ready in ${Math.round((Date.now() - started) / 1000)} s`);
   return codeServerEntry;
@@ -103,6 +107,122 @@ export function installExtension(extensionsDir, userDataDir) {
     root,
   );
   return extensionsDir;
+}
+
+/** Workbench settings for a quiet first start: no welcome page, tips or trust prompt. */
+const USER_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'update.mode': 'none',
+  'workbench.colorTheme': 'Default Dark Modern',
+  'editor.hover.delay': 300,
+  'window.commandCenter': false,
+  'chat.commandCenter.enabled': false,
+};
+
+/** A fresh temporary folder with a copy of examples/ (tests edit files; the repo's stay as they are). */
+export function copyExamples(into = mkdtempSync(join(tmpdir(), 'gradlens-e2e-'))) {
+  const workspace = join(into, 'examples');
+  cpSync(join(root, 'examples'), workspace, { recursive: true });
+  return workspace;
+}
+
+async function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForHttp(url, timeoutMs, exited) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited()) throw new Error('code-server exited before it listened');
+    try {
+      const response = await fetch(url);
+      if (response.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts code-server on 127.0.0.1 with no auth, telemetry, update checks or trust prompt,
+ * in its own process group so that `stop()` ends it and every child (extension host,
+ * language server) at once.
+ */
+export async function startCodeServer({ workspace, userDataDir, extensionsDir, port, extraArgs = [], logFile }) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  const listenPort = port ?? (await freePort());
+  const args = [
+    codeServerEntry,
+    '--bind-addr', `127.0.0.1:${listenPort}`,
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    ...extraArgs,
+    workspace,
+  ];
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  let log = '';
+  const keep = (chunk) => {
+    log += chunk;
+    if (log.length > 200_000) log = log.slice(-100_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = false;
+  const exitedPromise = new Promise((r) => child.once('exit', () => { exited = true; r(); }));
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  const onExit = () => killGroup('SIGKILL');
+  process.once('exit', onExit);
+  const stop = async () => {
+    process.removeListener('exit', onExit);
+    if (logFile) writeFileSync(logFile, log);
+    if (exited) return;
+    killGroup('SIGTERM');
+    const timer = setTimeout(() => killGroup('SIGKILL'), 3000);
+    await exitedPromise;
+    clearTimeout(timer);
+    killGroup('SIGKILL'); // children that outlived the server
+  };
+  const base = `http://127.0.0.1:${listenPort}`;
+  try {
+    await waitForHttp(`${base}/healthz`, 30_000, () => exited);
+  } catch (error) {
+    await stop();
+    throw new Error(`${error.message}
+${log.slice(-3000)}`);
+  }
+  return { port: listenPort, base, url: `${base}/?folder=${encodeURIComponent(workspace)}`, stop, log: () => log };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
