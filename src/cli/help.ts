@@ -1,0 +1,46 @@
+// The text of `gradlens --help` and `gradlens COMMAND --help`.
+
+export const USAGE = `gradlens — gradient debugging for small neural networks in .net files
+
+Usage:
+  gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS]
+  gradlens grads FILE [--json] [--after N] [--dtype float32|float64]
+  gradlens --help | --version
+
+Commands:
+  inspect   train the network and report each layer's gradient health
+  grads     print the exact weights and gradients of one training batch
+
+Run 'gradlens COMMAND --help' for a command's options.
+Exit codes: 0 healthy, 1 a flag named by --fail-on was raised (or the run diverged),
+2 the file has errors or the command line is wrong.`;
+
+export const INSPECT_HELP = `gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS]
+
+Checks FILE, loads its data, trains it as its 'train' statement says and prints a table
+per layer: output shape, parameter count, the gradient norm ‖∇W‖ at the first step, the
+median over the run and the last step, the median update-to-weight ratio ‖ΔW‖/‖W‖ of its
+first parameter, and the gradient-health flags raised; then the loss curve and each flag
+with its evidence.
+
+Options:
+  --steps N        train N steps instead of the file's epochs/steps
+  --json           print the whole run as JSON on stdout (spec summary, frames, findings)
+  --fail-on FLAGS  exit with 1 when any of these flags is raised, for CI; a comma-separated
+                   list of vanishing, exploding, nan, dead, saturated, update-low,
+                   update-high, loss, or full codes (vanishing-gradient, initial-loss, …)
+
+Without --fail-on, the exit code is 1 only when the run diverges (NaN or Inf).`;
+
+export const GRADS_HELP = `gradlens grads FILE [--json] [--after N] [--dtype float32|float64]
+
+At initialisation, on the first training batch of the first epoch, runs one forward and
+backward pass in training mode and prints the loss, the batch, and every parameter's
+values and gradients (row-major; dense W is [in, out]).
+
+Options:
+  --json           print {"loss", "batch": {"x", "y"}, "layers": [{"name", "kind",
+                   "activation", "line", "params": [{"name", "shape", "value", "grad"}]}]}
+  --after N        first train N steps (the file's optimizer, batches and seed), then
+                   report the weights and the gradients on the next batch
+  --dtype float64  compute in double precision (default float32, as training does)`;
