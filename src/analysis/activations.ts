@@ -1,0 +1,104 @@
+// dead-relu and saturated-activation: what the layer's units output, not its gradients.
+// A ReLU unit that outputs 0 for every example passes no gradient to its weights and may
+// never come back (CS231n: "as much as 40% of your network can be dead"). A sigmoid or tanh
+// unit in its flat region passes less than 6% of its maximal derivative (Karpathy,
+// makemore part 3: |tanh| > 0.97). Both are fractions, so scale-free by construction.
+
+import type { StepFrame } from '../engine/telemetry';
+import type { LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
+import type { LayerFinding } from './types';
+import { formatPercent } from './format';
+import { activationOf, initName, isDeadable, isSaturating, weightsFeeding } from './network';
+import { distinct, insertLayerNorm, replaceSaturating, scaleLr, useInit } from './remedies';
+import { isMost, median, statsOf } from './window';
+
+export const DEAD_RELU_EXPLANATION =
+  'A ReLU unit that outputs 0 for every example gets no gradient, so its weights never change and it stays dead. ' +
+  'He init, a lower learning rate (a large step can push units dead) or an activation without a flat zero region (gelu) avoid it.';
+
+export const SATURATED_EXPLANATION =
+  'In its flat region a sigmoid or tanh unit passes almost no gradient (derivative below 6% of its maximum), so the layers before it stop learning. ' +
+  'A variance-preserving init (Xavier) keeps inputs in the responsive range; relu/gelu with He init has no flat region.';
+
+interface Share {
+  steps: number;
+  fractions: number[];
+}
+
+function shareOver(window: StepFrame[], index: number, read: (s: NonNullable<ReturnType<typeof statsOf>>) => number, threshold: number): Share {
+  const fractions: number[] = [];
+  let steps = 0;
+  for (const frame of window) {
+    const stats = statsOf(frame, index);
+    if (!stats || !Number.isFinite(read(stats))) continue;
+    fractions.push(read(stats));
+    if (read(stats) > threshold) steps++;
+  }
+  return { steps, fractions };
+}
+
+/** An output sigmoid under bce: the loss's gradient (p − y) skips σ', so saturation there does not block learning. */
+function isFusedWithLoss(spec: NetworkSpec, leaf: LeafLayer): boolean {
+  return leaf.index === spec.leaves.length - 1 && spec.loss.kind === 'bce' && activationOf(leaf) === 'sigmoid';
+}
+
+export function deadRelu(spec: NetworkSpec, window: StepFrame[], thresholds: Thresholds): LayerFinding[] {
+  const findings: LayerFinding[] = [];
+  for (const leaf of spec.leaves) {
+    if (!isDeadable(activationOf(leaf))) continue;
+    const share = shareOver(window, leaf.index, (s) => s.deadFraction, thresholds.deadFraction);
+    if (!isMost(share.steps, window.length)) continue;
+    const fraction = median(share.fractions);
+    const dense = weightsFeeding(spec, leaf);
+    findings.push({
+      code: 'dead-relu',
+      severity: 'warning',
+      layer: leaf.index,
+      line: leaf.line,
+      message: `Dead ReLU: ${formatPercent(fraction)} of units output 0 for every example, in ${share.steps} of ${window.length} steps`,
+      explanation: DEAD_RELU_EXPLANATION,
+      evidence: { deadFraction: fraction, steps: share.steps, windowSteps: window.length },
+      related: dense && dense.line !== leaf.line && dense.kind === 'dense'
+        ? [{ line: dense.line, message: `${dense.name} feeds these units (init ${initName(dense.init)}).` }]
+        : undefined,
+      fixes: distinct([
+        ...useInit(dense, 'he'),
+        ...(leaf.kind === 'dense' ? [{ kind: 'use-activation' as const, layer: leaf.index, activation: 'gelu' as const, init: 'he' as const }] : []),
+        ...scaleLr(spec, 0.1),
+      ]),
+    });
+  }
+  return findings;
+}
+
+export function saturatedActivation(spec: NetworkSpec, window: StepFrame[], thresholds: Thresholds): LayerFinding[] {
+  const findings: LayerFinding[] = [];
+  for (const leaf of spec.leaves) {
+    const activation = activationOf(leaf);
+    if (!isSaturating(activation) || isFusedWithLoss(spec, leaf)) continue;
+    const share = shareOver(window, leaf.index, (s) => s.saturatedFraction, thresholds.saturatedFraction);
+    if (!isMost(share.steps, window.length)) continue;
+    const fraction = median(share.fractions);
+    const dense = weightsFeeding(spec, leaf);
+    findings.push({
+      code: 'saturated-activation',
+      severity: 'warning',
+      layer: leaf.index,
+      line: leaf.line,
+      message: `Saturated ${activation}: ${formatPercent(fraction)} of unit-activations in the flat region, in ${share.steps} of ${window.length} steps`,
+      explanation: SATURATED_EXPLANATION,
+      evidence: { saturatedFraction: fraction, steps: share.steps, windowSteps: window.length },
+      related: dense && dense.line !== leaf.line && dense.kind === 'dense'
+        ? [{ line: dense.line, message: `${dense.name} computes this activation's input (init ${initName(dense.init)}).` }]
+        : undefined,
+      fixes: distinct([
+        ...(dense?.kind === 'dense' && dense.init.kind !== 'lecun' ? useInit(dense, 'xavier') : []),
+        ...replaceSaturating(spec, dense ?? leaf, ['relu', 'gelu']),
+        // Normalise what enters the activation: after the dense layer of a standalone `sigmoid`,
+        // after the previous layer of a fused one.
+        ...insertLayerNorm(spec, leaf.index - 1),
+      ]),
+    });
+  }
+  return findings;
+}

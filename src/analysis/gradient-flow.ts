@@ -1,0 +1,273 @@
+// vanishing-gradient and exploding-gradient: how a layer's gradient compares with the layers
+// after it (closer to the loss). Backpropagation multiplies the gradient by every layer's
+// Jacobian on its way to the input; when those gains sit below 1 the early layers' gradients
+// shrink geometrically (vanishing), above 1 they grow (exploding) — Glorot & Bengio 2010,
+// He et al. 2015. Comparing a layer with the layers downstream of it makes the measure
+// scale-free: multiplying the loss (so every gradient) by any factor changes nothing.
+
+import type { RunResult, StepFrame } from '../engine/telemetry';
+import type { LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
+import type { FixSuggestion } from '../lang/rewrites';
+import type { LayerFinding } from './types';
+import { formatNumber } from './format';
+import { activationAfter, activationOf, hasParams, initName, isSaturating, matchedInit, weightsFeeding } from './network';
+import { addClip, distinct, insertLayerNorm, replaceSaturating, scaleLr, useInit, useMatchedInit, wrapResidual } from './remedies';
+import { MEDIAN_HISTORY, isMost, log10UpdateRatio, median, statsOf } from './window';
+
+/** A run's gradient norm this many times its running median is a spike (exploding in run mode). */
+export const SPIKE_FACTOR = 10;
+/** Fewest earlier steps a running median needs before spikes are judged. */
+const MIN_HISTORY = 10;
+
+/** One layer's gradient relative to the layers downstream of it, at one step. */
+interface FlowSample {
+  rms: number;
+  /** rms / the largest rms among this layer and the layers after it (≤ 1). */
+  belowLargest: number;
+  largest: number;
+  /** rms / the smallest nonzero rms among the layers after it (undefined for the last). */
+  aboveSmallest?: number;
+  smallest?: number;
+  logUpdate?: number;
+}
+
+function flowAt(frame: StepFrame, weighted: LeafLayer[]): Map<number, FlowSample> {
+  const rms = weighted.map((leaf) => statsOf(frame, leaf.index)?.gradRms ?? NaN);
+  const samples = new Map<number, FlowSample>();
+  let largest = -Infinity;
+  let largestAt = -1;
+  let smallest = Infinity;
+  let smallestAt = -1;
+  for (let i = weighted.length - 1; i >= 0; i--) {
+    const r = rms[i];
+    if (!Number.isFinite(r)) continue;
+    const stats = statsOf(frame, weighted[i].index)!;
+    if (r > largest) [largest, largestAt] = [r, weighted[i].index];
+    samples.set(weighted[i].index, {
+      rms: r,
+      belowLargest: largest > 0 ? r / largest : 1,
+      largest: largestAt,
+      aboveSmallest: smallestAt >= 0 ? r / smallest : undefined,
+      smallest: smallestAt >= 0 ? smallestAt : undefined,
+      logUpdate: log10UpdateRatio(stats),
+    });
+    if (r > 0 && r < smallest) [smallest, smallestAt] = [r, weighted[i].index];
+  }
+  return samples;
+}
+
+interface Verdict {
+  steps: number;
+  samples: FlowSample[];
+  spikes: number;
+  spikeNorm: number;
+  runningMedian: number;
+}
+
+function gradName(leaf: LeafLayer): string {
+  return leaf.kind === 'dense' ? '‖∇W‖' : '‖∇‖';
+}
+
+/** The leaf downstream of `from` whose backward gain ‖δ_in‖/‖δ_out‖ is furthest below (shrink) or above (grow) 1. */
+function chokePoint(spec: NetworkSpec, frame: StepFrame, from: number, shrink: boolean): { leaf: LeafLayer; gain: number } | undefined {
+  let best: { leaf: LeafLayer; gain: number } | undefined;
+  const last = spec.leaves.length - 1;
+  for (const leaf of spec.leaves.slice(from + 1)) {
+    // An output sigmoid under bce is fused with the loss: its own derivative cancels out.
+    if (leaf.index === last && spec.loss.kind === 'bce' && activationOf(leaf) === 'sigmoid') continue;
+    const stats = statsOf(frame, leaf.index);
+    if (!stats || !(stats.outGradNorm > 0) || !Number.isFinite(stats.inGradNorm)) continue;
+    const gain = stats.inGradNorm / stats.outGradNorm;
+    if (!Number.isFinite(gain)) continue;
+    if (!best || (shrink ? gain < best.gain : gain > best.gain)) best = { leaf, gain };
+  }
+  if (!best || (shrink ? best.gain >= 0.5 : best.gain <= 2)) return undefined;
+  return best;
+}
+
+function describeCause(spec: NetworkSpec, frame: StepFrame, leaf: LeafLayer): string {
+  const parts: string[] = [];
+  const activation = activationOf(leaf);
+  if (activation && activation !== 'linear') parts.push(activation);
+  const dense = weightsFeeding(spec, leaf);
+  if (dense?.kind === 'dense') {
+    const after = activationAfter(spec, dense);
+    if (dense.init.kind !== matchedInit(after ? after.activation : 'linear')) parts.push(`init ${initName(dense.init)}`);
+  }
+  const saturated = statsOf(frame, leaf.index)?.saturatedFraction ?? 0;
+  if (isSaturating(activation) && saturated > 0) parts.push(`${Math.round(saturated * 100)}% saturated`);
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+function related(spec: NetworkSpec, frame: StepFrame, leaf: LeafLayer, shrink: boolean): LayerFinding['related'] {
+  const cause = chokePoint(spec, frame, leaf.index, shrink);
+  if (!cause || cause.leaf.line === leaf.line) return undefined;
+  const verb = shrink ? 'shrinks' : 'grows';
+  return [{ line: cause.leaf.line, message: `The gradient ${verb} ×${formatNumber(cause.gain)} going back through ${cause.leaf.name}${describeCause(spec, frame, cause.leaf)}.` }];
+}
+
+/** Consecutive runs of flagged leaf indices, a run spanning the param-free leaves between them. */
+function runsOf(flagged: number[], weighted: LeafLayer[]): [number, number][] {
+  const position = new Map(weighted.map((leaf, i) => [leaf.index, i]));
+  const runs: [number, number][] = [];
+  for (const index of flagged) {
+    const run = runs[runs.length - 1];
+    const previous = run ? weighted[position.get(index)! - 1] : undefined;
+    if (run && previous && previous.index === run[1]) run[1] = index;
+    else runs.push([index, index]);
+  }
+  return runs;
+}
+
+function vanishingFixes(spec: NetworkSpec, leaf: LeafLayer, run: [number, number]): FixSuggestion[] {
+  const after = activationAfter(spec, leaf);
+  const runEnd = activationAfter(spec, spec.leaves[run[1]])?.leaf.index ?? run[1];
+  return distinct([
+    ...replaceSaturating(spec, leaf, ['relu']),
+    // A better init cures a ReLU stack with too-small weights; a saturating stack still
+    // multiplies by σ' ≤ 1/4 per layer, so there the activation is what to change.
+    ...(after && isSaturating(after.activation) ? [] : useMatchedInit(spec, leaf)),
+    ...insertLayerNorm(spec, after ? after.leaf.index : leaf.index),
+    ...wrapResidual(spec, run[0], runEnd),
+  ]);
+}
+
+function explodingFixes(spec: NetworkSpec, leaf: LeafLayer): FixSuggestion[] {
+  const after = activationAfter(spec, leaf);
+  const init = useMatchedInit(spec, leaf);
+  return distinct([
+    ...(init.length ? init : leaf.kind === 'dense' && leaf.init.kind === 'he' && after?.activation !== 'relu' ? useInit(leaf, 'lecun') : []),
+    ...addClip(spec),
+    ...scaleLr(spec, 0.1),
+    ...insertLayerNorm(spec, after ? after.leaf.index : leaf.index),
+  ]);
+}
+
+export const VANISHING_EXPLANATION =
+  'Gradients shrink by the product of every later layer\'s gain on their way back, so this layer barely learns while the ones near the output do. ' +
+  'Saturating activations (sigmoid, tanh) and too-small inits cause it; ReLU with He init, normalisation or residual connections keep the gain near 1.';
+
+export const EXPLODING_EXPLANATION =
+  'Gradients grow by the product of every later layer\'s gain on their way back, so this layer takes steps far too large and training diverges. ' +
+  'A smaller, variance-preserving init (He for ReLU, Xavier otherwise), gradient clipping, a lower learning rate or normalisation fix it.';
+
+/** vanishing-gradient and exploding-gradient findings over the window. */
+export function gradientFlow(
+  spec: NetworkSpec,
+  run: RunResult,
+  window: StepFrame[],
+  thresholds: Thresholds,
+  mode: 'probe' | 'run',
+): { findings: LayerFinding[]; vanishing: Set<number>; exploding: Set<number> } {
+  const weighted = spec.leaves.filter(hasParams);
+  const vanishing = new Map<number, Verdict>();
+  const exploding = new Map<number, Verdict>();
+  const relaxedVanishing = Math.sqrt(thresholds.vanishingRatio);
+  const relaxedExploding = Math.sqrt(thresholds.explodingRatio);
+  const medians = mode === 'run' ? runningMedians(run, window, weighted) : new Map<number, number>();
+
+  for (const frame of window) {
+    for (const [index, s] of flowAt(frame, weighted)) {
+      const small = s.belowLargest < thresholds.vanishingRatio ||
+        (s.logUpdate !== undefined && s.logUpdate < thresholds.updateRatioLow && s.belowLargest < relaxedVanishing);
+      const large = s.aboveSmallest !== undefined && (s.aboveSmallest > thresholds.explodingRatio ||
+        (s.logUpdate !== undefined && s.logUpdate > thresholds.updateRatioHigh && s.aboveSmallest > relaxedExploding));
+      const norm = statsOf(frame, index)?.gradNorm ?? NaN;
+      const reference = medians.get(index);
+      const spike = reference !== undefined && reference > 0 && norm > SPIKE_FACTOR * reference;
+      if (small) record(vanishing, index, s);
+      if (large || spike) {
+        const verdict = record(exploding, index, s);
+        if (spike) {
+          verdict.spikes++;
+          verdict.spikeNorm = Math.max(verdict.spikeNorm, norm);
+          verdict.runningMedian = reference!;
+        }
+      }
+    }
+  }
+
+  const steps = window.length;
+  const flaggedVanishing = [...vanishing].filter(([, v]) => isMost(v.steps, steps)).map(([i]) => i);
+  const flaggedExploding = [...exploding].filter(([, v]) => isMost(v.steps, steps)).map(([i]) => i);
+  const last = window[window.length - 1];
+  const findings: LayerFinding[] = [];
+
+  for (const span of runsOf(flaggedVanishing, weighted)) {
+    for (const index of flaggedVanishing.filter((i) => i >= span[0] && i <= span[1])) {
+      const leaf = spec.leaves[index];
+      const v = vanishing.get(index)!;
+      const rms = median(v.samples.map((s) => s.rms));
+      const ratio = median(v.samples.map((s) => s.belowLargest));
+      const logUpdate = median(v.samples.flatMap((s) => (s.logUpdate === undefined ? [] : [s.logUpdate])));
+      const reference = spec.leaves[v.samples[v.samples.length - 1].largest];
+      const updateText = logUpdate < thresholds.updateRatioLow ? `; update ratio ${formatNumber(10 ** logUpdate)}` : '';
+      findings.push({
+        code: 'vanishing-gradient',
+        severity: 'warning',
+        layer: index,
+        line: leaf.line,
+        message: `Vanishing gradient: ${gradName(leaf)} RMS ${formatNumber(rms)}, ${formatNumber(ratio)}× the largest layer's after it (${reference?.name ?? '?'})${updateText}, in ${v.steps} of ${steps} steps`,
+        explanation: VANISHING_EXPLANATION,
+        evidence: { gradRms: rms, ratioToLargest: ratio, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps },
+        related: related(spec, last, leaf, true),
+        fixes: vanishingFixes(spec, leaf, span),
+      });
+    }
+  }
+
+  for (const index of flaggedExploding) {
+    const leaf = spec.leaves[index];
+    const v = exploding.get(index)!;
+    const rms = median(v.samples.map((s) => s.rms));
+    const ratios = v.samples.flatMap((s) => (s.aboveSmallest === undefined ? [] : [s.aboveSmallest]));
+    const ratio = median(ratios);
+    const logUpdate = median(v.samples.flatMap((s) => (s.logUpdate === undefined ? [] : [s.logUpdate])));
+    const smallestAt = v.samples[v.samples.length - 1].smallest;
+    const parts = [`${gradName(leaf)} RMS ${formatNumber(rms)}`];
+    if (ratios.length) parts.push(`${formatNumber(ratio)}× the smallest layer's after it (${smallestAt !== undefined ? spec.leaves[smallestAt].name : '?'})`);
+    if (logUpdate > thresholds.updateRatioHigh) parts.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
+    if (v.spikes) parts.push(`norm ${formatNumber(v.spikeNorm)}, ${formatNumber(v.spikeNorm / v.runningMedian)}× its running median`);
+    const evidence: Record<string, number> = { gradRms: rms, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps };
+    if (ratios.length) evidence.ratioToSmallest = ratio;
+    if (v.spikes) Object.assign(evidence, { spikes: v.spikes, spikeNorm: v.spikeNorm, runningMedian: v.runningMedian });
+    findings.push({
+      code: 'exploding-gradient',
+      severity: 'warning',
+      layer: index,
+      line: leaf.line,
+      message: `Exploding gradient: ${parts.join(', ')}, in ${v.steps} of ${steps} steps`,
+      explanation: EXPLODING_EXPLANATION,
+      evidence,
+      related: related(spec, last, leaf, false),
+      fixes: explodingFixes(spec, leaf),
+    });
+  }
+
+  return { findings, vanishing: new Set(flaggedVanishing), exploding: new Set(flaggedExploding) };
+}
+
+function record(verdicts: Map<number, Verdict>, index: number, sample: FlowSample): Verdict {
+  let verdict = verdicts.get(index);
+  if (!verdict) verdicts.set(index, (verdict = { steps: 0, samples: [], spikes: 0, spikeNorm: 0, runningMedian: NaN }));
+  verdict.steps++;
+  verdict.samples.push(sample);
+  return verdict;
+}
+
+/** Each weighted layer's median gradient norm over the steps before the window (run mode). */
+function runningMedians(run: RunResult, window: StepFrame[], weighted: LeafLayer[]): Map<number, number> {
+  const medians = new Map<number, number>();
+  if (window.length === 0) return medians;
+  const start = run.frames.indexOf(window[0]);
+  const history = run.frames.slice(Math.max(0, start - MEDIAN_HISTORY), Math.max(0, start));
+  if (history.length < MIN_HISTORY) return medians;
+  for (const leaf of weighted) {
+    const norms = history.flatMap((f) => {
+      const norm = statsOf(f, leaf.index)?.gradNorm;
+      return norm !== undefined && Number.isFinite(norm) ? [norm] : [];
+    });
+    if (norms.length >= MIN_HISTORY) medians.set(leaf.index, median(norms));
+  }
+  return medians;
+}

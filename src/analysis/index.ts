@@ -1,0 +1,52 @@
+// The gradient-health analysis: a checked network and a run's telemetry in, findings out.
+// Pure and allocation-light (it runs after every probe); the same for a probe (a few steps
+// at initialisation) and a full run (judged on its latest steps). Every threshold is a
+// ratio — to other layers, to the weights, to the expected initial loss — never a bare norm.
+// docs/gradient-health.md explains each rule, its default and its sources.
+
+import type { RunResult } from '../engine/telemetry';
+import type { NetworkSpec, Thresholds } from '../lang/spec';
+import type { LayerFinding } from './types';
+import { deadRelu, saturatedActivation } from './activations';
+import { gradientFlow } from './gradient-flow';
+import { backwardGain, initialLoss } from './initialisation';
+import { lossNotDecreasing } from './loss';
+import { nonFinite } from './nonfinite';
+import { updateRatio } from './update-ratio';
+import { analysisWindow } from './window';
+
+export type { FindingCode, LayerFinding } from './types';
+export { FINDING_CODES } from './types';
+export { formatNumber, formatPercent } from './format';
+
+const SEVERITY_ORDER = { error: 0, warning: 1, information: 2 } as const;
+
+export function analyze(spec: NetworkSpec, run: RunResult, thresholds: Thresholds, mode: 'probe' | 'run'): LayerFinding[] {
+  const window = analysisWindow(run, mode);
+  const flow = gradientFlow(spec, run, window, thresholds, mode);
+  const findings = [
+    ...nonFinite(spec, run),
+    ...flow.findings,
+    ...deadRelu(spec, window, thresholds),
+    ...saturatedActivation(spec, window, thresholds),
+    ...updateRatio(spec, window, thresholds, flow),
+    ...(mode === 'run' ? lossNotDecreasing(spec, run, thresholds) : []),
+    ...initialLoss(spec, run),
+    ...backwardGain(spec, run),
+  ];
+  // Network order, then the most severe first, so a reader (and the CLI table) meets the
+  // first broken layer first.
+  return findings.sort(
+    (a, b) => a.line - b.line || (a.layer ?? Infinity) - (b.layer ?? Infinity) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+  );
+}
+
+/** The settings' thresholds with a file's `watch` overrides on top (only the options it writes). */
+export function mergeThresholds(settings: Thresholds, watch: Partial<Thresholds>): Thresholds {
+  const merged: Thresholds = { ...settings };
+  for (const key of Object.keys(settings) as (keyof Thresholds)[]) {
+    const value = watch[key];
+    if (typeof value === 'number' && Number.isFinite(value)) merged[key] = value;
+  }
+  return merged;
+}

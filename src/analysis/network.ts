@@ -1,0 +1,90 @@
+// What the analysis needs to know about the checked network: which leaves have weights,
+// which activation a leaf applies, which init suits it, and the optimizer's settings.
+// Reads NetworkSpec only; no telemetry here.
+
+import type { ActivationKind, InitSpec, LeafLayer, NetworkSpec } from '../lang/spec';
+
+/** sigmoid and tanh: bounded, so their derivative goes to 0 for large |x| (Glorot & Bengio 2010). */
+export function isSaturating(activation: ActivationKind | undefined): boolean {
+  return activation === 'sigmoid' || activation === 'tanh';
+}
+
+/** relu: exactly 0 for every negative input, so a unit can die. leaky_relu/elu/gelu cannot. */
+export function isDeadable(activation: ActivationKind | undefined): boolean {
+  return activation === 'relu';
+}
+
+/** The activation a leaf applies itself (fused in `dense`, or an activation layer); undefined for others. */
+export function activationOf(leaf: LeafLayer): ActivationKind | undefined {
+  if (leaf.kind === 'dense' || leaf.kind === 'activation') return leaf.activation;
+  return undefined;
+}
+
+export function hasParams(leaf: LeafLayer): boolean {
+  return leaf.params.length > 0;
+}
+
+/**
+ * The dense layer whose init and weights feed a leaf's activation: the leaf itself when it is
+ * a dense layer, or the dense layer right before a standalone activation layer.
+ */
+export function weightsFeeding(spec: NetworkSpec, leaf: LeafLayer): LeafLayer | undefined {
+  if (leaf.kind === 'dense') return leaf;
+  const before = spec.leaves[leaf.index - 1];
+  if (leaf.kind === 'activation' && before?.kind === 'dense') return before;
+  return undefined;
+}
+
+/**
+ * The activation that follows a dense layer's affine map: its fused one, or a standalone
+ * activation layer right after it (`dense 32` then `sigmoid`).
+ */
+export function activationAfter(spec: NetworkSpec, leaf: LeafLayer): { activation: ActivationKind; leaf: LeafLayer } | undefined {
+  if (leaf.kind === 'activation') return { activation: leaf.activation, leaf };
+  if (leaf.kind !== 'dense') return undefined;
+  if (leaf.activation !== 'linear') return { activation: leaf.activation, leaf };
+  const next = spec.leaves[leaf.index + 1];
+  if (next?.kind === 'activation') return { activation: next.activation, leaf: next };
+  return { activation: 'linear', leaf };
+}
+
+/**
+ * The init that keeps the variance of signals constant through a layer with this activation:
+ * He (Var W = 2/fan_in) for the ReLU family (He et al. 2015), Glorot/Xavier for the
+ * symmetric ones near-linear at 0 (Glorot & Bengio 2010).
+ */
+export function matchedInit(activation: ActivationKind): 'he' | 'xavier' {
+  return activation === 'relu' || activation === 'leaky_relu' || activation === 'elu' || activation === 'gelu' ? 'he' : 'xavier';
+}
+
+export function initName(init: InitSpec): string {
+  switch (init.kind) {
+    case 'normal':
+      return `normal(${init.mean}, ${init.std})`;
+    case 'uniform':
+      return `uniform(${init.low}, ${init.high})`;
+    default:
+      return init.kind;
+  }
+}
+
+export function learningRate(spec: NetworkSpec): number {
+  return spec.optimizer.lr;
+}
+
+export function hasClip(spec: NetworkSpec): boolean {
+  return spec.optimizer.clip !== undefined;
+}
+
+/** Leaves that sit directly in the top-level sequence (not inside a residual body). */
+export function topLevelLeafIndices(spec: NetworkSpec): Set<number> {
+  const top = new Set<number>();
+  for (const node of spec.layers) if (node.kind !== 'residual') top.add(node.index);
+  return top;
+}
+
+/** Line of the last leaf: where network-wide findings go (NetworkSpec has no `loss` line). */
+export function lastLeafLine(spec: NetworkSpec): number {
+  const last = spec.leaves[spec.leaves.length - 1];
+  return last ? last.line : 0;
+}
