@@ -1,0 +1,8 @@
+// The engine's public surface: train a checked network on a dataset, or report its exact
+// weights and gradients; plus the compiled network and session for tests and benchmarks.
+
+export { train, DEFAULT_HISTOGRAM_EVERY, type TrainOptions } from './train';
+export { gradientsAt, GradientsError, type GradientReport } from './gradients';
+export { Network, type CompileOptions } from './compile';
+export { Session, type SessionOptions } from './session';
+export type { DType, Floats } from './floats';

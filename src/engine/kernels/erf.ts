@@ -1,0 +1,44 @@
+// The error function to double precision, for the exact (erf) form of GELU.
+// |x| < 3: the everywhere-positive series erf x = 2/√π·e^(−x²)·Σ 2ⁿx^(2n+1)/(2n+1)!!
+// (Abramowitz & Stegun 7.1.6), which has no cancellation. |x| ≥ 3: the continued
+// fraction for erfc (A&S 7.1.14), evaluated bottom-up at a depth that converges there.
+
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+const ONE_OVER_SQRT_PI = 0.5641895835477563;
+
+export function erf(x: number): number {
+  if (x !== x) return NaN;
+  const ax = Math.abs(x);
+  if (ax >= 3) {
+    const value = 1 - erfcLarge(ax);
+    return x < 0 ? -value : value;
+  }
+  const x2 = x * x;
+  let term = x;
+  let sum = x;
+  for (let n = 0; n < 200; n++) {
+    term *= (2 * x2) / (2 * n + 3);
+    sum += term;
+    if (Math.abs(term) <= 1e-17 * Math.abs(sum)) break;
+  }
+  return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
+}
+
+/** erfc(x) = 1 − erf(x), accurate in relative terms for large positive x too. */
+export function erfc(x: number): number {
+  if (x >= 3) return erfcLarge(x);
+  return 1 - erf(x);
+}
+
+/** erfc x = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), for x ≥ 3. */
+function erfcLarge(x: number): number {
+  if (x === Infinity) return 0;
+  let tail = x;
+  for (let n = 80; n >= 1; n--) tail = x + n / 2 / tail;
+  return (ONE_OVER_SQRT_PI * Math.exp(-x * x)) / tail;
+}
+
+/** Standard normal CDF Φ(z) = ½·erfc(−z/√2), precise in both tails. */
+export function normalCdf(z: number): number {
+  return 0.5 * erfc(-z * Math.SQRT1_2);
+}

@@ -1,0 +1,70 @@
+// dense: y = f(x·W + b), W [in, out] row-major. Matmul, bias add and the activation run
+// fused (one matrix product, then one pass for bias + activation); backward undoes them
+// in reverse: dz = dy ⊙ f′(z), db = Σ_rows dz, dW = xᵀ·dz, dx = dz·Wᵀ.
+
+import { allFinite, allocate, type DType, type Floats } from '../floats';
+import { activationGrad, biasActivate, type ElementwiseKind } from '../kernels/activations';
+import { gemm, gemmNT, gemmTN } from '../kernels/gemm';
+import { sumRows } from '../kernels/reduce';
+import { makeTensor, type Op, type Param, type Tensor } from '../tape';
+
+export class DenseOp implements Op {
+  readonly name = 'dense';
+  readonly output: Tensor;
+  /** Pre-activation x·W + b; the output buffer itself when the activation is linear. */
+  private readonly z: Floats;
+  /** ∂loss/∂z; the output gradient itself when the activation is linear. */
+  private readonly dz: Floats;
+  private readonly inWidth: number;
+  private readonly outWidth: number;
+
+  constructor(
+    readonly layer: number,
+    readonly input: Tensor,
+    private readonly weight: Param,
+    private readonly bias: Param | null,
+    private readonly activation: ElementwiseKind,
+    private readonly alpha: number,
+    dtype: DType,
+    capacity: number,
+  ) {
+    this.inWidth = input.width;
+    this.outWidth = weight.shape[1];
+    const size = capacity * this.outWidth;
+    const y = allocate(dtype, size);
+    const dy = allocate(dtype, size);
+    this.output = makeTensor(this.outWidth, y, dy);
+    const linear = activation === 'linear';
+    this.z = linear ? y : allocate(dtype, size);
+    this.dz = linear ? dy : allocate(dtype, size);
+  }
+
+  forward(rows: number): void {
+    gemm(this.input.value, this.weight.value, this.z, rows, this.inWidth, this.outWidth);
+    const b = this.bias === null ? null : this.bias.value;
+    biasActivate(this.z, b, this.output.value, rows, this.outWidth, this.activation, this.alpha);
+  }
+
+  backward(rows: number): void {
+    const n = rows * this.outWidth;
+    activationGrad(this.z, this.output.value, this.output.grad, this.dz, n, this.activation, this.alpha);
+    if (this.bias !== null) sumRows(this.dz, this.bias.grad, rows, this.outWidth);
+    gemmTN(this.input.value, this.dz, this.weight.grad, rows, this.inWidth, this.outWidth);
+    if (this.input.needsGrad) gemmNT(this.dz, this.weight.value, this.input.grad, rows, this.inWidth, this.outWidth);
+  }
+
+  forwardFault(rows: number): string | null {
+    const n = rows * this.outWidth;
+    if (this.z !== this.output.value && !allFinite(this.z, n)) return 'matmul';
+    if (!allFinite(this.output.value, n)) return this.activation === 'linear' ? 'matmul' : this.activation;
+    return null;
+  }
+
+  backwardFault(rows: number): string | null {
+    if (this.dz !== this.output.grad && !allFinite(this.dz, rows * this.outWidth)) return this.activation;
+    if (!allFinite(this.weight.grad, this.weight.count)) return 'matmul';
+    if (this.bias !== null && !allFinite(this.bias.grad, this.bias.count)) return 'bias_add';
+    if (this.input.needsGrad && !allFinite(this.input.grad, rows * this.inWidth)) return 'matmul';
+    return null;
+  }
+}

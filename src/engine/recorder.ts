@@ -1,0 +1,187 @@
+// Telemetry of a compiled network: per step, per layer and per parameter tensor, the
+// numbers of telemetry.ts. Everything is accumulated into typed arrays planned at
+// compile time (one pass over each buffer, reusing the sums the NaN checks and the
+// optimizer already produce); StepFrame objects are built from them only on request.
+
+import type { ActivationKind } from '../lang/spec';
+import type { Histogram, LayerStats, ParamStats, StepFrame } from './telemetry';
+import type { Network } from './compile';
+import type { Floats } from './floats';
+import { MAX_ABS, moments, SUM, SUM_SQUARES, stdFrom, sumSquares } from './kernels/reduce';
+
+// Per-layer slots in `layerStats`.
+const OUT_MEAN = 0, OUT_STD = 1, DEAD = 2, SATURATED = 3, OUT_GRAD = 4, IN_GRAD = 5, LAYER_SLOTS = 6;
+// Per-param slots in `paramStats`.
+const G_SQUARES = 0, G_MAX = 1, G_MEAN = 2, G_STD = 3, W_SQUARES = 4, UPDATE_SQUARES = 5, PARAM_SLOTS = 6;
+
+export const HISTOGRAM_BINS = 30;
+
+type Saturation = 'sigmoid' | 'tanh' | 'none';
+
+export class Recorder {
+  private readonly layerStats: Float64Array;
+  private readonly paramStats: Float64Array;
+  /** ‖W‖² of every param as it is now (after the last update); the optimizer refreshes it. */
+  readonly weightSquares: Float64Array;
+  /** ‖ΔW‖² of the last update per param. */
+  readonly updateSquares: Float64Array;
+  private readonly saturation: Saturation[];
+  /** Per-unit flag for the dead-unit count: 1 once a unit was non-zero for some example. */
+  private readonly alive: Uint8Array;
+  private readonly scratch = new Float64Array(3);
+  private readonly paramsOfLayer: number[][];
+
+  constructor(private readonly net: Network) {
+    const layers = net.layerOps.length, params = net.params.length;
+    this.layerStats = new Float64Array(layers * LAYER_SLOTS);
+    this.paramStats = new Float64Array(params * PARAM_SLOTS);
+    this.weightSquares = new Float64Array(params);
+    this.updateSquares = new Float64Array(params);
+    for (let k = 0; k < params; k++) this.weightSquares[k] = sumSquares(net.params[k].value, net.params[k].count);
+    this.saturation = net.spec.leaves.map((leaf) => saturationOf(leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : undefined));
+    this.alive = new Uint8Array(Math.max(1, ...net.layerOps.map((op) => op.output.width)));
+    this.paramsOfLayer = net.layerOps.map((_, i) => net.params.flatMap((p, k) => (p.layer === i ? [k] : [])));
+  }
+
+  /** After forward: each layer output's mean, std, dead and saturated fractions. */
+  measureOutputs(rows: number): void {
+    const ops = this.net.layerOps, s = this.layerStats;
+    for (let l = 0; l < ops.length; l++) {
+      const out = ops[l].output, width = out.width, y = out.value, n = rows * width, alive = this.alive;
+      const sat = this.saturation[l];
+      alive.fill(0, 0, width);
+      let sum = 0, squares = 0, saturated = 0;
+      for (let i = 0, o = 0; i < rows; i++) {
+        for (let j = 0; j < width; j++, o++) {
+          const v = y[o];
+          sum += v;
+          squares += v * v;
+          if (v !== 0) alive[j] = 1;
+        }
+      }
+      if (sat === 'sigmoid') for (let o = 0; o < n; o++) { const v = y[o]; if (v < 0.015 || v > 0.985) saturated++; }
+      else if (sat === 'tanh') for (let o = 0; o < n; o++) { const v = y[o]; if (v > 0.97 || v < -0.97) saturated++; }
+      let dead = 0;
+      for (let j = 0; j < width; j++) if (alive[j] === 0) dead++;
+      const b = l * LAYER_SLOTS;
+      s[b + OUT_MEAN] = n > 0 ? sum / n : 0;
+      s[b + OUT_STD] = stdFrom(sum, squares, n);
+      s[b + DEAD] = width > 0 ? dead / width : 0;
+      s[b + SATURATED] = n > 0 ? saturated / n : 0;
+    }
+  }
+
+  /**
+   * After backward, before clipping and the update: gradient moments per param and the
+   * gradient norms at each layer's output and input. Returns the global ‖g‖² (for clipping).
+   */
+  measureGradients(rows: number): number {
+    const params = this.net.params, ps = this.paramStats, m = this.scratch;
+    let total = 0;
+    for (let k = 0; k < params.length; k++) {
+      const p = params[k], b = k * PARAM_SLOTS;
+      moments(p.grad, p.count, m);
+      ps[b + G_SQUARES] = m[SUM_SQUARES];
+      ps[b + G_MAX] = m[MAX_ABS];
+      ps[b + G_MEAN] = m[SUM] / p.count;
+      ps[b + G_STD] = stdFrom(m[SUM], m[SUM_SQUARES], p.count);
+      ps[b + W_SQUARES] = this.weightSquares[k];
+      total += m[SUM_SQUARES];
+    }
+    const ops = this.net.layerOps, s = this.layerStats;
+    for (let l = 0; l < ops.length; l++) {
+      const op = ops[l], b = l * LAYER_SLOTS;
+      s[b + OUT_GRAD] = Math.sqrt(sumSquares(op.output.grad, rows * op.output.width));
+      s[b + IN_GRAD] = op.input.needsGrad ? Math.sqrt(sumSquares(op.input.grad, rows * op.input.width)) : 0;
+    }
+    return total;
+  }
+
+  /** After the update: ‖ΔW‖ per param (the optimizer filled updateSquares). */
+  measureUpdate(): void {
+    const ps = this.paramStats;
+    for (let k = 0; k < this.updateSquares.length; k++) ps[k * PARAM_SLOTS + UPDATE_SQUARES] = this.updateSquares[k];
+  }
+
+  /** The step's numbers as plain data. */
+  frame(step: number, epoch: number, loss: number, accuracy: number | undefined): StepFrame {
+    const layers: LayerStats[] = [];
+    const s = this.layerStats, ps = this.paramStats;
+    for (let l = 0; l < this.net.layerOps.length; l++) {
+      const b = l * LAYER_SLOTS;
+      const params: ParamStats[] = [];
+      let squares = 0, count = 0;
+      for (const k of this.paramsOfLayer[l]) {
+        const p = this.net.params[k], pb = k * PARAM_SLOTS;
+        const weightNorm = Math.sqrt(ps[pb + W_SQUARES]);
+        squares += ps[pb + G_SQUARES];
+        count += p.count;
+        params.push({
+          name: p.name,
+          gradNorm: Math.sqrt(ps[pb + G_SQUARES]),
+          gradMaxAbs: ps[pb + G_MAX],
+          gradMean: ps[pb + G_MEAN],
+          gradStd: ps[pb + G_STD],
+          weightNorm,
+          updateRatio: weightNorm > 0 ? Math.sqrt(ps[pb + UPDATE_SQUARES]) / weightNorm : 0,
+        });
+      }
+      const gradNorm = Math.sqrt(squares);
+      layers.push({
+        index: l,
+        gradNorm,
+        gradRms: count > 0 ? gradNorm / Math.sqrt(count) : 0,
+        outGradNorm: s[b + OUT_GRAD],
+        inGradNorm: s[b + IN_GRAD],
+        outMean: s[b + OUT_MEAN],
+        outStd: s[b + OUT_STD],
+        deadFraction: s[b + DEAD],
+        saturatedFraction: s[b + SATURATED],
+        params,
+      });
+    }
+    const frame: StepFrame = { step, epoch, loss, layers };
+    if (accuracy !== undefined) frame.accuracy = accuracy;
+    return frame;
+  }
+
+  /**
+   * Histograms of each layer's parameter gradients (layers with parameters) and of its
+   * output values, over the current batch.
+   */
+  histograms(step: number, rows: number, into: Histogram[]): void {
+    const ops = this.net.layerOps;
+    for (let l = 0; l < ops.length; l++) {
+      const sources = this.paramsOfLayer[l].map((k) => ({ values: this.net.params[k].grad, n: this.net.params[k].count }));
+      if (sources.length > 0) into.push(histogram(step, l, 'gradient', sources));
+      const out = ops[l].output;
+      into.push(histogram(step, l, 'activation', [{ values: out.value, n: rows * out.width }]));
+    }
+  }
+}
+
+function saturationOf(activation: ActivationKind | undefined): Saturation {
+  return activation === 'sigmoid' ? 'sigmoid' : activation === 'tanh' ? 'tanh' : 'none';
+}
+
+/** Equal-width bins between the finite min and max of the values (all in one bin when they are equal). */
+export function histogram(
+  step: number, layer: number, of: Histogram['of'], sources: { values: Floats; n: number }[],
+): Histogram {
+  let min = Infinity, max = -Infinity;
+  for (const { values, n } of sources) {
+    for (let i = 0; i < n; i++) { const v = values[i]; if (v < min) min = v; if (v > max) max = v; }
+  }
+  const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
+  if (!(min <= max)) return { step, layer, of, min: 0, max: 0, counts };
+  const width = (max - min) / HISTOGRAM_BINS;
+  for (const { values, n } of sources) {
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (!(v >= min && v <= max)) continue;
+      const bin = width > 0 ? Math.min(HISTOGRAM_BINS - 1, Math.floor((v - min) / width)) : 0;
+      counts[bin]++;
+    }
+  }
+  return { step, layer, of, min, max, counts };
+}

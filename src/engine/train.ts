@@ -1,0 +1,73 @@
+// The training loop: `steps` (or epochs × batches per epoch) steps of the session, a
+// frame of telemetry per step, histograms every `histogramEvery` steps, validation at
+// each epoch's end, a cancel check between steps, and a stop at the first NaN/Inf.
+
+import type { NetworkSpec } from '../lang/spec';
+import type { Dataset } from './data/dataset';
+import type { DType } from './floats';
+import { Session } from './session';
+import type { Histogram, RunResult, StepFrame } from './telemetry';
+
+export interface TrainOptions {
+  /** Overrides the file's steps/epochs. */
+  steps?: number;
+  dtype?: DType;
+  /** Full per-layer telemetry (default true); off leaves each frame's `layers` empty. */
+  telemetry?: boolean;
+  /** Record histograms every this many steps (default 25; 0 for never). */
+  histogramEvery?: number;
+  onFrame?: (frame: StepFrame) => void;
+  /** Checked between steps. */
+  shouldCancel?: () => boolean;
+}
+
+export const DEFAULT_HISTOGRAM_EVERY = 25;
+
+export function train(spec: NetworkSpec, data: Dataset, options: TrainOptions = {}): RunResult {
+  const frames: StepFrame[] = [];
+  const histograms: Histogram[] = [];
+  const problem = mismatch(spec, data);
+  if (problem !== null) return { reason: 'error', frames, histograms, initialLoss: NaN, message: problem };
+
+  const session = new Session(spec, data, { dtype: options.dtype, telemetry: options.telemetry });
+  const recorder = session.recorder;
+  const total = options.steps ?? spec.train.steps ?? spec.train.epochs * session.stepsPerEpoch;
+  const histogramEvery = options.histogramEvery ?? DEFAULT_HISTOGRAM_EVERY;
+  const classification = spec.dataShape.task !== 'regression';
+  let initialLoss = NaN;
+
+  for (let step = 1; step <= total; step++) {
+    if (options.shouldCancel?.()) return { reason: 'cancelled', frames, histograms, initialLoss };
+    session.nextBatch();
+    const ok = session.computeGradients();
+    if (step === 1) initialLoss = session.net.loss.value;
+    if (!ok || !session.update()) {
+      return { reason: 'diverged', frames, histograms, initialLoss, nonFinite: session.net.nonFiniteReport(step) };
+    }
+    const loss = session.net.loss.value;
+    const accuracy = classification ? session.net.loss.correct / session.rows : undefined;
+    const frame: StepFrame = recorder !== null
+      ? recorder.frame(step, session.epoch, loss, accuracy)
+      : { step, epoch: session.epoch, loss, layers: [], ...(accuracy !== undefined ? { accuracy } : {}) };
+    if (recorder !== null && histogramEvery > 0 && (step === 1 || step % histogramEvery === 0)) {
+      recorder.histograms(step, session.rows, histograms);
+    }
+    if (session.epochEnds && data.validation !== undefined && data.validation.n > 0) {
+      const val = session.evaluate(data.validation);
+      frame.valLoss = val.loss;
+      if (classification) frame.valAccuracy = val.accuracy;
+    }
+    frames.push(frame);
+    options.onFrame?.(frame);
+  }
+  return { reason: 'done', frames, histograms, initialLoss };
+}
+
+/** Why this data cannot feed this network, in the user's words; null when it can. */
+export function mismatch(spec: NetworkSpec, data: Dataset): string | null {
+  if (data.train.n === 0) return `the data has no training examples (${data.source})`;
+  if (data.features !== spec.inputWidth) {
+    return `the data has ${data.features} features per example but the network's input is ${spec.inputWidth}`;
+  }
+  return null;
+}
