@@ -19,9 +19,10 @@ const codeServerPkg = join(installDir, 'node_modules', 'code-server');
 export const codeServerEntry = join(codeServerPkg, 'out', 'node', 'entry.js');
 /** Written last: its presence means every step before it succeeded. */
 const doneMarker = join(installDir, '.setup-complete');
-export const vsixPath = join(root, 'gradlens.vsix');
+/** GRADLENS_VSIX=path tests a .vsix built elsewhere instead of building one. */
+export const vsixPath = process.env.GRADLENS_VSIX ? resolve(process.env.GRADLENS_VSIX) : join(root, 'gradlens.vsix');
 
-const APT_PACKAGES = { 'libkrb5-dev': '/usr/include/krb5.h', ripgrep: '/usr/bin/rg', chromium: '/usr/bin/chromium' };
+const APT_PACKAGES = { 'libkrb5-dev': '/usr/include/krb5.h', ripgrep: '/usr/bin/rg', chromium: '/usr/bin/chromium', unzip: '/usr/bin/unzip' };
 
 function log(message) {
   process.stderr.write(`[e2e setup] ${message}\n`);
@@ -55,8 +56,8 @@ function link(target, path) {
 
 /** Installs code-server into .e2e/code-server unless a complete install is there already. */
 export function ensureCodeServer() {
-  if (existsSync(doneMarker)) return codeServerEntry;
   ensureAptPackages();
+  if (existsSync(doneMarker)) return codeServerEntry;
   const started = Date.now();
   mkdirSync(installDir, { recursive: true });
   writeFileSync(join(installDir, 'package.json'), JSON.stringify({ name: 'gradlens-e2e-code-server', private: true }, null, 2));
@@ -89,8 +90,11 @@ export function ensureCodeServer() {
   return codeServerEntry;
 }
 
-/** `npm run package`: production bundle and gradlens.vsix at the repository root. */
+let vsixBuilt = false;
+/** `npm run package` once per process: production bundle and gradlens.vsix at the repository root. */
 export function buildVsix() {
+  if (vsixBuilt || process.env.GRADLENS_VSIX) return vsixPath;
+  vsixBuilt = true;
   log('npm run package');
   execFileSync('npm', ['run', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   return vsixPath;
@@ -219,8 +223,7 @@ export async function startCodeServer({ workspace, userDataDir, extensionsDir, p
     await waitForHttp(`${base}/healthz`, 30_000, () => exited);
   } catch (error) {
     await stop();
-    throw new Error(`${error.message}
-${log.slice(-3000)}`);
+    throw new Error(`${error.message}\n${log.slice(-3000)}`);
   }
   return { port: listenPort, base, url: `${base}/?folder=${encodeURIComponent(workspace)}`, stop, log: () => log };
 }
