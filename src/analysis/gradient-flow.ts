@@ -188,8 +188,10 @@ export function gradientFlow(
   }
 
   const steps = window.length;
-  const flaggedVanishing = [...vanishing].filter(([, v]) => isMost(v.steps, steps)).map(([i]) => i);
-  const flaggedExploding = [...exploding].filter(([, v]) => isMost(v.steps, steps)).map(([i]) => i);
+  const flagged = (verdicts: Map<number, Verdict>) =>
+    [...verdicts].filter(([, v]) => isMost(v.steps, steps)).map(([i]) => i).sort((a, b) => a - b);
+  const flaggedVanishing = flagged(vanishing);
+  const flaggedExploding = flagged(exploding);
   const last = window[window.length - 1];
   const findings: LayerFinding[] = [];
 

@@ -1,0 +1,167 @@
+import { strict as assert } from 'node:assert';
+import { analyze } from '../../src/analysis';
+import type { LayerFinding } from '../../src/analysis/types';
+import { act, dense, frames, network, repeat, residual, runOf, thresholds } from './builder';
+
+const codes = (findings: LayerFinding[], code: string) => findings.filter((f) => f.code === code).map((f) => f.layer);
+
+/** Four sigmoid layers and a linear output, every step with the same per-layer gradient RMS. */
+function sigmoidStack(rms: number[], steps = 5, flaggedSteps = steps) {
+  const spec = network(8, [dense(8, 'sigmoid', { kind: 'normal', mean: 0, std: 1 }), dense(8, 'sigmoid', { kind: 'normal', mean: 0, std: 1 }), dense(8, 'sigmoid', { kind: 'normal', mean: 0, std: 1 }), dense(3)]);
+  const run = runOf(frames(spec, steps, (i, step) => ({ gradRms: step <= flaggedSteps ? rms[i] : 1e-2 })));
+  return { spec, run };
+}
+
+describe('vanishing-gradient', () => {
+  it('flags every early layer whose gradient RMS is below 1e-3 of the largest layer after it, and not the last', () => {
+    const { spec, run } = sigmoidStack([1e-9, 1e-7, 1e-4, 1e-2]);
+    const findings = analyze(spec, run, thresholds, 'probe');
+    assert.deepEqual(codes(findings, 'vanishing-gradient'), [0, 1]);
+    const first = findings.find((f) => f.code === 'vanishing-gradient' && f.layer === 0)!;
+    assert.equal(first.severity, 'warning');
+    assert.equal(first.line, spec.leaves[0].line);
+    assert.ok(Math.abs(first.evidence.ratioToLargest / 1e-7 - 1) < 1e-9);
+    assert.match(first.message, /‖∇W‖ RMS 1e-9, 1e-7× the largest layer's after it \(dense4\), in 5 of 5 steps/);
+  });
+
+  it('flags just below the threshold and not just above it', () => {
+    const below = sigmoidStack([1e-2 * 0.99e-3, 1e-2, 1e-2, 1e-2]);
+    const above = sigmoidStack([1e-2 * 1.01e-3, 1e-2, 1e-2, 1e-2]);
+    assert.deepEqual(codes(analyze(below.spec, below.run, thresholds, 'probe'), 'vanishing-gradient'), [0]);
+    assert.deepEqual(codes(analyze(above.spec, above.run, thresholds, 'probe'), 'vanishing-gradient'), []);
+  });
+
+  it('needs most steps of the window: 3 of 5 flags, 2 of 5 does not', () => {
+    const three = sigmoidStack([1e-9, 1e-2, 1e-2, 1e-2], 5, 3);
+    const two = sigmoidStack([1e-9, 1e-2, 1e-2, 1e-2], 5, 2);
+    assert.deepEqual(codes(analyze(three.spec, three.run, thresholds, 'probe'), 'vanishing-gradient'), [0]);
+    assert.deepEqual(codes(analyze(two.spec, two.run, thresholds, 'probe'), 'vanishing-gradient'), []);
+  });
+
+  it('follows the vanishingRatio threshold it is given', () => {
+    const { spec, run } = sigmoidStack([1e-4, 1e-2, 1e-2, 1e-2]);
+    assert.deepEqual(codes(analyze(spec, run, thresholds, 'probe'), 'vanishing-gradient'), []);
+    assert.deepEqual(codes(analyze(spec, run, { ...thresholds, vanishingRatio: 1e-1 }, 'probe'), 'vanishing-gradient'), [0]);
+  });
+
+  it('also flags a tiny update ratio when the gradient is small relative to later layers (below √vanishingRatio)', () => {
+    const spec = network(8, [dense(8, 'relu'), dense(8, 'relu'), dense(3)]);
+    const small = (ratio: number) => runOf(frames(spec, 5, (i) => (i === 0 ? { gradRms: ratio * 1e-2, updateRatio: 1e-7 } : {})));
+    assert.deepEqual(codes(analyze(spec, small(1e-2), thresholds, 'probe'), 'vanishing-gradient'), [0]);
+    // Same tiny update ratio but a gradient comparable to the others: the lr is the problem, not the flow.
+    const findings = analyze(spec, small(0.5), thresholds, 'probe');
+    assert.deepEqual(codes(findings, 'vanishing-gradient'), []);
+    assert.deepEqual(codes(findings, 'update-ratio-low'), [0]);
+  });
+
+  it('does not call a layer vanishing when the larger gradients are upstream of it (that is explosion)', () => {
+    const { spec, run } = sigmoidStack([10, 1, 1e-2, 1e-6]);
+    const findings = analyze(spec, run, thresholds, 'probe');
+    assert.deepEqual(codes(findings, 'vanishing-gradient'), []);
+    assert.deepEqual(codes(findings, 'exploding-gradient'), [0, 1, 2]);
+  });
+
+  it('offers relu + He, layernorm and a residual wrap over the flagged run for a saturating stack', () => {
+    const { spec, run } = sigmoidStack([1e-9, 1e-7, 1e-2, 1e-2]);
+    const first = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'vanishing-gradient' && f.layer === 0)!;
+    assert.deepEqual(first.fixes, [
+      { kind: 'use-activation', layer: 0, activation: 'relu', init: 'he' },
+      { kind: 'insert-layernorm', layer: 0 },
+      { kind: 'wrap-residual', from: 0, to: 1 },
+    ]);
+  });
+
+  it('offers the He init for a ReLU stack started too small', () => {
+    const spec = network(8, [dense(8, 'relu', { kind: 'normal', mean: 0, std: 0.001 }), dense(8, 'relu', { kind: 'normal', mean: 0, std: 0.001 }), dense(3)]);
+    const run = runOf(frames(spec, 5, (i) => ({ gradRms: [1e-9, 1e-6, 1e-2][i] })));
+    const first = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'vanishing-gradient' && f.layer === 0)!;
+    assert.deepEqual(first.fixes[0], { kind: 'use-init', layer: 0, init: 'he' });
+  });
+
+  it('gives one finding per layer of a repeat, all on the repeat line', () => {
+    const spec = network(8, [...repeat(4, 8, 'sigmoid', { kind: 'normal', mean: 0, std: 1 }, 3), dense(1, 'sigmoid', { kind: 'xavier' })], { loss: { kind: 'bce' } });
+    const run = runOf(frames(spec, 5, (i) => ({ gradRms: [1e-12, 1e-10, 1e-8, 1e-6, 1e-2][i] })));
+    const vanishing = analyze(spec, run, thresholds, 'probe').filter((f) => f.code === 'vanishing-gradient');
+    assert.deepEqual(vanishing.map((f) => [f.layer, f.line]), [[0, 3], [1, 3], [2, 3], [3, 3]]);
+  });
+
+  it('points at a downstream layer that shrinks the gradient when it is on another line', () => {
+    const spec = network(8, [dense(8, 'relu'), dense(8, 'linear', { kind: 'xavier' }), act('sigmoid'), dense(3)]);
+    const run = runOf(frames(spec, 5, (i) => (i === 2 ? { inGradNorm: 0.01, outGradNorm: 1, saturatedFraction: 0.9 } : { gradRms: [1e-9, 1e-9, 0, 1e-2][i] })));
+    const first = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'vanishing-gradient' && f.layer === 0)!;
+    assert.deepEqual(first.related, [{ line: spec.leaves[2].line, message: 'The gradient shrinks ×0.01 going back through sigmoid1 (sigmoid, 90% saturated).' }]);
+  });
+
+  it('does not propose a residual wrap over layers that change the width', () => {
+    const spec = network(4, [dense(8, 'sigmoid', { kind: 'xavier' }), dense(3)]);
+    const run = runOf(frames(spec, 5, (i) => ({ gradRms: [1e-9, 1e-2][i] })));
+    const finding = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'vanishing-gradient')!;
+    assert.ok(!finding.fixes.some((f) => f.kind === 'wrap-residual'));
+  });
+});
+
+describe('exploding-gradient', () => {
+  function reluStack(rms: number[], update = 1e-3) {
+    const spec = network(8, [dense(8, 'relu', { kind: 'normal', mean: 0, std: 3 }), dense(8, 'relu', { kind: 'normal', mean: 0, std: 3 }), dense(3)]);
+    return { spec, run: runOf(frames(spec, 5, (i) => ({ gradRms: rms[i], updateRatio: update }))) };
+  }
+
+  it('flags a layer whose gradient RMS is over 1e3× the smallest layer after it, just above but not just below', () => {
+    const above = reluStack([1e-2 * 1.01e3, 1e-2, 1e-2]);
+    const below = reluStack([1e-2 * 0.99e3, 1e-2, 1e-2]);
+    const findings = analyze(above.spec, above.run, thresholds, 'probe');
+    assert.deepEqual(codes(findings, 'exploding-gradient'), [0]);
+    assert.deepEqual(codes(analyze(below.spec, below.run, thresholds, 'probe'), 'exploding-gradient'), []);
+    const finding = findings.find((f) => f.code === 'exploding-gradient')!;
+    assert.match(finding.message, /‖∇W‖ RMS 10\.1, 1010× the smallest layer's after it \(dense3\)/);
+    assert.deepEqual(finding.fixes, [
+      { kind: 'use-init', layer: 0, init: 'he' },
+      { kind: 'add-clip', clip: 1 },
+      { kind: 'set-lr', lr: 0.01 },
+      { kind: 'insert-layernorm', layer: 0 },
+    ]);
+  });
+
+  it('flags a large update ratio together with gradients rising toward the input (over √explodingRatio)', () => {
+    const rising = reluStack([1, 1e-2, 1e-2], 0.5);
+    const flat = reluStack([1e-2, 1e-2, 1e-2], 0.5);
+    assert.deepEqual(codes(analyze(rising.spec, rising.run, thresholds, 'probe'), 'exploding-gradient'), [0]);
+    const findings = analyze(flat.spec, flat.run, thresholds, 'probe');
+    assert.deepEqual(codes(findings, 'exploding-gradient'), []);
+    assert.deepEqual(codes(findings, 'update-ratio-high'), [0, 1, 2]);
+  });
+
+  it('in a full run, flags a gradient norm over 10× its running median; a probe has no history to judge', () => {
+    const spec = network(8, [dense(8, 'relu'), dense(3)]);
+    // 100 quiet steps, then the last 20 (the run window) with the first layer's norm 20× higher.
+    const stepFrames = frames(spec, 120, (i, step) => ({ gradRms: 1e-2, gradNorm: i === 0 && step > 100 ? 20 : 1 }));
+    const findings = analyze(spec, runOf(stepFrames), thresholds, 'run');
+    assert.deepEqual(codes(findings, 'exploding-gradient'), [0]);
+    assert.equal(findings.find((f) => f.code === 'exploding-gradient')!.evidence.runningMedian, 1);
+    assert.deepEqual(codes(analyze(spec, runOf(stepFrames.slice(95)), thresholds, 'probe'), 'exploding-gradient'), []);
+  });
+
+  it('does not call a 9× jump a spike', () => {
+    const spec = network(8, [dense(8, 'relu'), dense(3)]);
+    const stepFrames = frames(spec, 120, (i, step) => ({ gradNorm: i === 0 && step > 100 ? 9 : 1 }));
+    assert.deepEqual(codes(analyze(spec, runOf(stepFrames), thresholds, 'run'), 'exploding-gradient'), []);
+  });
+});
+
+describe('gradient flow is scale-free', () => {
+  it('gives the same findings when every gradient is multiplied by 1e6', () => {
+    const spec = network(8, [dense(8, 'sigmoid', { kind: 'normal', mean: 0, std: 1 }), dense(8, 'relu'), dense(8, 'relu'), residual(dense(8, 'relu')), dense(3)]);
+    const rms = [1e-9, 1e-5, 30, 1e-2, 1e-2];
+    const at = (scale: number) => runOf(frames(spec, 5, (i) => ({ gradRms: rms[i] * scale, inGradNorm: (i + 1) * scale, outGradNorm: (i + 2) * scale })));
+    const strip = (findings: LayerFinding[]) => findings.map((f) => [f.code, f.layer, f.line, f.evidence.ratioToLargest, f.evidence.ratioToSmallest, f.fixes]);
+    const base = analyze(spec, at(1), thresholds, 'probe');
+    assert.ok(base.some((f) => f.code === 'vanishing-gradient') && base.some((f) => f.code === 'exploding-gradient'));
+    const scaled = analyze(spec, at(1e6), thresholds, 'probe');
+    assert.deepEqual(strip(scaled).map((r) => r.slice(0, 3)), strip(base).map((r) => r.slice(0, 3)));
+    scaled.forEach((f, k) => {
+      for (const key of ['ratioToLargest', 'ratioToSmallest', 'gain'] as const) {
+        if (f.evidence[key] !== undefined) assert.ok(Math.abs(f.evidence[key] / base[k].evidence[key] - 1) < 1e-9, key);
+      }
+    });
+  });
+});
