@@ -1,2 +1,183 @@
-// Entry point under construction; replaced by its owner's first commit.
-export {};
+// The server's worker thread (dist/worker.js): trains networks off the main thread so
+// the editor never waits. One persistent instance serves probes (a few steps after each
+// edit); one instance per training run streams frames. Cancellation is a shared flag
+// the engine checks between steps; the main thread may also terminate the thread.
+
+import { readFileSync } from 'node:fs';
+import { parentPort } from 'node:worker_threads';
+import { analyze } from '../analysis';
+import type { LayerFinding } from '../analysis/types';
+import { gradientsAt, train } from '../engine';
+import { loadDataset } from '../engine/data';
+import type { Dataset } from '../engine/data/dataset';
+import type { RunResult, StepFrame } from '../engine/telemetry';
+import type { NetworkSpec } from '../lang/spec';
+import type { TelemetryFrame } from '../protocol/lsp';
+import { downsample } from './numbers';
+import { flagsByLayer, toTelemetryFrame } from './telemetryFrames';
+import type { Evidence, FromWorker, InitialGradients, ToWorker, TopEntry } from './workerMessages';
+
+/** Largest gradient entries kept per parameter tensor for the hover. */
+const TOP_ENTRIES = 3;
+/** Frames a run keeps for the hover's sparkline. */
+const EVIDENCE_FRAMES = 60;
+/** Frames per telemetry batch at most: a very fast run is downsampled, the latest kept. */
+const FRAMES_PER_BATCH = 25;
+
+function post(message: FromWorker): void {
+  parentPort?.postMessage(message);
+}
+
+function errorMessage(error: unknown): string {
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}
+
+// Generated data sets are deterministic in their spec, so a probe after each keystroke
+// reuses them; CSV files are re-read (they may change on disk).
+const generated = new Map<string, Dataset>();
+function datasetFor(spec: NetworkSpec): Dataset {
+  if (spec.data.kind !== 'generator') return loadDataset(spec.data, (path) => readFileSync(path, 'utf8'));
+  const { range: _range, ...data } = spec.data;
+  const key = JSON.stringify(data);
+  let dataset = generated.get(key);
+  if (!dataset) {
+    dataset = loadDataset(spec.data, (path) => readFileSync(path, 'utf8'));
+    if (generated.size >= 4) generated.clear();
+    generated.set(key, dataset);
+  }
+  return dataset;
+}
+
+function topEntries(values: ArrayLike<number>, shape: number[], k: number): TopEntry[] {
+  const picked: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const magnitude = Math.abs(values[i]);
+    if (picked.length < k || magnitude > Math.abs(values[picked[picked.length - 1]])) {
+      picked.push(i);
+      picked.sort((a, b) => Math.abs(values[b]) - Math.abs(values[a]));
+      if (picked.length > k) picked.pop();
+    }
+  }
+  return picked.map((flat) => {
+    const at: number[] = [];
+    let rest = flat;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      at.unshift(rest % shape[d]);
+      rest = Math.floor(rest / shape[d]);
+    }
+    return { at, value: values[flat] };
+  });
+}
+
+function initialGradients(spec: NetworkSpec, data: Dataset): InitialGradients {
+  const report = gradientsAt(spec, data, { after: 0 });
+  return {
+    loss: report.loss,
+    layers: report.layers.flatMap((layer) => {
+      const leaf = spec.leaves.find((l) => l.name === layer.name);
+      if (!leaf) return [];
+      return [{
+        index: leaf.index,
+        params: layer.params.map((p) => ({
+          name: p.name,
+          shape: p.shape,
+          gradNorm: Math.sqrt(p.grad.reduce((sum, g) => sum + g * g, 0)),
+          top: topEntries(p.grad, p.shape, TOP_ENTRIES),
+        })),
+      }];
+    }),
+  };
+}
+
+function probe(message: Extract<ToWorker, { type: 'probe' }>): void {
+  const flag = new Int32Array(message.cancel);
+  const cancelled = (): boolean => Atomics.load(flag, 0) !== 0;
+  try {
+    const data = datasetFor(message.spec);
+    const run = train(message.spec, data, { steps: message.steps, telemetry: true, shouldCancel: cancelled });
+    if (cancelled() || run.reason === 'cancelled') return post({ type: 'probeCancelled', job: message.job });
+    const findings = analyze(message.spec, run, message.thresholds, 'probe');
+    if (cancelled()) return post({ type: 'probeCancelled', job: message.job });
+    // The exact values at initialisation come from the same entry point as `gradlens grads`,
+    // so the hover and the CLI agree digit for digit. A diverging probe may have none.
+    let atInit: InitialGradients | undefined;
+    try {
+      atInit = initialGradients(message.spec, data);
+    } catch {
+      atInit = undefined;
+    }
+    const evidence: Evidence = {
+      source: 'probe',
+      steps: run.frames.length,
+      frames: run.frames,
+      findings,
+      initialLoss: run.initialLoss,
+      initialGradients: atInit,
+    };
+    post({ type: 'probeDone', job: message.job, evidence });
+  } catch (error) {
+    post({ type: 'probeFailed', job: message.job, message: errorMessage(error) });
+  }
+}
+
+function partialRun(frames: StepFrame[]): RunResult {
+  return { reason: 'done', frames, histograms: [], initialLoss: frames[0]?.loss ?? Number.NaN };
+}
+
+function runTraining(message: Extract<ToWorker, { type: 'train' }>): void {
+  const { spec, thresholds } = message;
+  const flag = new Int32Array(message.cancel);
+  const cancelled = (): boolean => Atomics.load(flag, 0) !== 0;
+  const seen: StepFrame[] = [];
+  let pending: StepFrame[] = [];
+  let lastFlush = 0;
+  let findings: LayerFinding[] = [];
+
+  // Flags are the analysis over every frame so far, computed once per batch, not per step.
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    findings = analyze(spec, partialRun(seen), thresholds, 'run');
+    const flags = flagsByLayer(findings);
+    const frames = downsample(pending, FRAMES_PER_BATCH)
+      .map((frame) => toTelemetryFrame(frame, spec, flags))
+      .filter((frame): frame is TelemetryFrame => frame !== undefined);
+    pending = [];
+    lastFlush = Date.now();
+    if (frames.length > 0) post({ type: 'frames', frames });
+  };
+
+  let run: RunResult;
+  try {
+    const data = datasetFor(spec);
+    run = train(spec, data, {
+      steps: message.steps,
+      telemetry: true,
+      histogramEvery: message.histogramEvery,
+      shouldCancel: cancelled,
+      onFrame: (frame) => {
+        seen.push(frame);
+        pending.push(frame);
+        if (Date.now() - lastFlush >= message.flushMs) flush();
+      },
+    });
+  } catch (error) {
+    flush();
+    const evidence: Evidence = { source: 'run', steps: seen.length, frames: downsample(seen, EVIDENCE_FRAMES), findings, initialLoss: seen[0]?.loss ?? Number.NaN };
+    return post({ type: 'runDone', reason: 'error', message: errorMessage(error), evidence });
+  }
+  flush();
+  const final = analyze(spec, run, thresholds, 'run');
+  post({
+    type: 'runDone',
+    reason: run.reason,
+    message: run.message,
+    nonFinite: run.nonFinite,
+    evidence: { source: 'run', steps: run.frames.length, frames: downsample(run.frames, EVIDENCE_FRAMES), findings: final, initialLoss: run.initialLoss },
+  });
+}
+
+parentPort?.on('message', (message: ToWorker) => {
+  if (message.type === 'probe') probe(message);
+  else if (message.type === 'train') runTraining(message);
+});

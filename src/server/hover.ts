@@ -1,0 +1,175 @@
+// Hover: the docs of the word under the cursor (from the vocabulary) and, on a layer
+// line, the layer's shapes and — when this text has been probed or trained — a row of
+// gradient statistics per parameter tensor, the output statistics, the largest gradient
+// entries at initialisation (the same numbers `gradlens grads --json` prints) and flags.
+
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
+import { formatNumber, formatPercent } from '../analysis/format';
+import { initName } from '../analysis/network';
+import type { Statement, Value } from '../lang/ast';
+import type { LeafLayer } from '../lang/spec';
+import { docFor, findActivation, findGenerator, findInit, findLayer, findLoss, findOptimizer, findStatement, VOCABULARY, type OptionDoc } from '../lang/vocabulary';
+import { evidenceOf, type DocumentState } from './documentState';
+import { copiesLabel } from './findings';
+import { formatPrecise, sparkline } from './numbers';
+
+type Range = Statement['range'];
+
+function contains(range: Range, p: Position): boolean {
+  const after = p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
+  const before = p.line < range.end.line || (p.line === range.end.line && p.character <= range.end.character);
+  return after && before;
+}
+
+/** The innermost statement whose range holds the position. */
+export function statementAt(statements: Statement[], p: Position): Statement | undefined {
+  for (const s of statements) {
+    if (!contains(s.range, p)) continue;
+    return (s.block && statementAt(s.block.statements, p)) || s;
+  }
+  return undefined;
+}
+
+function optionsOf(statement: Statement): readonly OptionDoc[] {
+  const keyword = statement.keyword.text;
+  const first = statement.args[0];
+  const name = first?.kind === 'ident' ? first.name : '';
+  if (keyword === 'optimizer') return findOptimizer(name)?.options ?? [];
+  if (keyword === 'loss') return findLoss(name)?.options ?? [];
+  if (keyword === 'data') return first?.kind === 'string' ? VOCABULARY.csvOptions : findGenerator(name)?.options ?? [];
+  return findLayer(keyword)?.options ?? findStatement(keyword)?.options ?? [];
+}
+
+function optionDoc(option: OptionDoc): string {
+  const facts = [
+    `type ${option.type}`,
+    option.default !== undefined ? `default \`${String(option.default)}\`` : option.defaultText ? `default: ${option.defaultText}` : undefined,
+    option.values ? `one of ${option.values.map((v) => `\`${v}\``).join(', ')}` : undefined,
+  ].filter(Boolean);
+  return `\`${option.name}=\` — ${facts.join(' · ')}\n\n${option.doc}`;
+}
+
+function identDoc(statement: Statement, name: string): string | undefined {
+  const keyword = statement.keyword.text;
+  const item =
+    keyword === 'data' ? findGenerator(name)
+    : keyword === 'loss' ? findLoss(name)
+    : keyword === 'optimizer' ? findOptimizer(name)
+    : findActivation(name) ?? findInit(name);
+  return item ? `\`${item.syntax}\`\n\n${item.doc}` : undefined;
+}
+
+function valueDoc(value: Value, p: Position): string | undefined {
+  if (value.kind === 'call' && contains(value.callee.range, p)) {
+    const init = findInit(value.callee.text);
+    return init ? `\`${init.syntax}\`\n\n${init.doc}` : undefined;
+  }
+  if (value.kind === 'ident') {
+    const item = findInit(value.name) ?? findActivation(value.name);
+    return item ? `\`${item.syntax}\`\n\n${item.doc}` : undefined;
+  }
+  return undefined;
+}
+
+/** Docs of the word under the cursor: keyword, positional name, option key or value. */
+export function wordDoc(statement: Statement, p: Position): string | undefined {
+  if (contains(statement.keyword.range, p)) {
+    const item = docFor(statement.keyword.text);
+    return item ? `\`${item.syntax}\`\n\n${item.doc}` : undefined;
+  }
+  for (const arg of statement.args) {
+    if (arg.kind === 'ident' && contains(arg.range, p)) return identDoc(statement, arg.name);
+  }
+  for (const option of statement.options) {
+    if (contains(option.key.range, p)) {
+      const doc = optionsOf(statement).find((o) => o.name === option.key.text);
+      return doc ? optionDoc(doc) : undefined;
+    }
+    if (contains(option.value.range, p)) return valueDoc(option.value, p);
+  }
+  return undefined;
+}
+
+function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+function layerHeader(state: DocumentState, copies: LeafLayer[]): string {
+  const spec = state.spec!;
+  const leaf = copies[0];
+  const params = leaf.params.reduce((n, p) => n + p.count, 0);
+  const facts = [
+    `\`${leaf.kind}\``,
+    `output \`[${spec.train.batch}, ${leaf.outputWidth}]\``,
+    params > 0 ? `${params.toLocaleString('en-US')} parameters (${leaf.params.map((p) => `${p.name} ${shapeText(p.shape)}`).join(', ')})` : 'no parameters',
+  ];
+  if (leaf.kind === 'dense') facts.push(`activation \`${leaf.activation}\``, `init \`${initName(leaf.init)}\``);
+  if (leaf.kind === 'activation') facts.push(`activation \`${leaf.activation}\``);
+  const names = copies.length > 1 ? `${copiesLabel(copies.map((c) => c.name))}, one per repetition` : leaf.name;
+  return `**${names}** · ${facts.join(' · ')}`;
+}
+
+function evidenceSection(state: DocumentState, copies: LeafLayer[]): string[] {
+  const evidence = evidenceOf(state);
+  if (!evidence || evidence.frames.length === 0) {
+    return state.probeNote ? [`_No gradient numbers: ${state.probeNote.message}_`] : ['_Gradient numbers appear here once the probe has run on this text._'];
+  }
+  const last = evidence.frames[evidence.frames.length - 1];
+  const lines: string[] = [];
+  lines.push(
+    evidence.source === 'run'
+      ? `**From the latest training run of this text** — statistics at step ${last.step} of ${evidence.steps}.`
+      : `**From the probe** — ${evidence.steps} training steps from initialisation on the file's data; statistics at step ${last.step}.`,
+  );
+  const rows: string[] = [];
+  const outputs: string[] = [];
+  for (const leaf of copies) {
+    const stats = last.layers.find((l) => l.index === leaf.index);
+    if (!stats) continue;
+    for (const p of stats.params) {
+      const spec = leaf.params.find((q) => q.name === p.name);
+      const series = evidence.frames.map((f) => f.layers.find((l) => l.index === leaf.index)?.params.find((q) => q.name === p.name)?.gradNorm ?? Number.NaN);
+      rows.push(`| ${leaf.name}.${p.name} | ${spec ? shapeText(spec.shape) : ''} | ${formatNumber(p.gradNorm)} | ${formatNumber(p.gradMaxAbs)} | ${formatNumber(p.gradMean)} | ${formatNumber(p.gradStd)} | ${formatNumber(p.weightNorm)} | ${formatNumber(p.updateRatio)} | ${sparkline(series)} |`);
+    }
+    outputs.push(`| ${leaf.name} | ${formatNumber(stats.outMean)} | ${formatNumber(stats.outStd)} | ${formatPercent(stats.deadFraction)} | ${formatPercent(stats.saturatedFraction)} |`);
+  }
+  if (rows.length > 0) {
+    lines.push('| tensor | shape | ‖∇‖ | max \\|g\\| | mean | std | ‖W‖ | update ratio | ‖∇‖ over steps |', '|---|---|---|---|---|---|---|---|---|', ...rows);
+  }
+  if (outputs.length > 0) lines.push('', 'Output of the layer:', '', '| layer | mean | std | dead | saturated |', '|---|---|---|---|---|', ...outputs);
+  const init = state.probe?.initialGradients;
+  if (init) {
+    const entries: string[] = [];
+    for (const leaf of copies) {
+      const layer = init.layers.find((l) => l.index === leaf.index);
+      for (const p of layer?.params ?? []) {
+        const top = p.top.map((t) => `\`${p.name}[${t.at.join(',')}] = ${formatPrecise(t.value)}\``).join(', ');
+        entries.push(`- ${leaf.name}.${p.name}: ‖∇${p.name}‖ = ${formatPrecise(p.gradNorm)}; largest ${top}`);
+      }
+    }
+    if (entries.length > 0) {
+      lines.push('', `Gradients at initialisation (step 0, before any update; loss ${formatPrecise(init.loss)} — as \`gradlens grads FILE --json\` reports):`, '', ...entries);
+    }
+  }
+  const flagged = evidence.findings.filter((f) => copies.some((c) => c.index === f.layer));
+  const seen = new Set<string>();
+  for (const f of flagged) {
+    if (seen.has(f.code)) continue;
+    seen.add(f.code);
+    lines.push('', `${f.severity === 'error' ? '⛔' : '⚠'} **${f.code}** — ${f.message}`, '', f.explanation);
+  }
+  return lines;
+}
+
+export function hover(state: DocumentState, p: Position): Hover | undefined {
+  const statement = statementAt(state.document.statements, p);
+  const sections: string[] = [];
+  const copies = state.spec?.leaves.filter((l) => l.line === p.line) ?? [];
+  if (copies.length > 0 && statement && findLayer(statement.keyword.text)) {
+    sections.push([layerHeader(state, copies), '', ...evidenceSection(state, copies)].join('\n'));
+  }
+  const doc = statement ? wordDoc(statement, p) : undefined;
+  if (doc) sections.push(doc);
+  if (sections.length === 0) return undefined;
+  return { contents: { kind: MarkupKind.Markdown, value: sections.join('\n\n---\n\n') } };
+}
