@@ -2,4 +2,5 @@
 // intents into edits. Pure: no vscode, no LSP, no file system except through `readFile`.
 
 export { parse } from './parser';
+export { check, checkDocument, defaultLoss, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from './checker';
 export { VOCABULARY } from './vocabulary';

@@ -186,7 +186,7 @@ const commonGeneratorOptions: OptionDoc[] = [
 ];
 
 const classesOption = (def: number): OptionDoc => ({ name: 'classes', type: 'integer', default: def, range: { min: 2, max: 1000 }, doc: `Number of classes (default ${def}).` });
-const featuresOption = (def: number): OptionDoc => ({ name: 'features', type: 'integer', default: def, range: { min: 1, max: 100_000 }, doc: `Number of features per example (default ${def}).` });
+const featuresOption = (def: number): OptionDoc => ({ name: 'features', type: 'integer', default: def, defaultText: `the \`input\` width, or ${def} without one`, range: { min: 1, max: 100_000 }, doc: `Number of features per example (default: the \`input\` width, or ${def} when there is no \`input\`).` });
 
 export const GENERATORS: readonly GeneratorDoc[] = [
   { name: 'xor', syntax: 'data xor [n=] [noise=] [seed=]', task: 'binary', features: 2, options: commonGeneratorOptions,

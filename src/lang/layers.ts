@@ -1,0 +1,188 @@
+// Layer statements read once each into templates: `dense 64 relu init=he` becomes a
+// DenseTemplate, `repeat 12 { … }` a RepeatTemplate holding its body's templates. Each
+// source statement is validated exactly once, however many copies `repeat` makes, so
+// diagnostics are not repeated and checking stays linear in the text.
+
+import type { Statement } from './ast';
+import type { ActivationKind, InitSpec } from './spec';
+import type { Range } from './diagnostics';
+import { ACTIVATIONS, LAYERS, STATEMENTS, findLayer } from './vocabulary';
+import { readNumber, readOptions } from './values';
+import { replaceFix, type Reporter } from './report';
+import { didYouMean } from './suggest';
+
+interface TemplateBase {
+  stmt: Statement;
+  label?: string;
+}
+
+export interface DenseTemplate extends TemplateBase {
+  kind: 'dense';
+  units: number;
+  unitsRange: Range;
+  activation: ActivationKind;
+  /** Range of the fused activation word, when written. */
+  activationRange?: Range;
+  alpha?: number;
+  init?: InitSpec;
+  bias: boolean;
+}
+export interface ActivationTemplate extends TemplateBase {
+  kind: 'activation';
+  activation: ActivationKind;
+  alpha?: number;
+}
+export interface NormTemplate extends TemplateBase {
+  kind: 'layernorm' | 'batchnorm';
+  eps: number;
+  momentum: number;
+}
+export interface DropoutTemplate extends TemplateBase {
+  kind: 'dropout';
+  rate: number;
+}
+export interface RepeatTemplate extends TemplateBase {
+  kind: 'repeat';
+  count: number;
+  body: Template[];
+}
+export interface ResidualTemplate extends TemplateBase {
+  kind: 'residual';
+  body: Template[];
+}
+export type Template = DenseTemplate | ActivationTemplate | NormTemplate | DropoutTemplate | RepeatTemplate | ResidualTemplate;
+
+export const NETWORK_KEYWORDS = ['repeat', 'residual'];
+const LAYER_NAMES = LAYERS.map((l) => l.name);
+const ACTIVATION_NAMES = ACTIVATIONS.map((a) => a.name);
+const STATEMENT_NAMES = STATEMENTS.map((s) => s.name);
+
+export function isLayerKeyword(word: string): boolean {
+  return LAYER_NAMES.includes(word) || NETWORK_KEYWORDS.includes(word);
+}
+
+/** Reads the statements of a block (or the file's layer statements) into templates. */
+export function readTemplates(statements: Statement[], r: Reporter, inBlock: boolean): Template[] {
+  const out: Template[] = [];
+  for (const stmt of statements) {
+    const word = stmt.keyword.text;
+    if (!isLayerKeyword(word)) {
+      if (inBlock && STATEMENT_NAMES.includes(word)) {
+        r.error('statement-in-block', `\`${word}\` belongs at the top level of the file, not inside a block.`, stmt.keyword.range);
+      } else if (inBlock) {
+        reportUnknownKeyword(stmt, r);
+      }
+      continue; // top-level non-layer statements are the checker's
+    }
+    const t = readTemplate(stmt, r);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+/** `unknown-layer` when it looks like a layer (labelled, or closest to a layer name), else `unknown-statement`. */
+export function reportUnknownKeyword(stmt: Statement, r: Reporter): void {
+  const word = stmt.keyword.text;
+  const layerGuess = didYouMean(word, [...LAYER_NAMES, ...NETWORK_KEYWORDS]);
+  const statementGuess = stmt.label ? undefined : didYouMean(word, STATEMENT_NAMES.filter((s) => !NETWORK_KEYWORDS.includes(s)));
+  const guess = layerGuess ?? statementGuess;
+  const isLayer = stmt.label !== undefined || layerGuess !== undefined || (statementGuess === undefined && stmt.args.length > 0 && stmt.args[0].kind === 'number');
+  const fixes = guess ? [replaceFix(`Change to ${guess}`, stmt.keyword.range, guess)] : undefined;
+  const hint = guess ? ` Did you mean \`${guess}\`?` : isLayer ? ` Layers: ${LAYER_NAMES.join(', ')}.` : ` Statements: ${STATEMENT_NAMES.join(', ')}, or a layer.`;
+  if (isLayer) r.error('unknown-layer', `Unknown layer \`${word}\`.${hint}`, stmt.keyword.range, { fixes });
+  else r.error('unknown-statement', `Unknown statement \`${word}\`.${hint}`, stmt.keyword.range, { fixes });
+}
+
+function readTemplate(stmt: Statement, r: Reporter): Template | undefined {
+  const word = stmt.keyword.text;
+  const label = stmt.label?.text;
+  if (word === 'repeat' || word === 'residual') return readBlockTemplate(stmt, word, r);
+  if (stmt.block) r.error('unexpected-block', `\`${word}\` takes no block; only repeat and residual do.`, stmt.block.open);
+  const doc = findLayer(word)!;
+  const { values } = readOptions(stmt, doc.options, `\`${word}\``, r);
+  const num = (key: string, def: number) => (values.get(key) as number | undefined) ?? def;
+
+  if (doc.category === 'dense') {
+    const unitsArg = stmt.args[0];
+    extraArgs(stmt, 2, 'dense UNITS [ACTIVATION]', r);
+    if (!unitsArg) {
+      r.error('missing-argument', '`dense` needs the number of units, e.g. `dense 64`.', stmt.keyword.range,
+        { fixes: [{ title: 'Add 32 units', edits: [{ range: { start: stmt.keyword.range.end, end: stmt.keyword.range.end }, newText: ' 32' }] }] });
+      return undefined;
+    }
+    const units = readNumber(unitsArg, 'units', 'integer', { min: 1 }, r);
+    const act = readActivationArg(stmt, r);
+    if (units === undefined || act === null) return undefined;
+    const alphaDefault = act?.name === 'leaky_relu' ? 0.01 : act?.name === 'elu' ? 1 : undefined;
+    return {
+      kind: 'dense', stmt, label, units, unitsRange: unitsArg.range,
+      activation: act?.name ?? 'linear', activationRange: act?.range,
+      alpha: (values.get('alpha') as number | undefined) ?? alphaDefault,
+      init: values.get('init') as InitSpec | undefined,
+      bias: (values.get('bias') as boolean | undefined) ?? true,
+    };
+  }
+  if (doc.category === 'activation') {
+    extraArgs(stmt, 0, word, r);
+    const alphaDefault = word === 'leaky_relu' ? 0.01 : word === 'elu' ? 1 : undefined;
+    return { kind: 'activation', stmt, label, activation: word as ActivationKind, alpha: num('alpha', alphaDefault ?? 0) };
+  }
+  if (doc.category === 'norm') {
+    extraArgs(stmt, 0, word, r);
+    return { kind: word as 'layernorm' | 'batchnorm', stmt, label, eps: num('eps', 1e-5), momentum: num('momentum', 0.9) };
+  }
+  // dropout RATE
+  extraArgs(stmt, 1, 'dropout RATE', r);
+  const rateArg = stmt.args[0];
+  if (!rateArg) {
+    r.error('missing-argument', '`dropout` needs a rate, e.g. `dropout 0.2`.', stmt.keyword.range);
+    return undefined;
+  }
+  const rate = readNumber(rateArg, 'dropout rate', 'number', { min: 0, max: 1, maxExclusive: true }, r);
+  return rate === undefined ? undefined : { kind: 'dropout', stmt, label, rate };
+}
+
+/** The optional activation after `dense UNITS`: undefined when absent, null when wrong. */
+function readActivationArg(stmt: Statement, r: Reporter): { name: ActivationKind; range: Range } | undefined | null {
+  const arg = stmt.args[1];
+  if (!arg) return undefined;
+  if (arg.kind !== 'ident') {
+    r.error('wrong-type', `After the units, \`dense\` takes an activation (${ACTIVATION_NAMES.join(', ')}).`, arg.range);
+    return null;
+  }
+  if (!ACTIVATION_NAMES.includes(arg.name)) {
+    const guess = didYouMean(arg.name, ACTIVATION_NAMES);
+    r.error('unknown-activation', `Unknown activation \`${arg.name}\`.${guess ? ` Did you mean \`${guess}\`?` : ` Activations: ${ACTIVATION_NAMES.join(', ')}.`}`, arg.range,
+      guess ? { fixes: [replaceFix(`Change to ${guess}`, arg.range, guess)] } : undefined);
+    return null;
+  }
+  return { name: arg.name as ActivationKind, range: arg.range };
+}
+
+function readBlockTemplate(stmt: Statement, word: 'repeat' | 'residual', r: Reporter): Template | undefined {
+  readOptions(stmt, [], `\`${word}\``, r);
+  let count = 1;
+  if (word === 'repeat') {
+    extraArgs(stmt, 1, 'repeat N { … }', r);
+    const arg = stmt.args[0];
+    if (!arg) r.error('missing-argument', '`repeat` needs a count, e.g. `repeat 3 { … }`.', stmt.keyword.range);
+    else count = readNumber(arg, 'repeat count', 'integer', { min: 1 }, r) ?? 1;
+  } else {
+    extraArgs(stmt, 0, 'residual { … }', r);
+  }
+  if (!stmt.block) {
+    r.error('missing-block', `\`${word}\` needs a block: \`${word === 'repeat' ? 'repeat N' : 'residual'} { … }\` on the same line.`, stmt.keyword.range);
+    return undefined;
+  }
+  const body = readTemplates(stmt.block.statements, r, true);
+  if (stmt.block.statements.length === 0 && stmt.block.close) {
+    r.warning('empty-block', `This \`${word}\` block is empty.`, stmt.keyword.range);
+  }
+  return word === 'repeat' ? { kind: 'repeat', stmt, label: stmt.label?.text, count, body } : { kind: 'residual', stmt, label: stmt.label?.text, body };
+}
+
+function extraArgs(stmt: Statement, allowed: number, syntax: string, r: Reporter): void {
+  for (const extra of stmt.args.slice(allowed)) {
+    r.error('unexpected-argument', `Unexpected argument; the form is \`${syntax}\`${stmt.options.length || allowed === 0 ? '' : ' and options are key=value'}.`, extra.range);
+  }
+}
