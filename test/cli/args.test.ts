@@ -1,31 +1,17 @@
 import assert from 'node:assert/strict';
 import { parseCommand, parseFailOn, UsageError } from '../../src/cli/args';
-import { formatNumber } from '../../src/cli/format';
+import { formatCount, formatDuration } from '../../src/cli/format';
 import { sparkline } from '../../src/cli/sparkline';
 
-describe('CLI number format', () => {
-  it('writes three significant digits in plain notation between 1e-3 and 1e4', () => {
-    assert.equal(formatNumber(0.693147), '0.693');
-    assert.equal(formatNumber(12.3456), '12.3');
-    assert.equal(formatNumber(0.5), '0.5');
-    assert.equal(formatNumber(-0.00123456), '-0.00123');
-    assert.equal(formatNumber(2), '2');
-    assert.equal(formatNumber(1234.5), '1235');
+describe('CLI counts and durations', () => {
+  it('groups thousands in parameter counts', () => {
+    assert.equal(formatCount(4611), '4,611');
+    assert.equal(formatCount(12), '12');
   });
 
-  it('writes `3.2e-7` style outside that range: no plus sign, no trailing zeros', () => {
-    assert.equal(formatNumber(3.2e-7), '3.2e-7');
-    assert.equal(formatNumber(3.21987e-7), '3.22e-7');
-    assert.equal(formatNumber(1e-9), '1e-9');
-    assert.equal(formatNumber(45678), '4.57e4');
-    assert.equal(formatNumber(-2.5e12), '-2.5e12');
-  });
-
-  it('names zero and the non-finite values plainly', () => {
-    assert.equal(formatNumber(0), '0');
-    assert.equal(formatNumber(NaN), 'NaN');
-    assert.equal(formatNumber(Infinity), 'Inf');
-    assert.equal(formatNumber(-Infinity), '-Inf');
+  it('writes durations in ms below a second and in s above', () => {
+    assert.equal(formatDuration(84.6), '85 ms');
+    assert.equal(formatDuration(2345), '2.3 s');
   });
 });
 

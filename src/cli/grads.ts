@@ -1,0 +1,44 @@
+// `gradlens grads`: the exact weights and gradients of one training batch — the user's
+// "show me the numbers" view, and the interface tests use to compare against other engines.
+
+import { gradientsAt, type GradientReport } from '../engine';
+import { formatNumber } from '../analysis/format';
+import type { Output } from './inspect';
+import { loadNetwork } from './load';
+
+export function grads(options: { file: string; json: boolean; after: number; dtype: 'float32' | 'float64' }, out: Output): number {
+  const loaded = loadNetwork(options.file);
+  if (!loaded.ok) {
+    for (const error of loaded.errors) out.stderr(error);
+    return 2;
+  }
+  for (const warning of loaded.warnings) out.stderr(warning);
+  const report = gradientsAt(loaded.spec, loaded.dataset, { after: options.after, dtype: options.dtype });
+  out.stdout(options.json ? JSON.stringify(report) : renderGradients(report, options.after));
+  return Number.isFinite(report.loss) ? 0 : 1;
+}
+
+/** Per parameter: shape, norms of the values and gradients, and the first few numbers. */
+function renderGradients(report: GradientReport, after: number): string {
+  const lines = [`loss ${formatNumber(report.loss)} on a batch of ${report.batch.x.length} examples${after > 0 ? `, after ${after} steps` : ', at initialisation'}`];
+  for (const layer of report.layers) {
+    if (layer.params.length === 0) continue;
+    lines.push('', `${layer.name}  ${layer.kind}${layer.activation && layer.activation !== 'linear' ? ` ${layer.activation}` : ''}  (line ${layer.line + 1})`);
+    for (const param of layer.params) {
+      lines.push(
+        `  ${param.name} [${param.shape.join(', ')}]  ‖${param.name}‖ ${formatNumber(norm(param.value))}  ‖∇${param.name}‖ ${formatNumber(norm(param.grad))}`,
+        `    ∇ ${preview(param.grad)}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function norm(values: number[]): number {
+  return Math.sqrt(values.reduce((sum, v) => sum + v * v, 0));
+}
+
+function preview(values: number[], count = 6): string {
+  const shown = values.slice(0, count).map(formatNumber).join(' ');
+  return values.length > count ? `${shown} … (${values.length} values; --json for all)` : shown;
+}
