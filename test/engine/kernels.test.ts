@@ -1,0 +1,154 @@
+// Every kernel against a naive reference written the obvious way.
+
+import { strict as assert } from 'node:assert';
+import { gemm, gemmNT, gemmTN } from '../../src/engine/kernels/gemm';
+import { activate, activationGrad, biasActivate, softmaxRows } from '../../src/engine/kernels/activations';
+import { erf, erfc, normalCdf } from '../../src/engine/kernels/erf';
+import { moments, stdFrom, sumRows, MAX_ABS, SUM, SUM_SQUARES } from '../../src/engine/kernels/reduce';
+import { testRandom } from './helpers/specs';
+
+function randomArray(n: number, seed: number, Type: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array) {
+  const r = testRandom(seed);
+  return Type.from({ length: n }, () => r() * 2 - 1);
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>, n: number): number {
+  let m = 0;
+  for (let i = 0; i < n; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [4, 2, 8], [4, 8, 1], [5, 7, 3], [8, 8, 8], [13, 17, 11], [32, 64, 10], [3, 1, 6],
+];
+
+describe('gemm kernels match naive triple loops', () => {
+  for (const [rows, inner, cols] of SHAPES) {
+    it(`y = x·w for [${rows}, ${inner}]·[${inner}, ${cols}]`, () => {
+      const x = randomArray(rows * inner, 1), w = randomArray(inner * cols, 2);
+      const y = new Float64Array(rows * cols).fill(NaN), ref = new Float64Array(rows * cols);
+      for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) for (let p = 0; p < inner; p++) ref[i * cols + j] += x[i * inner + p] * w[p * cols + j];
+      gemm(x, w, y, rows, inner, cols);
+      assert.ok(maxDiff(y, ref, y.length) < 1e-12);
+    });
+    it(`dx = dy·wᵀ for dy [${rows}, ${cols}], w [${inner}, ${cols}]`, () => {
+      const dy = randomArray(rows * cols, 3), w = randomArray(inner * cols, 4);
+      const dx = new Float64Array(rows * inner).fill(NaN), ref = new Float64Array(rows * inner);
+      for (let i = 0; i < rows; i++) for (let p = 0; p < inner; p++) for (let j = 0; j < cols; j++) ref[i * inner + p] += dy[i * cols + j] * w[p * cols + j];
+      gemmNT(dy, w, dx, rows, inner, cols);
+      assert.ok(maxDiff(dx, ref, dx.length) < 1e-12);
+    });
+    it(`dw = xᵀ·dy for x [${rows}, ${inner}], dy [${rows}, ${cols}]`, () => {
+      const x = randomArray(rows * inner, 5), dy = randomArray(rows * cols, 6);
+      const dw = new Float64Array(inner * cols).fill(NaN), ref = new Float64Array(inner * cols);
+      for (let p = 0; p < inner; p++) for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) ref[p * cols + j] += x[i * inner + p] * dy[i * cols + j];
+      gemmTN(x, dy, dw, rows, inner, cols);
+      assert.ok(maxDiff(dw, ref, dw.length) < 1e-12);
+    });
+  }
+
+  it('uses only the first `rows` rows of larger buffers (a short last batch)', () => {
+    const x = randomArray(8 * 5, 7), w = randomArray(5 * 6, 8);
+    const full = new Float64Array(8 * 6), part = new Float64Array(8 * 6).fill(7);
+    gemm(x, w, full, 8, 5, 6);
+    gemm(x, w, part, 3, 5, 6);
+    assert.deepEqual(Array.from(part.subarray(0, 18)), Array.from(full.subarray(0, 18)));
+    assert.ok(part.subarray(18).every((v) => v === 7), 'rows past `rows` are untouched');
+  });
+
+  it('float32 buffers give the float64 result rounded to float32 precision', () => {
+    const x32 = randomArray(6 * 9, 9, Float32Array), w32 = randomArray(9 * 5, 10, Float32Array);
+    const y32 = new Float32Array(30), y64 = new Float64Array(30);
+    gemm(x32, w32, y32, 6, 9, 5);
+    gemm(Float64Array.from(x32), Float64Array.from(w32), y64, 6, 9, 5);
+    assert.ok(maxDiff(y32, y64, 30) < 1e-6);
+  });
+});
+
+describe('activation kernels', () => {
+  it('bias + activation in one pass equals adding the bias and then applying f', () => {
+    const z = randomArray(3 * 4, 11), b = randomArray(4, 12), y = new Float64Array(12);
+    const zRef = z.map((v, i) => v + b[i % 4]);
+    biasActivate(z, b, y, 3, 4, 'tanh', 0);
+    assert.ok(maxDiff(z, zRef, 12) === 0);
+    assert.ok(maxDiff(y, zRef.map(Math.tanh), 12) < 1e-15);
+  });
+
+  it('values at hand-checked points', () => {
+    const z = Float64Array.from([-2, -0.5, 0, 0.5, 2]);
+    const y = new Float64Array(5);
+    const at = (kind: Parameters<typeof activate>[3], alpha = 0) => { activate(z, y, 5, kind, alpha); return Array.from(y); };
+    assert.deepEqual(at('relu'), [0, 0, 0, 0.5, 2]);
+    assert.deepEqual(at('leaky_relu', 0.1), [-0.2, -0.05, 0, 0.5, 2]);
+    assert.deepEqual(at('elu', 1).map((v) => +v.toFixed(12)), [Math.expm1(-2), Math.expm1(-0.5), 0, 0.5, 2].map((v) => +v.toFixed(12)));
+    assert.ok(Math.abs(at('sigmoid')[4] - 1 / (1 + Math.exp(-2))) < 1e-15);
+    assert.ok(Math.abs(at('softplus')[0] - Math.log(1 + Math.exp(-2))) < 1e-15);
+    // gelu(x) = x·Φ(x); Φ(2) = 0.9772498680518208
+    assert.ok(Math.abs(at('gelu')[4] - 2 * 0.9772498680518208) < 1e-15);
+  });
+
+  it('softplus is stable for large inputs (no overflow to Infinity)', () => {
+    const y = new Float64Array(2);
+    activate(Float64Array.from([800, -800]), y, 2, 'softplus', 0);
+    assert.equal(y[0], 800);
+    assert.equal(y[1], 0);
+  });
+
+  it('relu has derivative 0 at exactly 0, as PyTorch', () => {
+    const z = Float64Array.from([0]), dz = new Float64Array(1);
+    activationGrad(z, z, Float64Array.from([1]), dz, 1, 'relu', 0);
+    assert.equal(dz[0], 0);
+  });
+
+  it('softmax rows sum to 1 and survive large logits', () => {
+    const y = new Float64Array(6);
+    softmaxRows(Float64Array.from([1, 2, 3, 1000, 1001, 1002]), y, 2, 3);
+    assert.ok(Math.abs(y[0] + y[1] + y[2] - 1) < 1e-15);
+    assert.ok(maxDiff(y.subarray(0, 3), y.subarray(3), 3) < 1e-15);
+  });
+});
+
+describe('erf (exact gelu needs it to double precision)', () => {
+  // Reference values from the standard tables (Abramowitz & Stegun), 16 significant digits.
+  const table: [number, number][] = [
+    [0.1, 0.1124629160182849], [0.5, 0.5204998778130465], [1, 0.8427007929497149],
+    [1.5, 0.9661051464753108], [2, 0.9953222650189527], [2.5, 0.9995930479825550], [3.5, 0.9999992569016276],
+  ];
+  for (const [x, value] of table) {
+    it(`erf(${x}) = ${value}`, () => {
+      assert.ok(Math.abs(erf(x) - value) < 2e-16 * 4, `${erf(x)}`);
+      assert.ok(Math.abs(erf(-x) + value) < 2e-16 * 4);
+    });
+  }
+  it('erfc keeps relative precision far in the tail', () => {
+    assert.ok(Math.abs(erfc(4) / 1.541725790028002e-8 - 1) < 1e-13);
+    assert.ok(Math.abs(erfc(6) / 2.151973671249892e-17 - 1) < 1e-13);
+  });
+  it('is continuous where the series hands over to the continued fraction', () => {
+    // Taylor: erf(1.5) − erf(1.5 − δ) = erf′·δ − ½erf″·δ² + O(δ³), erf′ = 2/√π·e^(−x²), erf″ = −2x·erf′
+    const slope = (2 / Math.sqrt(Math.PI)) * Math.exp(-2.25), delta = 1e-6;
+    const expected = slope * delta + 1.5 * slope * delta * delta;
+    assert.ok(Math.abs(erf(1.5) - erf(1.5 - delta) - expected) < 1e-15);
+    assert.ok(Math.abs(erf(3) - 0.9999779095030014) < 1e-15);
+  });
+  it('Φ(0) = ½ and Φ(−z) = 1 − Φ(z)', () => {
+    assert.equal(normalCdf(0), 0.5);
+    assert.ok(Math.abs(normalCdf(-1.3) - (1 - normalCdf(1.3))) < 1e-16);
+  });
+});
+
+describe('reductions', () => {
+  it('sumRows gives the column sums (the bias gradient)', () => {
+    const out = new Float64Array(3);
+    sumRows(Float64Array.from([1, 2, 3, 4, 5, 6]), out, 2, 3);
+    assert.deepEqual(Array.from(out), [5, 7, 9]);
+  });
+  it('moments: sum, sum of squares and max |x| in one pass', () => {
+    const out = new Float64Array(3);
+    moments(Float64Array.from([1, -3, 2]), 3, out);
+    assert.equal(out[SUM], 0);
+    assert.equal(out[SUM_SQUARES], 14);
+    assert.equal(out[MAX_ABS], 3);
+    assert.ok(Math.abs(stdFrom(0, 14, 3) - Math.sqrt(14 / 3)) < 1e-15);
+  });
+});
