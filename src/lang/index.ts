@@ -3,4 +3,6 @@
 
 export { parse } from './parser';
 export { check, checkDocument, defaultLoss, DEFAULT_MAX_PARAMETERS, type CheckOptions, type CheckResult } from './checker';
+export { format } from './formatter';
+export { fixEdits } from './fixes';
 export { VOCABULARY } from './vocabulary';
