@@ -1,16 +1,8 @@
-// How the inspector writes a number: gradient norms and ratios span twenty orders of
-// magnitude, so anything outside [0.01, 1000) is written with two significant digits in
-// exponent form (`3.2e-7`, `1.5e4`); plain numbers keep two significant digits (`0.35`, `12`).
+// How the inspector writes numbers. Gradient norms and ratios go through the project's one
+// number formatter (src/analysis/format.ts: `3.2e-7`, `0.013`, `12.5`), so a value reads
+// the same in the inspector, the editor's hovers and the CLI.
 
-export function formatNumber(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Inf';
-  if (x === -Infinity) return '-Inf';
-  if (x === 0) return '0';
-  const magnitude = Math.abs(x);
-  if (magnitude >= 0.01 && magnitude < 1000) return String(Number(x.toPrecision(2)));
-  return x.toExponential(1).replace('e+', 'e');
-}
+export { formatNumber } from '../src/analysis/format';
 
 /** Parameter counts: `1,056`, `12.3k`, `4.1M` — exact below 10,000 where a reader can check them by hand. */
 export function formatCount(n: number): string {

@@ -20,7 +20,7 @@ export class Findings {
 
   update(run: Run | undefined): void {
     const flags = run?.flags ?? [];
-    const key = JSON.stringify(flags);
+    const key = `${run?.info.runId ?? ''}|${JSON.stringify(flags)}`;
     if (key === this.shown) return;
     this.shown = key;
     this.list.replaceChildren();

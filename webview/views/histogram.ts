@@ -19,6 +19,7 @@ export class HistogramView {
   private readonly gradientRange: HTMLElement;
   private readonly activationRange: HTMLElement;
   private readonly empty: HTMLElement;
+  private readonly pair: HTMLElement;
   /** The step the user scrubbed to; undefined follows the latest step. */
   private pinnedStep: number | undefined;
   private steps: number[] = [];
@@ -43,9 +44,9 @@ export class HistogramView {
       this.pinnedStep = k >= this.steps.length - 1 ? undefined : this.steps[k];
       this.onScrub();
     });
-    const pair = append(this.el, 'div', 'histogram-pair');
-    [this.gradient, this.gradientRange] = figure(pair, 'gradients');
-    [this.activation, this.activationRange] = figure(pair, 'activations');
+    this.pair = append(this.el, 'div', 'histogram-pair');
+    [this.gradient, this.gradientRange] = figure(this.pair, 'gradients');
+    [this.activation, this.activationRange] = figure(this.pair, 'activations');
     this.empty = append(this.el, 'p', 'empty-note');
   }
 
@@ -59,11 +60,11 @@ export class HistogramView {
       this.empty.hidden = false;
       this.scrubber.disabled = true;
       this.stepLabel.textContent = '';
-      fitCanvas(this.gradient, this.canvasWidth(), HEIGHT);
-      fitCanvas(this.activation, this.canvasWidth(), HEIGHT);
+      this.pair.hidden = true;
       return;
     }
     this.empty.hidden = true;
+    this.pair.hidden = false;
     this.scrubber.disabled = false;
     const index = this.pinnedStep === undefined ? this.steps.length - 1 : Math.max(0, this.steps.indexOf(this.pinnedStep));
     this.scrubber.max = String(this.steps.length - 1);
