@@ -8,7 +8,7 @@ import type { StepFrame } from '../engine/telemetry';
 import type { LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
 import type { LayerFinding } from './types';
 import { formatPercent } from './format';
-import { activationOf, initName, isDeadable, isSaturating, weightsFeeding } from './network';
+import { activationOf, initName, isDeadable, isFusedWithLoss, isSaturating, weightsFeeding } from './network';
 import { distinct, insertLayerNorm, replaceSaturating, scaleLr, useInit } from './remedies';
 import { isMost, median, statsOf } from './window';
 
@@ -35,11 +35,6 @@ function shareOver(window: StepFrame[], index: number, read: (s: NonNullable<Ret
     if (read(stats) > threshold) steps++;
   }
   return { steps, fractions };
-}
-
-/** An output sigmoid under bce: the loss's gradient (p − y) skips σ', so saturation there does not block learning. */
-function isFusedWithLoss(spec: NetworkSpec, leaf: LeafLayer): boolean {
-  return leaf.index === spec.leaves.length - 1 && spec.loss.kind === 'bce' && activationOf(leaf) === 'sigmoid';
 }
 
 export function deadRelu(spec: NetworkSpec, window: StepFrame[], thresholds: Thresholds): LayerFinding[] {

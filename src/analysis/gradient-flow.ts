@@ -10,7 +10,7 @@ import type { LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
 import type { FixSuggestion } from '../lang/rewrites';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
-import { activationAfter, activationOf, hasParams, initName, isSaturating, matchedInit, weightsFeeding } from './network';
+import { activationAfter, activationOf, hasParams, initName, isFusedWithLoss, isSaturating, matchedInit, weightsFeeding } from './network';
 import { addClip, distinct, insertLayerNorm, replaceSaturating, scaleLr, useInit, useMatchedInit, wrapResidual } from './remedies';
 import { MEDIAN_HISTORY, isMost, log10UpdateRatio, median, statsOf } from './window';
 
@@ -19,40 +19,73 @@ export const SPIKE_FACTOR = 10;
 /** Fewest earlier steps a running median needs before spikes are judged. */
 const MIN_HISTORY = 10;
 
-/** One layer's gradient relative to the layers downstream of it, at one step. */
+/** One layer's gradients relative to the layers downstream of it, at one step. */
 interface FlowSample {
   rms: number;
-  /** rms / the largest rms among this layer and the layers after it (≤ 1). */
+  /** ‖∇W‖ RMS / the largest among this layer and the weighted layers after it (≤ 1). */
   belowLargest: number;
   largest: number;
-  /** rms / the smallest nonzero rms among the layers after it (undefined for the last). */
+  /** ‖∇W‖ RMS / the smallest nonzero one among the weighted layers after it (undefined for the last). */
   aboveSmallest?: number;
   smallest?: number;
+  /** The same two ratios for the backpropagated gradient ‖∂L/∂output‖ reaching each layer. */
+  signalBelow: number;
+  signalAbove?: number;
   logUpdate?: number;
 }
 
-function flowAt(frame: StepFrame, weighted: LeafLayer[]): Map<number, FlowSample> {
-  const rms = weighted.map((leaf) => statsOf(frame, leaf.index)?.gradRms ?? NaN);
-  const samples = new Map<number, FlowSample>();
+/**
+ * The backpropagated gradient that reaches a layer: ‖∂L/∂(its output)‖. For an output sigmoid
+ * fused with bce the gradient at the probability is not what flows back (σ' cancels against
+ * the loss), so take it at the layer's input instead.
+ */
+function signalOf(spec: NetworkSpec, leaf: LeafLayer, frame: StepFrame): number {
+  const stats = statsOf(frame, leaf.index);
+  if (!stats) return NaN;
+  return isFusedWithLoss(spec, leaf) ? stats.inGradNorm : stats.outGradNorm;
+}
+
+/** For each position, the ratio of its value to the largest value at or after it and to the smallest positive one after it. */
+function againstDownstream(values: number[]): { below: number[]; above: (number | undefined)[]; largestAt: number[]; smallestAt: (number | undefined)[] } {
+  const below: number[] = [];
+  const above: (number | undefined)[] = [];
+  const largestAt: number[] = [];
+  const smallestAt: (number | undefined)[] = [];
   let largest = -Infinity;
-  let largestAt = -1;
+  let largestIndex = -1;
   let smallest = Infinity;
-  let smallestAt = -1;
-  for (let i = weighted.length - 1; i >= 0; i--) {
-    const r = rms[i];
-    if (!Number.isFinite(r)) continue;
-    const stats = statsOf(frame, weighted[i].index)!;
-    if (r > largest) [largest, largestAt] = [r, weighted[i].index];
-    samples.set(weighted[i].index, {
-      rms: r,
-      belowLargest: largest > 0 ? r / largest : 1,
-      largest: largestAt,
-      aboveSmallest: smallestAt >= 0 ? r / smallest : undefined,
-      smallest: smallestAt >= 0 ? smallestAt : undefined,
-      logUpdate: log10UpdateRatio(stats),
-    });
-    if (r > 0 && r < smallest) [smallest, smallestAt] = [r, weighted[i].index];
+  let smallestIndex: number | undefined;
+  for (let i = values.length - 1; i >= 0; i--) {
+    const v = values[i];
+    if (Number.isFinite(v) && v > largest) [largest, largestIndex] = [v, i];
+    below[i] = largest > 0 ? v / largest : 1;
+    largestAt[i] = largestIndex;
+    above[i] = smallestIndex !== undefined ? v / smallest : undefined;
+    smallestAt[i] = smallestIndex;
+    if (Number.isFinite(v) && v > 0 && v < smallest) [smallest, smallestIndex] = [v, i];
   }
+  return { below, above, largestAt, smallestAt };
+}
+
+function flowAt(spec: NetworkSpec, frame: StepFrame, weighted: LeafLayer[]): Map<number, FlowSample> {
+  const rms = weighted.map((leaf) => statsOf(frame, leaf.index)?.gradRms ?? NaN);
+  const byRms = againstDownstream(rms);
+  const bySignal = againstDownstream(weighted.map((leaf) => signalOf(spec, leaf, frame)));
+  const samples = new Map<number, FlowSample>();
+  weighted.forEach((leaf, i) => {
+    if (!Number.isFinite(rms[i])) return;
+    const smallest = byRms.smallestAt[i];
+    samples.set(leaf.index, {
+      rms: rms[i],
+      belowLargest: byRms.below[i],
+      largest: weighted[byRms.largestAt[i]].index,
+      aboveSmallest: byRms.above[i],
+      smallest: smallest !== undefined ? weighted[smallest].index : undefined,
+      signalBelow: bySignal.below[i],
+      signalAbove: bySignal.above[i],
+      logUpdate: log10UpdateRatio(statsOf(frame, leaf.index)!),
+    });
+  });
   return samples;
 }
 
@@ -71,10 +104,9 @@ function gradName(leaf: LeafLayer): string {
 /** The leaf downstream of `from` whose backward gain ‖δ_in‖/‖δ_out‖ is furthest below (shrink) or above (grow) 1. */
 function chokePoint(spec: NetworkSpec, frame: StepFrame, from: number, shrink: boolean): { leaf: LeafLayer; gain: number } | undefined {
   let best: { leaf: LeafLayer; gain: number } | undefined;
-  const last = spec.leaves.length - 1;
   for (const leaf of spec.leaves.slice(from + 1)) {
     // An output sigmoid under bce is fused with the loss: its own derivative cancels out.
-    if (leaf.index === last && spec.loss.kind === 'bce' && activationOf(leaf) === 'sigmoid') continue;
+    if (isFusedWithLoss(spec, leaf)) continue;
     const stats = statsOf(frame, leaf.index);
     if (!stats || !(stats.outGradNorm > 0) || !Number.isFinite(stats.inGradNorm)) continue;
     const gain = stats.inGradNorm / stats.outGradNorm;
@@ -162,16 +194,18 @@ export function gradientFlow(
   const weighted = spec.leaves.filter(hasParams);
   const vanishing = new Map<number, Verdict>();
   const exploding = new Map<number, Verdict>();
-  const relaxedVanishing = Math.sqrt(thresholds.vanishingRatio);
-  const relaxedExploding = Math.sqrt(thresholds.explodingRatio);
   const medians = mode === 'run' ? runningMedians(run, window, weighted) : new Map<number, number>();
 
   for (const frame of window) {
-    for (const [index, s] of flowAt(frame, weighted)) {
-      const small = s.belowLargest < thresholds.vanishingRatio ||
-        (s.logUpdate !== undefined && s.logUpdate < thresholds.updateRatioLow && s.belowLargest < relaxedVanishing);
-      const large = s.aboveSmallest !== undefined && (s.aboveSmallest > thresholds.explodingRatio ||
-        (s.logUpdate !== undefined && s.logUpdate > thresholds.updateRatioHigh && s.aboveSmallest > relaxedExploding));
+    for (const [index, s] of flowAt(spec, frame, weighted)) {
+      // ∇W = xᵀδ mixes the forward activations' scale with the backward signal δ, so ask both:
+      // the weight gradient is far below the layers after it, and so is the signal reaching it
+      // (or its weights barely move at all).
+      const small = s.belowLargest < thresholds.vanishingRatio &&
+        (s.signalBelow < thresholds.vanishingRatio || (s.logUpdate !== undefined && s.logUpdate < thresholds.updateRatioLow));
+      const large = s.aboveSmallest !== undefined && s.aboveSmallest > thresholds.explodingRatio &&
+        ((s.signalAbove !== undefined && s.signalAbove > thresholds.explodingRatio) ||
+          (s.logUpdate !== undefined && s.logUpdate > thresholds.updateRatioHigh));
       const norm = statsOf(frame, index)?.gradNorm ?? NaN;
       const reference = medians.get(index);
       const spike = reference !== undefined && reference > 0 && norm > SPIKE_FACTOR * reference;
@@ -202,16 +236,19 @@ export function gradientFlow(
       const rms = median(v.samples.map((s) => s.rms));
       const ratio = median(v.samples.map((s) => s.belowLargest));
       const logUpdate = median(v.samples.flatMap((s) => (s.logUpdate === undefined ? [] : [s.logUpdate])));
+      const signal = median(v.samples.map((s) => s.signalBelow));
       const reference = spec.leaves[v.samples[v.samples.length - 1].largest];
-      const updateText = logUpdate < thresholds.updateRatioLow ? `; update ratio ${formatNumber(10 ** logUpdate)}` : '';
+      const details = [`${gradName(leaf)} RMS ${formatNumber(rms)}, ${formatNumber(ratio)}× the largest layer's after it (${reference?.name ?? '?'})`];
+      if (signal < thresholds.vanishingRatio) details.push(`backpropagated gradient ${formatNumber(signal)}× the largest after it`);
+      if (logUpdate < thresholds.updateRatioLow) details.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
       findings.push({
         code: 'vanishing-gradient',
         severity: 'warning',
         layer: index,
         line: leaf.line,
-        message: `Vanishing gradient: ${gradName(leaf)} RMS ${formatNumber(rms)}, ${formatNumber(ratio)}× the largest layer's after it (${reference?.name ?? '?'})${updateText}, in ${v.steps} of ${steps} steps`,
+        message: `Vanishing gradient: ${details.join('; ')}, in ${v.steps} of ${steps} steps`,
         explanation: VANISHING_EXPLANATION,
-        evidence: { gradRms: rms, ratioToLargest: ratio, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps },
+        evidence: { gradRms: rms, ratioToLargest: ratio, signalRatio: signal, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps },
         related: related(spec, last, leaf, true),
         fixes: vanishingFixes(spec, leaf, span),
       });
@@ -226,19 +263,23 @@ export function gradientFlow(
     const ratio = median(ratios);
     const logUpdate = median(v.samples.flatMap((s) => (s.logUpdate === undefined ? [] : [s.logUpdate])));
     const smallestAt = v.samples[v.samples.length - 1].smallest;
+    const signals = v.samples.flatMap((s) => (s.signalAbove === undefined ? [] : [s.signalAbove]));
+    const signal = median(signals);
     const parts = [`${gradName(leaf)} RMS ${formatNumber(rms)}`];
     if (ratios.length) parts.push(`${formatNumber(ratio)}× the smallest layer's after it (${smallestAt !== undefined ? spec.leaves[smallestAt].name : '?'})`);
+    if (signal > thresholds.explodingRatio) parts.push(`backpropagated gradient ${formatNumber(signal)}× the smallest after it`);
     if (logUpdate > thresholds.updateRatioHigh) parts.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
     if (v.spikes) parts.push(`norm ${formatNumber(v.spikeNorm)}, ${formatNumber(v.spikeNorm / v.runningMedian)}× its running median`);
     const evidence: Record<string, number> = { gradRms: rms, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps };
     if (ratios.length) evidence.ratioToSmallest = ratio;
+    if (signals.length) evidence.signalRatio = signal;
     if (v.spikes) Object.assign(evidence, { spikes: v.spikes, spikeNorm: v.spikeNorm, runningMedian: v.runningMedian });
     findings.push({
       code: 'exploding-gradient',
       severity: 'warning',
       layer: index,
       line: leaf.line,
-      message: `Exploding gradient: ${parts.join(', ')}, in ${v.steps} of ${steps} steps`,
+      message: `Exploding gradient: ${parts.join('; ')}, in ${v.steps} of ${steps} steps`,
       explanation: EXPLODING_EXPLANATION,
       evidence,
       related: related(spec, last, leaf, false),

@@ -6,7 +6,7 @@ import type { RunResult, StepFrame } from '../engine/telemetry';
 import type { LeafLayer, NetworkSpec } from '../lang/spec';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
-import { activationOf, lastLeafLine } from './network';
+import { isFusedWithLoss, lastLeafLine } from './network';
 import { replaceSaturating, useMatchedInit } from './remedies';
 import { statsOf } from './window';
 
@@ -100,7 +100,7 @@ export function backwardGain(spec: NetworkSpec, run: RunResult): LayerFinding[] 
   if (!lastStats) return [];
   // Under bce the output sigmoid is fused with the loss (its σ' cancels), so the gradient at
   // its probability output is not the one backpropagation carries: measure from its input.
-  const fusedOutput = spec.loss.kind === 'bce' && activationOf(last) === 'sigmoid';
+  const fusedOutput = isFusedWithLoss(spec, last);
   const points = gainPoints(spec, frame).filter((p) => !(fusedOutput && p.leaf === last));
   const reference = fusedOutput ? lastStats.inGradNorm : lastStats.outGradNorm;
   if (!(reference > 0) || points.length === 0) return [];

@@ -20,6 +20,11 @@ export function activationOf(leaf: LeafLayer): ActivationKind | undefined {
   return undefined;
 }
 
+/** An output sigmoid under bce: the loss's gradient (p − y) skips σ', so the two act as one. */
+export function isFusedWithLoss(spec: NetworkSpec, leaf: LeafLayer): boolean {
+  return leaf.index === spec.leaves.length - 1 && spec.loss.kind === 'bce' && activationOf(leaf) === 'sigmoid';
+}
+
 export function hasParams(leaf: LeafLayer): boolean {
   return leaf.params.length > 0;
 }

@@ -13,10 +13,10 @@ export interface GradLensSettings {
 
 /** Defaults; docs/gradient-health.md explains and cites each threshold. */
 export const DEFAULT_THRESHOLDS: Thresholds = {
-  vanishingRatio: 1e-3,
-  explodingRatio: 1e3,
+  vanishingRatio: 0.1,
+  explodingRatio: 10,
   updateRatioLow: -5,
-  updateRatioHigh: -1,
+  updateRatioHigh: -0.5,
   deadFraction: 0.5,
   saturatedFraction: 0.3,
   lossWindow: 50,

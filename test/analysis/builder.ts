@@ -100,7 +100,9 @@ export interface LayerDraft {
   updateRatio?: number;
   deadFraction?: number;
   saturatedFraction?: number;
+  /** ‖∂L/∂(layer input)‖; defaults to outGradNorm (gain 1). */
   inGradNorm?: number;
+  /** ‖∂L/∂(layer output)‖; defaults to 100 × gradRms for weighted layers, 1 otherwise. */
   outGradNorm?: number;
   gradNorm?: number;
 }
@@ -109,12 +111,15 @@ export function layerStats(leaf: LeafLayer, draft: LayerDraft = {}): LayerStats 
   const count = leaf.params.reduce((n, p) => n + p.count, 0);
   const gradRms = leaf.params.length ? draft.gradRms ?? 1e-2 : 0;
   const gradNorm = draft.gradNorm ?? gradRms * Math.sqrt(count);
+  // Unless a test says otherwise, the backpropagated signal reaching a weighted layer moves
+  // with its weight gradient (as it does when the activations keep their scale).
+  const outGradNorm = draft.outGradNorm ?? (leaf.params.length ? gradRms * 100 : 1);
   return {
     index: leaf.index,
     gradNorm,
     gradRms,
-    outGradNorm: draft.outGradNorm ?? 1,
-    inGradNorm: draft.inGradNorm ?? 1,
+    outGradNorm,
+    inGradNorm: draft.inGradNorm ?? outGradNorm,
     outMean: 0,
     outStd: 1,
     deadFraction: draft.deadFraction ?? 0,
