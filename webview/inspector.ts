@@ -140,7 +140,8 @@ export class Inspector {
     this.table.select(layer);
     if (reveal && layer !== undefined) this.reveal(this.current?.layers[layer]?.line);
     this.requestDraw(true);
-    this.save(false);
+    // A selection is a user's action, rare and worth keeping across a reload right away.
+    this.save(reveal);
   }
 
   private reveal(line: number | undefined): void {

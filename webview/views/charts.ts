@@ -201,24 +201,26 @@ export function updateRatioChartSpec(ctx: ChartContext): ChartSpec {
 
 export function lossChartSpec(ctx: ChartContext): ChartSpec {
   const { run, palette } = ctx;
-  const hasAccuracy = hasValues(run.accuracy) || hasValues(run.valAccuracy);
-  const hasValidation = hasValues(run.valLoss);
-  const envelopes = [run.loss, ...(hasValidation ? [run.valLoss] : []), ...(hasAccuracy ? [run.accuracy, run.valAccuracy] : [])];
   const fmt = (_u: uPlot, v: number | null) => (v == null ? '—' : formatNumber(v));
+  // Only the series this run has: validation needs a validation split, accuracy a classifier.
+  const optional: [Envelope, uPlot.Series][] = [
+    [run.valLoss, { label: 'validation loss', stroke: palette.green, width: 1.5, spanGaps: true, points: { show: true, size: 4 }, value: fmt }],
+    [run.accuracy, { label: 'accuracy', scale: 'accuracy', stroke: palette.orange, width: 1.5, spanGaps: true, points: { show: false }, value: fmt }],
+    [run.valAccuracy, { label: 'validation accuracy', scale: 'accuracy', stroke: palette.purple, width: 1.5, spanGaps: true, points: { show: true, size: 4 }, value: fmt }],
+  ];
+  const present = optional.filter(([e]) => hasValues(e));
+  const hasAccuracy = present.some(([, s]) => s.scale === 'accuracy');
+  const envelopes = [run.loss, ...present.map(([e]) => e)];
   const series: uPlot.Series[] = [
     { label: 'step' },
     { label: 'loss', stroke: palette.blue, width: 1.5, spanGaps: true, points: { show: false }, value: fmt },
+    ...present.map(([, s]) => s),
   ];
-  if (hasValidation) series.push({ label: 'validation loss', stroke: palette.green, width: 1.5, spanGaps: true, points: { show: true, size: 4 }, value: fmt });
-  if (hasAccuracy) {
-    series.push({ label: 'accuracy', scale: 'accuracy', stroke: palette.orange, width: 1.5, spanGaps: true, points: { show: false }, value: fmt });
-    series.push({ label: 'validation accuracy', scale: 'accuracy', stroke: palette.purple, width: 1.5, spanGaps: true, points: { show: true, size: 4 }, value: fmt });
-  }
   const prev = ctx.previous;
   if (prev) series.push({ label: 'loss (previous)', stroke: withAlpha(palette.blue, 0.6), width: 1, dash: [4, 4], spanGaps: true, points: { show: false }, value: fmt });
   const data = withPrevious(envelopeColumns(envelopes, false, ctx.pixels), prev ? envelopeColumns([prev.loss], false, ctx.pixels) : undefined);
   return {
-    key: `loss|${run.info.runId}|${hasAccuracy}|${hasValidation}|${ctx.themeVersion}|${prev?.info.runId ?? ''}`,
+    key: `loss|${run.info.runId}|${present.map(([, s]) => s.label).join()}|${ctx.themeVersion}|${prev?.info.runId ?? ''}`,
     options: {
       class: 'chart-loss',
       scales: { x: { time: false }, y: {}, accuracy: { range: [0, 1] } },
