@@ -3,7 +3,13 @@
 // and click around the inspector. Screenshots go to test-output/e2e/.
 
 import { strict as assert } from 'node:assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FLAG_CODES } from '../../src/protocol/lsp';
 import { Workbench } from './workbench';
+
+/** The line of deep-sigmoid.net whose layer repeats 12 times (1-based). */
+const REPEATED_LAYER_LINE = 10;
 
 describe('GradLens in VS Code', function () {
   this.timeout(120_000);
@@ -21,24 +27,47 @@ describe('GradLens in VS Code', function () {
   it('colours deep-sigmoid.net with the net grammar', async () => {
     await vscode.openFile('deep-sigmoid.net');
     const line = await findLine(vscode, /^repeat/);
-    const plain = await vscode.tokenColor(line - 1, 'input');
-    const colours = {
-      comment: await vscode.tokenColor(1, '#'),
-      repeat: await vscode.tokenColor(line, 'repeat'),
-      dense: await vscode.tokenColor(line + 1, 'dense'),
-      sigmoid: await vscode.tokenColor(line + 1, 'sigmoid'),
-      number: await vscode.tokenColor(line + 1, '32'),
-    };
     // Dark Modern: keyword.other blue, keyword.control purple, support.type teal, support.function yellow, numbers green.
-    assert.deepEqual(colours, {
+    const expected = {
       comment: 'rgb(106, 153, 85)',
+      input: 'rgb(86, 156, 214)',
       repeat: 'rgb(197, 134, 192)',
       dense: 'rgb(78, 201, 176)',
       sigmoid: 'rgb(220, 220, 170)',
       number: 'rgb(181, 206, 168)',
+    };
+    const read = async () => ({
+      comment: await vscode.tokenColor(1, '#'),
+      input: await vscode.tokenColor(line - 1, 'input'),
+      repeat: await vscode.tokenColor(line, 'repeat'),
+      dense: await vscode.tokenColor(line + 1, 'dense'),
+      sigmoid: await vscode.tokenColor(line + 1, 'sigmoid'),
+      number: await vscode.tokenColor(line + 1, '32'),
     });
-    assert.equal(plain, 'rgb(86, 156, 214)', '`input` is a statement keyword');
+    // The theme and the grammar load after the first paint: give them a few seconds.
+    let colours = await read();
+    for (let tries = 0; tries < 40 && JSON.stringify(colours) !== JSON.stringify(expected); tries++) {
+      await vscode.page.waitForTimeout(250);
+      colours = await read();
+    }
     await vscode.screenshot('grammar');
+    assert.deepEqual(colours, expected);
+  });
+
+  it('flags the sigmoid layers of deep-sigmoid.net with warning squiggles and gradient-health problems within 10 s', async () => {
+    await vscode.openFile('deep-sigmoid.net');
+    const opened = Date.now();
+    await vscode.page.locator('.editor-group-container.active .squiggly-warning').first().waitFor({ timeout: 10_000 });
+    const elapsed = Date.now() - opened;
+    await vscode.screenshot('editor-squiggles');
+    const problems = await vscode.problems();
+    const healthProblems = problems.filter((row) => FLAG_CODES.some((code) => row.includes(code)));
+    assert.ok(healthProblems.length > 0, `gradient-health problems; got:\n${problems.join('\n')}`);
+    assert.ok(
+      healthProblems.some((row) => row.includes(`Line ${REPEATED_LAYER_LINE}`) || row.includes(`[Ln ${REPEATED_LAYER_LINE},`)),
+      `a flag on the repeated sigmoid layer (line ${REPEATED_LAYER_LINE}); got:\n${healthProblems.join('\n')}`,
+    );
+    assert.ok(elapsed < 10_000);
   });
 });
 

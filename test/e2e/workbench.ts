@@ -119,7 +119,10 @@ export class Workbench {
     await this.page.keyboard.press('Control+Shift+M');
     const rows = this.page.locator('.markers-panel .monaco-list-row');
     await rows.first().waitFor({ timeout: 10_000 });
-    return rows.evaluateAll((elements) => elements.map((element) => (element.getAttribute('aria-label') ?? element.textContent ?? '').trim()));
+    // The accessible label has the message and position; the visible text has the code.
+    return rows.evaluateAll((elements) =>
+      elements.map((element) => `${element.getAttribute('aria-label') ?? ''} | ${element.textContent ?? ''}`.trim()),
+    );
   }
 
   /** Hovers `word` on line `line` (1-based) and waits for hover content matching `expected`. */
