@@ -134,3 +134,18 @@ export const RunEndedNotification = 'gradlens/runEnded';
 export const RunStaleParams = z.object({ runId: z.string(), version: z.number().int() });
 export type RunStaleParams = z.infer<typeof RunStaleParams>;
 export const RunStaleNotification = 'gradlens/runStale';
+
+/**
+ * The probe of a document version finished (server → client): its findings, already
+ * published as diagnostics for that version. Sent also when there are none, so a client
+ * (or a test) knows the flags are settled. `note` says why there are no numbers
+ * (probe skipped as too large, or failed).
+ */
+export const ProbeResultParams = z.object({
+  uri: z.string(),
+  version: z.number().int(),
+  flags: z.array(FlagInfo),
+  note: z.string().optional(),
+});
+export type ProbeResultParams = z.infer<typeof ProbeResultParams>;
+export const ProbeResultNotification = 'gradlens/probeResult';

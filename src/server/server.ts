@@ -9,12 +9,14 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { mergeThresholds } from '../analysis';
 import { check, fixEdits } from '../lang';
 import { range as makeRange, type Diagnostic, type Fix } from '../lang/diagnostics';
+import { ProbeResultNotification, type ProbeResultParams } from '../protocol/lsp';
 import type { GradLensSettings } from '../protocol/settings';
 import { DEFAULT_SETTINGS } from '../protocol/settings';
 import { evidenceOf, type DocumentState, type PublishedDiagnostic } from './documentState';
 import { findingDiagnostics } from './findings';
 import { toLspDiagnostic } from './lspConvert';
 import { formatCount } from './numbers';
+import { flagInfo } from './telemetryFrames';
 import { ProbeScheduler, type ProbeOutcome, type ProbeRequest } from './probe';
 import { RunManager, type RunRequest } from './runs';
 import type { Evidence } from './workerMessages';
@@ -82,6 +84,9 @@ export class GradLensServer {
           'probe-skipped',
           `Gradient probe skipped: ${formatCount(state.spec.paramCount)} parameters is over gradlens.probe.maxParameters (${formatCount(this.settings.probe.maxParameters)}). Train and Inspect still works.`,
         );
+        this.publish(state);
+        this.announceProbe(state);
+        return state;
       } else {
         this.probes.schedule({ uri, version: state.version, spec: state.spec, steps: this.settings.probe.steps, thresholds: state.thresholds });
       }
@@ -146,6 +151,16 @@ export class GradLensServer {
     void this.connection.sendDiagnostics({ uri, version: state.version, diagnostics });
   }
 
+  private announceProbe(state: DocumentState): void {
+    const params: ProbeResultParams = {
+      uri: state.uri,
+      version: state.version,
+      flags: (state.probe?.findings ?? []).map(flagInfo),
+    };
+    if (state.probeNote) params.note = state.probeNote.message;
+    void this.connection.sendNotification(ProbeResultNotification, params);
+  }
+
   private current(uri: string, version: number): DocumentState | undefined {
     const state = this.states.get(uri);
     return state && state.version === version ? state : undefined;
@@ -157,6 +172,7 @@ export class GradLensServer {
     if (outcome.kind === 'done') state.probe = outcome.evidence;
     else state.probeNote = this.note(state, 'probe-failed', `Gradient probe failed: ${outcome.message}`);
     this.publish(state);
+    this.announceProbe(state);
     this.hooks.refreshViews();
   }
 
