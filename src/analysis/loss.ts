@@ -33,6 +33,13 @@ function smooth(losses: number[], span: number): number[] {
   return out;
 }
 
+/** Smallest of values[from..to) — a loop, not Math.min(...), which overflows the stack on 100k steps. */
+function lowest(values: number[], from: number, to: number): number {
+  let min = Infinity;
+  for (let i = from; i < to; i++) if (values[i] < min) min = values[i];
+  return min;
+}
+
 export function lossNotDecreasing(spec: NetworkSpec, run: RunResult, thresholds: Thresholds): LayerFinding[] {
   const window = Math.max(2, Math.round(thresholds.lossWindow));
   const span = Math.max(1, Math.round(window / 5));
@@ -42,8 +49,8 @@ export function lossNotDecreasing(spec: NetworkSpec, run: RunResult, thresholds:
   const smoothed = smooth(frames.map((f) => f.loss), span);
   if (!smoothed.every(Number.isFinite)) return [];
   const split = smoothed.length - window;
-  const bestBefore = Math.min(...smoothed.slice(span - 1, split));
-  const bestSince = Math.min(...smoothed.slice(split));
+  const bestBefore = lowest(smoothed, span - 1, split);
+  const bestSince = lowest(smoothed, split, smoothed.length);
   const start = Number.isFinite(run.initialLoss) ? run.initialLoss : smoothed[span - 1];
   const current = smoothed[smoothed.length - 1];
   if (bestSince < bestBefore * (1 - MIN_RELATIVE_DECREASE)) return [];
