@@ -18,6 +18,13 @@ function seconds(work: () => void): number {
   return (performance.now() - start) / 1000;
 }
 
+/** Repeats `round` for at least half a second (and at least once) so the JIT has settled. */
+function warmUp(round: () => void): void {
+  const until = performance.now() + 500;
+  do round();
+  while (performance.now() < until);
+}
+
 function timing(rates: number[]): Timing {
   return { stepsPerSecond: median(rates), repeats: rates };
 }
@@ -38,8 +45,10 @@ async function measureEngine(workload: Workload): Promise<Measurement> {
     peak.sample();
     return n / Math.max(many - one, 1e-9);
   };
-  rateOf(true);
-  rateOf(false);
+  warmUp(() => {
+    rateOf(true);
+    rateOf(false);
+  });
   const withTelemetry: number[] = [];
   const without: number[] = [];
   for (let r = 0; r < workload.repeats; r++) {
@@ -78,8 +87,10 @@ async function measureTf(workload: Workload, side: 'tfjs-cpu' | 'tfjs-wasm'): Pr
     peak.sample();
     return rate;
   };
-  rateOf(false);
-  rateOf(true);
+  warmUp(() => {
+    rateOf(false);
+    rateOf(true);
+  });
   const plain: number[] = [];
   const withNorms: number[] = [];
   for (let r = 0; r < workload.repeats; r++) {

@@ -71,7 +71,7 @@ export function trainingReport(results: WorkloadResults[], flatness: FlatnessMea
   const out: string[] = ['## Training speed against TensorFlow.js', ''];
   out.push(
     'Same shapes, batch, loss, optimizer and number of steps on every side, in one run; each side in its own',
-    'Node process; steps/s are medians of the timed repeats after one warm-up repeat. GradLens is timed',
+    'Node process; steps/s are medians of the timed repeats after ≥ 0.5 s of warm-up. GradLens is timed',
     'through `train` (compile and init subtracted: N+1 steps minus 1 step); TF.js through',
     '`optimizer.minimize` on a fixed batch. "telemetry" = GradLens with full per-step telemetry;',
     '"+norms" = TF.js reading every variable\'s gradient and weight norm back each step.',

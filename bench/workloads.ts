@@ -30,7 +30,7 @@ export interface Workload {
   examples: number;
   /** Steps per timed repeat, the same for every engine. */
   steps: number;
-  /** Timed repeats after one warm-up repeat; the median is reported. */
+  /** Timed repeats after at least 0.5 s of warm-up; the median is reported. */
   repeats: number;
 }
 
@@ -47,7 +47,7 @@ export const WORKLOADS: Record<WorkloadId, Workload> = {
     loss: 'bce',
     optimizer: { kind: 'sgd', lr: 0.5 },
     examples: 4,
-    steps: 1000,
+    steps: 3000,
     repeats: 5,
   },
   W2: {
@@ -60,7 +60,7 @@ export const WORKLOADS: Record<WorkloadId, Workload> = {
     loss: 'cross_entropy',
     optimizer: { kind: 'adam', lr: 0.01 },
     examples: 384,
-    steps: 100,
+    steps: 200,
     repeats: 5,
   },
   W3: {

@@ -117,7 +117,7 @@ function productBody(): number[] {
 }
 
 /** The module's bytes: one memory (exported as `memory`) and the function `product`. */
-export function gemmModuleBytes(): Uint8Array {
+export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
   const productType = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32]]), ...vector([])];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
@@ -130,5 +130,5 @@ export function gemmModuleBytes(): Uint8Array {
     ])),
     ...section(10, vector([productBody()])),
   ];
-  return Uint8Array.from(bytes);
+  return new Uint8Array(bytes);
 }
