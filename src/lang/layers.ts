@@ -83,6 +83,7 @@ export function readTemplates(statements: Statement[], r: Reporter, inBlock: boo
 /** `unknown-layer` when it looks like a layer (labelled, or closest to a layer name), else `unknown-statement`. */
 export function reportUnknownKeyword(stmt: Statement, r: Reporter): void {
   const word = stmt.keyword.text;
+  if (r.full) return r.error('unknown-statement', '', stmt.keyword.range);
   const layerGuess = didYouMean(word, [...LAYER_NAMES, ...NETWORK_KEYWORDS]);
   const statementGuess = stmt.label ? undefined : didYouMean(word, STATEMENT_NAMES.filter((s) => !NETWORK_KEYWORDS.includes(s)));
   const guess = layerGuess ?? statementGuess;

@@ -10,6 +10,11 @@ export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
   private errorCount = 0;
 
+  /** Past the cap nothing more is kept: callers may skip building messages and suggestions. */
+  get full(): boolean {
+    return this.diagnostics.length >= MAX_DIAGNOSTICS;
+  }
+
   get hasErrors(): boolean {
     return this.errorCount > 0;
   }

@@ -24,6 +24,10 @@ export function readOptions(stmt: Statement, docs: readonly OptionDoc[], where: 
     const key = option.key.text;
     const doc = docs.find((d) => d.name === key);
     if (!doc) {
+      if (r.full) {
+        r.error('unknown-option', '', option.key.range);
+        continue;
+      }
       const names = docs.map((d) => d.name);
       const guess = didYouMean(key, names);
       const known = names.length ? ` Options of ${where}: ${names.join(', ')}.` : ` ${capitalize(where)} takes no options.`;
