@@ -20,7 +20,7 @@ export const SPIKE_FACTOR = 10;
 const MIN_HISTORY = 10;
 
 /** One layer's gradients relative to the layers downstream of it, at one step. */
-interface FlowSample {
+export interface FlowSample {
   rms: number;
   /** ‖∇W‖ RMS / the largest among this layer and the weighted layers after it (≤ 1). */
   belowLargest: number;
@@ -67,7 +67,7 @@ function againstDownstream(values: number[]): { below: number[]; above: (number 
   return { below, above, largestAt, smallestAt };
 }
 
-function flowAt(spec: NetworkSpec, frame: StepFrame, weighted: LeafLayer[]): Map<number, FlowSample> {
+export function flowAt(spec: NetworkSpec, frame: StepFrame, weighted: LeafLayer[]): Map<number, FlowSample> {
   const rms = weighted.map((leaf) => statsOf(frame, leaf.index)?.gradRms ?? NaN);
   const byRms = againstDownstream(rms);
   const bySignal = againstDownstream(weighted.map((leaf) => signalOf(spec, leaf, frame)));
