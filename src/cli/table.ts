@@ -105,11 +105,12 @@ function curves(run: RunResult): string[] {
   return lines;
 }
 
-/** Where the first NaN/Inf came from, in the words of the report. */
+/** Where the first NaN/Inf came from: the engine's report names the step, op, layer and line. */
 function divergence(run: RunResult): string {
   const report = run.nonFinite!;
+  if (report.message) return `diverged: ${report.message}`;
   const where = report.layerName !== undefined ? `layer ${report.layerName}${report.line !== undefined ? ` (line ${report.line + 1})` : ''}` : 'the loss';
-  return `diverged at step ${report.step}: first non-finite value from op ${report.op} in the ${report.phase} pass of ${where}: ${report.message}`;
+  return `diverged at step ${report.step}: first non-finite value from ${report.op} in the ${report.phase} pass of ${where}`;
 }
 
 function findingLine(spec: NetworkSpec, finding: LayerFinding): string {
