@@ -13,8 +13,13 @@ import type { Param } from './tape';
 
 export interface Optimizer {
   readonly name: OptimizerSpec['kind'];
+  /**
+   * Factor on every gradient for the next step (clipping; 1 otherwise). A field, not an
+   * argument: a float argument to a call V8 does not inline is boxed, an allocation per step.
+   */
+  gradScale: number;
   /** Updates every param; writes ‖ΔW‖² to updateSquares[k] and the new ‖W‖² to weightSquares[k]. */
-  step(gradScale: number, updateSquares: Float64Array, weightSquares: Float64Array): void;
+  step(updateSquares: Float64Array, weightSquares: Float64Array): void;
 }
 
 export function makeOptimizer(spec: OptimizerSpec, params: readonly Param[], dtype: DType): Optimizer {
@@ -37,6 +42,7 @@ export function clipScale(globalNorm: number, maxNorm: number | undefined): numb
 
 class Sgd implements Optimizer {
   readonly name = 'sgd';
+  gradScale = 1;
   private readonly velocity: Floats[];
 
   constructor(
@@ -47,7 +53,8 @@ class Sgd implements Optimizer {
     this.velocity = spec.momentum !== 0 ? params.map((p) => allocate(dtype, p.count)) : [];
   }
 
-  step(gradScale: number, updateSquares: Float64Array, weightSquares: Float64Array): void {
+  step(updateSquares: Float64Array, weightSquares: Float64Array): void {
+    const gradScale = this.gradScale;
     const { lr, momentum: mu, nesterov, weightDecay: wd } = this.spec;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k], w = p.value, g = p.grad, n = p.count;
@@ -76,6 +83,7 @@ class Sgd implements Optimizer {
 
 class Adam implements Optimizer {
   readonly name = 'adam';
+  gradScale = 1;
   private readonly m: Floats[];
   private readonly v: Floats[];
   private t = 0;
@@ -89,7 +97,8 @@ class Adam implements Optimizer {
     this.v = params.map((p) => allocate(dtype, p.count));
   }
 
-  step(gradScale: number, updateSquares: Float64Array, weightSquares: Float64Array): void {
+  step(updateSquares: Float64Array, weightSquares: Float64Array): void {
+    const gradScale = this.gradScale;
     const { lr, beta1, beta2, eps, weightDecay: wd } = this.spec;
     this.t++;
     const stepSize = lr / (1 - Math.pow(beta1, this.t));
@@ -113,6 +122,7 @@ class Adam implements Optimizer {
 
 class RmsProp implements Optimizer {
   readonly name = 'rmsprop';
+  gradScale = 1;
   private readonly square: Floats[];
 
   constructor(
@@ -123,7 +133,8 @@ class RmsProp implements Optimizer {
     this.square = params.map((p) => allocate(dtype, p.count));
   }
 
-  step(gradScale: number, updateSquares: Float64Array, weightSquares: Float64Array): void {
+  step(updateSquares: Float64Array, weightSquares: Float64Array): void {
+    const gradScale = this.gradScale;
     const { lr, decay: alpha, eps, weightDecay: wd } = this.spec;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k], w = p.value, g = p.grad, s = this.square[k], n = p.count;

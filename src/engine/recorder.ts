@@ -29,6 +29,8 @@ export class Recorder {
   /** Per-unit flag for the dead-unit count: 1 once a unit was non-zero for some example. */
   private readonly alive: Uint8Array;
   private readonly scratch = new Float64Array(3);
+  /** [0]: the global ‖g‖² of the last measureGradients (a typed array: returning a float would box it). */
+  readonly gradSquares = new Float64Array(1);
   private readonly paramsOfLayer: number[][];
 
   constructor(private readonly net: Network) {
@@ -73,9 +75,9 @@ export class Recorder {
 
   /**
    * After backward, before clipping and the update: gradient moments per param and the
-   * gradient norms at each layer's output and input. Returns the global ‖g‖² (for clipping).
+   * gradient norms at each layer's output and input; the global ‖g‖² into gradSquares.
    */
-  measureGradients(rows: number): number {
+  measureGradients(rows: number): void {
     const params = this.net.params, ps = this.paramStats, m = this.scratch;
     let total = 0;
     for (let k = 0; k < params.length; k++) {
@@ -94,7 +96,7 @@ export class Recorder {
       s[b + OUT_GRAD] = Math.sqrt(sumSquares(op.output.grad, rows * op.output.width));
       s[b + IN_GRAD] = op.input.needsGrad ? Math.sqrt(sumSquares(op.input.grad, rows * op.input.width)) : 0;
     }
-    return total;
+    this.gradSquares[0] = total;
   }
 
   /** After the update: ‖ΔW‖ per param (the optimizer filled updateSquares). */

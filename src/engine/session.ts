@@ -88,14 +88,17 @@ export class Session {
   /** Telemetry, clipping and the optimizer step; false when the update made a weight NaN/Inf. */
   update(): boolean {
     const net = this.net, clip = this.spec.optimizer.clip;
-    let squares = 0;
     if (this.recorder !== null) {
       this.recorder.measureOutputs(this.rows);
-      squares = this.recorder.measureGradients(this.rows);
-    } else if (clip !== undefined) {
-      for (const p of net.params) squares += sumSquares(p.grad, p.count);
+      this.recorder.measureGradients(this.rows);
     }
-    this.optimizer.step(clipScale(Math.sqrt(squares), clip), this.updateSquares, this.weightSquares);
+    if (clip !== undefined) {
+      let squares = 0;
+      if (this.recorder !== null) squares = this.recorder.gradSquares[0];
+      else for (let k = 0; k < net.params.length; k++) squares += sumSquares(net.params[k].grad, net.params[k].count);
+      this.optimizer.gradScale = clipScale(Math.sqrt(squares), clip);
+    }
+    this.optimizer.step(this.updateSquares, this.weightSquares);
     this.steps++;
     this.recorder?.measureUpdate();
     for (let k = 0; k < this.weightSquares.length; k++) {

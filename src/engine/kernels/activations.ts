@@ -5,7 +5,7 @@
 
 import type { ActivationKind } from '../../lang/spec';
 import type { Floats } from '../floats';
-import { normalCdf } from './erf';
+import { normalCdfs } from './erf';
 
 const INV_SQRT_2PI = 0.3989422804014327;
 
@@ -41,7 +41,8 @@ export function activate(z: Floats, y: Floats, n: number, kind: ElementwiseKind,
       for (let i = 0; i < n; i++) { const v = z[i]; y[i] = v > 0 ? v : alpha * Math.expm1(v); }
       return;
     case 'gelu':
-      for (let i = 0; i < n; i++) { const v = z[i]; y[i] = v * normalCdf(v); }
+      normalCdfs(z, y, n);
+      for (let i = 0; i < n; i++) y[i] *= z[i];
       return;
     case 'tanh':
       for (let i = 0; i < n; i++) y[i] = Math.tanh(z[i]);
@@ -73,9 +74,11 @@ export function activationGrad(
       for (let i = 0; i < n; i++) dz[i] = z[i] > 0 ? dy[i] : dy[i] * (y[i] + alpha);
       return;
     case 'gelu':
+      // gelu′(z) = Φ(z) + z·φ(z); dz holds Φ(z) first (it is never dy's buffer here).
+      normalCdfs(z, dz, n);
       for (let i = 0; i < n; i++) {
         const v = z[i];
-        dz[i] = dy[i] * (normalCdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+        dz[i] = dy[i] * (dz[i] + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
       }
       return;
     case 'tanh':

@@ -41,8 +41,10 @@ export class LossOp implements Op {
   }
 
   forward(rows: number): void {
-    this.value = this.name === 'cross_entropy' ? this.crossEntropy(rows) : this.elementwise(rows);
-    this.correct = this.countCorrect(rows);
+    // The helpers store their results: a float returned from a call V8 does not inline is boxed.
+    if (this.name === 'cross_entropy') this.crossEntropy(rows);
+    else this.elementwise(rows);
+    this.countCorrect(rows);
   }
 
   backward(rows: number): void {
@@ -50,7 +52,7 @@ export class LossOp implements Op {
     else this.elementwiseGrad(rows);
   }
 
-  private elementwise(rows: number): number {
+  private elementwise(rows: number): void {
     const n = rows * this.width, p = this.input.value, t = this.target, delta = this.delta;
     let sum = 0;
     switch (this.name) {
@@ -73,7 +75,7 @@ export class LossOp implements Op {
         }
         break;
     }
-    return sum / n;
+    this.value = sum / n;
   }
 
   private elementwiseGrad(rows: number): void {
@@ -101,7 +103,7 @@ export class LossOp implements Op {
     }
   }
 
-  private crossEntropy(rows: number): number {
+  private crossEntropy(rows: number): void {
     const c = this.width, z = this.input.value, t = this.target;
     let sum = 0;
     for (let i = 0; i < rows; i++) {
@@ -112,7 +114,7 @@ export class LossOp implements Op {
       for (let j = 0; j < c; j++) s += Math.exp(z[o + j] - max);
       sum += max + Math.log(s) - z[o + t[i]];
     }
-    return sum / rows;
+    this.value = sum / rows;
   }
 
   private crossEntropyGrad(rows: number): void {
@@ -129,7 +131,7 @@ export class LossOp implements Op {
     }
   }
 
-  private countCorrect(rows: number): number {
+  private countCorrect(rows: number): void {
     const c = this.width, y = this.input.value, t = this.target;
     let correct = 0;
     if (this.accuracy === 'argmax') {
@@ -147,7 +149,7 @@ export class LossOp implements Op {
     } else if (this.accuracy === 'threshold') {
       for (let i = 0; i < rows; i++) if ((y[i * c] > 0.5 ? 1 : 0) === (t[i * c] > 0.5 ? 1 : 0)) correct++;
     }
-    return correct;
+    this.correct = correct;
   }
 
   forwardFault(): string | null {
