@@ -215,7 +215,9 @@ export class Inspector {
     this.gradients.show(gradientChartSpec(context(this.gradients)));
     this.losses.show(lossChartSpec(context(this.losses)));
     this.ratios.show(updateRatioChartSpec(context(this.ratios)));
-    const width = Math.max(200, this.heatmap.parentElement?.clientWidth ?? 400) - 2;
+    const panel = this.heatmap.parentElement;
+    const padding = panel ? parseFloat(getComputedStyle(panel).paddingLeft) + parseFloat(getComputedStyle(panel).paddingRight) : 0;
+    const width = Math.max(200, (panel?.clientWidth ?? 400) - padding);
     const range = drawHeatmap(this.heatmap, run, this.palette, width);
     drawHeatLegend(this.heatLegend, this.palette, width);
     setText(this.heatCaption, range ? `${formatNumber(range.min)} (blue) … ${formatNumber(range.max)} (red) · steps 1 … ${run.step}` : '');

@@ -95,7 +95,11 @@ export async function applyTheme(page: Page, theme: ThemeName): Promise<void> {
   const { bodyClass, variables } = THEMES[theme];
   await page.evaluate(
     ([cls, vars]) => {
-      for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+      // VS Code replaces every variable on a theme change; a variable only one theme has
+      // (contrastBorder) must not linger.
+      const style = document.documentElement.style;
+      for (const name of Array.from(style)) if (name.startsWith('--vscode-')) style.removeProperty(name);
+      for (const [k, v] of Object.entries(vars)) style.setProperty(k, v);
       document.body.className = cls;
     },
     [bodyClass, variables] as const,

@@ -2,15 +2,11 @@
 // telemetry: rows, values, badges, charts, messages it posts, theme screenshots.
 
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { formatNumber } from '../../src/analysis/format';
 import type { ToWebview } from '../../src/protocol/webview';
-import { applyTheme, launchChromium, openInspector, pageErrors, posted, send, settle, startHarness, type Harness } from './harness';
+import { launchChromium, openInspector, pageErrors, posted, send, settle, startHarness, type Harness } from './harness';
 import { syntheticMessages, syntheticRun } from './synthetic';
-
-const OUT = join(__dirname, '..', '..', 'test-output', 'webview');
 
 describe('inspector webview (Chromium)', function () {
   this.timeout(60_000);
@@ -19,7 +15,6 @@ describe('inspector webview (Chromium)', function () {
   let page: Page;
 
   before(async () => {
-    mkdirSync(OUT, { recursive: true });
     harness = await startHarness();
     browser = await launchChromium();
   });
@@ -199,17 +194,5 @@ describe('inspector webview (Chromium)', function () {
     assert.equal(ran, false);
     const violations = await page.evaluate(() => (window as unknown as { __violations: { directive: string }[] }).__violations);
     assert.ok(violations.some((v) => v.directive.startsWith('script-src')), JSON.stringify(violations));
-  });
-
-  it('saves screenshots in light, dark and high-contrast themes', async () => {
-    await send(page, [...syntheticMessages(13, 2000, 250), { type: 'runEnded', end: { runId: 'synthetic-1', reason: 'done' } }]);
-    await page.locator('tr.layer-row').nth(12).click();
-    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
-      await applyTheme(page, theme);
-      await settle(page);
-      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-      assert.equal(background, { light: 'rgb(255, 255, 255)', dark: 'rgb(31, 31, 31)', 'high-contrast': 'rgb(0, 0, 0)' }[theme]);
-      await page.screenshot({ path: join(OUT, `synthetic-${theme}.png`), fullPage: true });
-    }
   });
 });

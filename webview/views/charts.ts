@@ -59,7 +59,7 @@ function withPrevious(current: { x: number[]; ys: Column[] }, previous?: { x: nu
 const logScale: uPlot.Scale = { distr: 3, log: 10 };
 
 function axes(palette: Palette, yValues: (v: number) => string, rightScale?: string): uPlot.Axis[] {
-  const common = { stroke: palette.muted, grid: { stroke: withAlpha(palette.grid, 0.5), width: 1 }, ticks: { stroke: withAlpha(palette.grid, 0.5), width: 1 }, font: '11px var(--vscode-font-family, sans-serif)' };
+  const common = { stroke: palette.muted, grid: { stroke: withAlpha(palette.grid, 0.3), width: 1 }, ticks: { stroke: withAlpha(palette.grid, 0.5), width: 1 }, font: '11px var(--vscode-font-family, sans-serif)' };
   const list: uPlot.Axis[] = [
     { ...common, label: 'step', labelSize: 14, labelFont: '11px var(--vscode-font-family, sans-serif)', values: (_u, splits) => splits.map((v) => (v == null ? '' : formatStep(v))) },
     { ...common, size: 56, values: (_u, splits) => splits.map((v) => (v == null ? '' : yValues(v))) },
