@@ -1,0 +1,28 @@
+// docs/language.md is the language reference as implemented: every diagnostic code the
+// language core can report, and every word of the vocabulary, appears in it.
+
+import { strict as assert } from 'node:assert';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { VOCABULARY } from '../../src/lang';
+
+const root = join(__dirname, '..', '..');
+const doc = readFileSync(join(root, 'docs', 'language.md'), 'utf8');
+
+describe('docs/language.md', () => {
+  it('documents every diagnostic code that src/lang reports', () => {
+    const codes = new Set<string>();
+    for (const file of readdirSync(join(root, 'src', 'lang'))) {
+      const text = readFileSync(join(root, 'src', 'lang', file), 'utf8');
+      for (const m of text.matchAll(/(?:error|warning)\(\s*'([a-z]+(?:-[a-z]+)+)'/g)) codes.add(m[1]);
+      for (const m of text.matchAll(/'(syntax-[a-z-]+|unknown-[a-z]+)'/g)) codes.add(m[1]);
+    }
+    assert.ok(codes.size > 40, `found ${codes.size} codes`);
+    const missing = [...codes].filter((c) => !doc.includes('`' + c + '`'));
+    assert.deepEqual(missing, []);
+  });
+  it('documents every statement, layer, init, generator, loss and optimizer', () => {
+    const words = [VOCABULARY.statements, VOCABULARY.layers, VOCABULARY.inits, VOCABULARY.generators, VOCABULARY.losses, VOCABULARY.optimizers].flat().map((x) => x.name);
+    assert.deepEqual(words.filter((w) => !new RegExp('`[^`\n]*\\b' + w + '\\b').test(doc)), []);
+  });
+});
