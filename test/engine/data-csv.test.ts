@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { DataError, loadDataset } from '../../src/engine/data';
 import type { CsvData } from '../../src/lang/spec';
 import { range } from '../../src/lang/diagnostics';
+import { check } from '../../src/lang';
+import { dataShapeOf } from '../../src/engine/data';
 
 function csv(options: Partial<CsvData> = {}): CsvData {
   return {
@@ -144,5 +146,33 @@ describe('CSV data', () => {
       throwsData(() => load('1,2\n', { header: false, target: '3' }), 'csv-no-target', /no column '3' \(2 columns, numbered from 1\)/);
       throwsData(() => load('1,2\n', { header: false, target: '0' }), 'csv-no-target', /no column '0'/);
     });
+  });
+});
+
+describe('CSV data agrees with the checker', () => {
+  // The checker reads the CSV's shape at check time; the loader must give the network the
+  // same task, features, classes, labels and training-set size.
+  const numbers = 'a,b,y\n' + Array.from({ length: 25 }, (_, i) => `${i},${i % 7},${i % 3}`).join('\n') + '\n';
+  const words = 'a,kind\n' + Array.from({ length: 10 }, (_, i) => `${i},${['fir', 'ash', 'oak'][i % 3]}`).join('\n') + '\n';
+  const networks: [string, string, string][] = [
+    [numbers, 'target=y', 'input 2\ndense 1'],
+    [numbers, 'target=y split=0.7 seed=3', 'input 2\ndense 1'],
+    [numbers, 'target=y task=classes', 'input 2\ndense 3'],
+    [numbers, 'target=b normalize=false split=1', 'input 2\ndense 1'],
+    [words, 'target=kind split=0.5', 'input 1\ndense 3'],
+  ];
+  for (const [text, options, layers] of networks) {
+    it(`data "t.csv" ${options}`, () => {
+      const readFile = files({ '/w/t.csv': text });
+      const result = check(`data "t.csv" ${options}\n${layers}\n`, { documentPath: '/w/model.net', workspaceFolders: ['/w'], readFile });
+      assert.ok(result.spec, result.diagnostics.map((d) => d.message).join('; '));
+      assert.deepEqual(dataShapeOf(loadDataset(result.spec.data, readFile)), result.spec.dataShape);
+    });
+  }
+
+  it('the split follows the seed written in the file', () => {
+    const readFile = files({ '/w/t.csv': numbers });
+    const specOf = (seed: number) => check(`data "t.csv" target=y seed=${seed}\ninput 2\ndense 1\n`, { documentPath: '/w/model.net', readFile }).spec!;
+    assert.notDeepEqual(loadDataset(specOf(1).data, readFile).train.x, loadDataset(specOf(2).data, readFile).train.x);
   });
 });

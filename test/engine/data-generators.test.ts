@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { generate } from '../../src/engine/data';
+import { dataShapeOf, generate } from '../../src/engine/data';
+import { check } from '../../src/lang';
 import type { Dataset } from '../../src/engine/data';
 import type { GeneratorData, GeneratorKind } from '../../src/lang/spec';
 import { range } from '../../src/lang/diagnostics';
@@ -134,4 +135,30 @@ describe('data generators', () => {
   it('names its origin as the resolved statement', () => {
     assert.equal(generate(spec('spiral', { n: 300, noise: 0.2, seed: 1 })).source, 'spiral n=300 noise=0.2 seed=1 classes=3');
   });
+});
+
+describe('data generators agree with the checker', () => {
+  // The checker computes a DataShape from the `data` statement alone; the engine trusts it
+  // to size the network. Every generator must produce exactly that shape.
+  const networks: [string, number, string][] = [
+    ['xor', 2, 'dense 1 sigmoid'],
+    ['circles factor=0.3', 2, 'dense 1 sigmoid'],
+    ['moons', 2, 'dense 1 sigmoid'],
+    ['checkerboard cells=3', 2, 'dense 1 sigmoid'],
+    ['spiral', 2, 'dense 3'],
+    ['spiral classes=4', 2, 'dense 4'],
+    ['blobs', 2, 'dense 3'],
+    ['blobs classes=2 features=5', 5, 'dense 2'],
+    ['sine', 1, 'dense 1'],
+    ['linear', 1, 'dense 1'],
+    ['linear features=3', 3, 'dense 1'],
+  ];
+  for (const [statement, input, output] of networks) {
+    it(`data ${statement}`, () => {
+      const result = check(`data ${statement} n=50\ninput ${input}\ndense 8 relu\n${output}\n`);
+      assert.ok(result.spec, result.diagnostics.map((d) => d.message).join('; '));
+      assert.equal(result.spec.data.kind, 'generator');
+      assert.deepEqual(dataShapeOf(generate(result.spec.data as GeneratorData)), result.spec.dataShape);
+    });
+  }
 });
