@@ -134,7 +134,7 @@ function evidenceSection(state: DocumentState, copies: LeafLayer[]): string[] {
     outputs.push(`| ${leaf.name} | ${formatNumber(stats.outMean)} | ${formatNumber(stats.outStd)} | ${formatPercent(stats.deadFraction)} | ${formatPercent(stats.saturatedFraction)} |`);
   }
   if (rows.length > 0) {
-    lines.push('| tensor | shape | ‖∇‖ | max \\|g\\| | mean | std | ‖W‖ | update ratio | ‖∇‖ over steps |', '|---|---|---|---|---|---|---|---|---|', ...rows);
+    lines.push('', '| tensor | shape | ‖∇‖ | max \\|g\\| | mean | std | ‖W‖ | update ratio | ‖∇‖ over steps |', '|---|---|---|---|---|---|---|---|---|', ...rows);
   }
   if (outputs.length > 0) lines.push('', 'Output of the layer:', '', '| layer | mean | std | dead | saturated |', '|---|---|---|---|---|', ...outputs);
   const init = state.probe?.initialGradients;
@@ -151,12 +151,12 @@ function evidenceSection(state: DocumentState, copies: LeafLayer[]): string[] {
       lines.push('', `Gradients at initialisation (step 0, before any update; loss ${formatPrecise(init.loss)} — as \`gradlens grads FILE --json\` reports):`, '', ...entries);
     }
   }
-  const flagged = evidence.findings.filter((f) => copies.some((c) => c.index === f.layer));
-  const seen = new Set<string>();
-  for (const f of flagged) {
-    if (seen.has(f.code)) continue;
-    seen.add(f.code);
-    lines.push('', `${f.severity === 'error' ? '⛔' : '⚠'} **${f.code}** — ${f.message}`, '', f.explanation);
+  // The flags as the editor shows them (copies merged), each with its explanation.
+  for (const published of state.published) {
+    const finding = published.finding;
+    if (!finding || !finding.layers.some((i) => copies.some((c) => c.index === i))) continue;
+    const icon = finding.findings[0].severity === 'error' ? '⛔' : finding.findings[0].severity === 'warning' ? '⚠' : 'ℹ';
+    lines.push('', `${icon} **${finding.code}** — ${String(published.diagnostic.message)}`, '', finding.findings[0].explanation);
   }
   return lines;
 }

@@ -10,7 +10,6 @@ import {
   TextDocumentSyncKind,
   TextDocuments,
   createConnection,
-  type CodeAction,
   type DidChangeConfigurationParams,
   type TextDocumentChangeEvent,
   type InitializeResult,
@@ -19,11 +18,11 @@ import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { format } from '../lang';
 import { StopParams, StopRequest, TrainParams, TrainRequest } from '../protocol/lsp';
+import { quickFixes } from './codeActions';
 import { complete } from './completion';
 import { minimalEdit } from './formatting';
 import { hover } from './hover';
 import { codeLenses, inlayHints } from './lenses';
-import { rangesOverlap, toCodeAction } from './lspConvert';
 import { documentSymbols, foldingRanges } from './outline';
 import { GradLensServer } from './server';
 import { SettingsReader, settingsFrom } from './settings';
@@ -157,12 +156,7 @@ connection.onCodeAction(guarded('codeAction', [], (params) => {
   const state = server.get(params.textDocument.uri);
   if (!state) return [];
   if (params.context.only && !params.context.only.some((kind: string) => CodeActionKind.QuickFix.startsWith(kind))) return [];
-  const actions: CodeAction[] = [];
-  for (const published of state.published) {
-    if (!rangesOverlap(published.diagnostic.range, params.range)) continue;
-    for (const fix of published.fixes()) actions.push(toCodeAction(fix, state.uri, published.diagnostic));
-  }
-  return actions;
+  return quickFixes(state, params.range);
 }));
 
 const invalid = (message: string) => new ResponseError(ErrorCodes.InvalidParams, message);
