@@ -174,6 +174,18 @@ describe('checker: widths', () => {
     const text = 'data sine\ninput 1\ndense 1\nloss cross_entropy\n';
     assert.deepEqual(only(text, 'loss-task-mismatch').range, rangeOf(text, 'cross_entropy'));
   });
+  it('bce on three classes is loss-task-mismatch, fixed by cross_entropy', () => {
+    const text = net('dense 3', undefined, 'loss bce');
+    const d = only(text, 'loss-task-mismatch');
+    assert.deepEqual(d.range, rangeOf(text, 'bce'));
+    assert.deepEqual(check(applyEdits(text, d.fixes![0].edits)).diagnostics, []);
+  });
+  it('a regression loss on class data is a loss-task-mismatch warning, not an error', () => {
+    const text = net('dense 1', undefined, 'loss mse');
+    const d = only(text, 'loss-task-mismatch');
+    assert.equal(d.severity, 'warning');
+    assert.deepEqual(d.range, rangeOf(text, 'mse'));
+  });
   it('a residual block that changes the width: on the units that change it, fix keeps the width', () => {
     const text = net('dense 64 relu\nresidual {\n  dense 32 relu\n}\ndense 3');
     const d = only(text, 'residual-width-change');
@@ -256,6 +268,23 @@ describe('checker: CSV data', () => {
     assert.deepEqual(d.range, rangeOf(t, 'specis'));
     assert.match(d.message, /Did you mean `species`/);
   });
+  it('a file with a header and no rows is csv-empty', () => {
+    files['/w/data/empty.csv'] = 'a,b,y\n';
+    const t = text('../data/empty.csv', 'y');
+    assert.deepEqual(only(t, 'csv-empty', options).range, rangeOf(t, '"../data/empty.csv"'));
+  });
+  it('a row with another field count is csv-bad-row, naming the row', () => {
+    files['/w/data/ragged.csv'] = 'a,b,y\n1,2,x\n1,2\n';
+    const t = text('../data/ragged.csv', 'y');
+    const d = only(t, 'csv-bad-row', options);
+    assert.deepEqual(d.range, rangeOf(t, '"../data/ragged.csv"'));
+    assert.match(d.message, /Row 2 .* has 2 fields; the header has 3/);
+  });
+  it('a feature that is not a number is csv-bad-value', () => {
+    files['/w/data/text.csv'] = 'a,b,y\n1,2,x\n1,two,y\n';
+    const t = text('../data/text.csv', 'y');
+    assert.match(only(t, 'csv-bad-value', options).message, /Row 2, column `b`.*"two"/);
+  });
   it('a numeric target is regression unless task=classes', () => {
     files['/w/data/num.csv'] = 'x,y\n1,0\n2,1\n3,1\n4,0\n5,2\n';
     const reg = check('data "../data/num.csv" target=y\ninput 1\ndense 1\n', options);
@@ -294,6 +323,20 @@ describe('checker: statements in the wrong place', () => {
   it('a label on a non-layer statement is unexpected-label', () => {
     const text = net('dense 3', 'd: data spiral\ninput 2');
     assert.deepEqual(only(text, 'unexpected-label').range, rangeOf(text, 'd'));
+  });
+  it('a block after a layer is unexpected-block on the `{`', () => {
+    const text = net('dense 3 { relu }');
+    assert.deepEqual(only(text, 'unexpected-block').range, rangeOf(text, '{'));
+  });
+  it('an empty repeat is an empty-block warning', () => {
+    const text = net('repeat 4 {}\ndense 3');
+    const d = only(text, 'empty-block');
+    assert.equal(d.severity, 'warning');
+    assert.deepEqual(d.range, rangeOf(text, 'repeat'));
+  });
+  it('loss with nothing after it is missing-argument on `loss`', () => {
+    const text = net('dense 3', undefined, 'loss');
+    assert.deepEqual(only(text, 'missing-argument').range, rangeOf(text, 'loss'));
   });
   it('an extra positional argument is unexpected-argument', () => {
     const text = net('dense 3', 'data spiral\ninput 2 4');

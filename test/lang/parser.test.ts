@@ -81,6 +81,11 @@ describe('parser: recovery — one broken line never hides the rest', () => {
     assert.deepEqual(doc.syntaxErrors.map((e) => e.code), ['syntax-unclosed-paren']);
     assert.equal(doc.statements.length, 2);
   });
+  it('a missing comma between call arguments', () => {
+    const text = 'dense 3 init=normal(0 1)';
+    const doc = parse(text);
+    assert.deepEqual(doc.syntaxErrors.map((e) => [e.code, e.range]), [['syntax-expected-comma', rangeOf(text, '0')]]);
+  });
   it('errors on several lines are all reported', () => {
     const doc = parse('dense 3 )\nrelu\n= 4\ndense 2 lr=\n');
     assert.deepEqual(doc.syntaxErrors.map((e) => [e.code, e.range.start.line]), [
