@@ -107,7 +107,7 @@ function checkCsv(stmt: Statement, path: string, pathRange: Statement['range'], 
     return undefined;
   }
   const header = (values.get('header') as boolean | undefined) ?? true;
-  const table = readTable(text, header);
+  const table = cachedTable(resolvedPath, text, header);
   if (table.rows.length === 0) {
     r.error('csv-empty', `"${path}" has no data rows.`, pathRange);
     return undefined;
@@ -166,6 +166,18 @@ function checkCsv(stmt: Statement, path: string, pathRange: Statement['range'], 
   if (numeric && task !== 'classes') return { data, shape: { task: 'regression', features, classes: 0, trainSize } };
   const classLabels = sortLabels([...new Set(labels)], numeric);
   return { data, shape: { task: 'classes', features, classes: classLabels.length, trainSize, classLabels } };
+}
+
+// The check runs on every keystroke and the CSV rarely changes: keep the last few parsed
+// tables, reused when the file's text is the same (a string compare, far cheaper than a parse).
+const tableCache = new Map<string, { text: string; header: boolean; table: ReturnType<typeof readTable> }>();
+function cachedTable(path: string, text: string, header: boolean) {
+  const hit = tableCache.get(path);
+  if (hit && hit.header === header && hit.text === text) return hit.table;
+  const table = readTable(text, header);
+  if (tableCache.size >= 4) tableCache.delete(tableCache.keys().next().value!);
+  tableCache.set(path, { text, header, table });
+  return table;
 }
 
 /** Numeric labels sort by value (so 2 comes before 10), text labels by code unit. */

@@ -33,7 +33,7 @@ export function checkOutput(ctx: OutputContext, r: Reporter): void {
       r.error('loss-task-mismatch', 'cross_entropy needs class labels, but the data is a regression target; use mse, mae or huber.', lossWhere);
       return;
     }
-    if (last.kind === 'activation' && last.activation === 'softmax') reportSoftmax(last, lastTemplate, ctx, r);
+    if (last.kind === 'activation' && last.activation === 'softmax') reportSoftmax(lastTemplate, ctx, r);
     if (width !== shape.classes) widthMismatch(`${lossName} over ${shape.classes} classes needs the last layer to output ${shape.classes} logits; it outputs ${width}.`, shape.classes, ctx, r);
     return;
   }
@@ -84,7 +84,7 @@ function lastDenseTemplate(ctx: OutputContext): Template | undefined {
   return undefined;
 }
 
-function reportSoftmax(layer: LeafLayer, t: Template, ctx: OutputContext, r: Reporter): void {
+function reportSoftmax(t: Template, ctx: OutputContext, r: Reporter): void {
   const message = 'cross_entropy takes logits and applies log-softmax itself; a softmax before it squashes the gradients. Remove the softmax.';
   if (t.kind === 'dense' && t.activationRange) {
     // `dense 3 softmax`: remove the word and the space before it.
@@ -95,7 +95,6 @@ function reportSoftmax(layer: LeafLayer, t: Template, ctx: OutputContext, r: Rep
   r.warning('softmax-before-cross-entropy', message, t.stmt.keyword.range, {
     fixes: [{ title: 'Remove softmax (cross_entropy takes logits)', edits: [{ range: statementDeletion(t.stmt, ctx.lines), newText: '' }], isPreferred: true }],
   });
-  void layer;
 }
 
 /** The whole line when the statement is alone on it, else just the statement. */

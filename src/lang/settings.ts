@@ -29,6 +29,10 @@ export function readOptimizer(stmt: Statement, r: Reporter): OptimizerSpec | und
   const withClip = <T extends OptimizerSpec>(o: T): T => (clip === undefined ? o : { ...o, clip });
   switch (kind) {
     case 'sgd':
+      if (values.get('nesterov') === true && !((values.get('momentum') as number | undefined) ?? 0)) {
+        // torch.optim.SGD refuses it too: Nesterov is a correction of the momentum step.
+        r.error('nesterov-needs-momentum', 'nesterov=true needs momentum > 0 (e.g. momentum=0.9).', stmt.options.find((o) => o.key.text === 'nesterov')!.key.range);
+      }
       return withClip({ kind, lr: num('lr', 0.01), momentum: num('momentum', 0), nesterov: (values.get('nesterov') as boolean | undefined) ?? false, weightDecay });
     case 'adam':
       return withClip({ kind, lr: num('lr', 0.001), beta1: num('beta1', 0.9), beta2: num('beta2', 0.999), eps: num('eps', 1e-8), weightDecay });

@@ -94,6 +94,11 @@ describe('checker: values of the wrong type or out of range', () => {
     const text = net('repeat 0 {\n  dense 8\n}\ndense 3');
     assert.deepEqual(only(text, 'out-of-range').range, rangeOf(text, '0'));
   });
+  it('nesterov=true without momentum is refused, as torch.optim.SGD does', () => {
+    const text = net('dense 3', undefined, 'optimizer sgd nesterov=true');
+    assert.deepEqual(only(text, 'nesterov-needs-momentum').range, rangeOf(text, 'nesterov'));
+    assert.deepEqual(check(net('dense 3', undefined, 'optimizer sgd momentum=0.9 nesterov=true')).diagnostics, []);
+  });
   it('an option given twice is duplicate-option on the second key', () => {
     const text = net('dense 3', undefined, 'train epochs=3 epochs=4');
     assert.deepEqual(only(text, 'duplicate-option').range, rangeOf(text, 'epochs', 1));
