@@ -8,7 +8,8 @@ import { analyze } from '../../src/analysis';
 import type { FindingCode, LayerFinding } from '../../src/analysis/types';
 import { train } from '../../src/engine';
 import { loadDataset } from '../../src/engine/data';
-import { check } from '../../src/lang';
+import { check, fixEdits } from '../../src/lang';
+import type { TextEdit } from '../../src/lang/diagnostics';
 import type { NetworkSpec } from '../../src/lang/spec';
 import { DEFAULT_SETTINGS, DEFAULT_THRESHOLDS } from '../../src/protocol/settings';
 
@@ -18,13 +19,34 @@ const GRADIENT_CODES: FindingCode[] = [
   'vanishing-gradient', 'exploding-gradient', 'nonfinite-gradient', 'dead-relu', 'saturated-activation', 'update-ratio-low', 'update-ratio-high',
 ];
 
-function probe(name: string): { spec: NetworkSpec; findings: LayerFinding[] } {
+function probe(name: string, text?: string) {
   const path = join(EXAMPLES, name);
   const readFile = (p: string) => readFileSync(p, 'utf8');
-  const { spec, diagnostics } = check(readFile(path), { documentPath: path, readFile });
+  const { spec, diagnostics, document } = check(text ?? readFile(path), { documentPath: path, readFile });
   assert.ok(spec, `${name} checks without errors: ${JSON.stringify(diagnostics.map((d) => d.message))}`);
   const run = train(spec, loadDataset(spec.data, readFile), { steps: DEFAULT_SETTINGS.probe.steps });
-  return { spec, findings: analyze(spec, run, DEFAULT_THRESHOLDS, 'probe') };
+  return { spec, document, text: text ?? readFile(path), findings: analyze(spec, run, DEFAULT_THRESHOLDS, 'probe') };
+}
+
+/** Apply edits to text (ranges against the original text, applied from the end). */
+function applyEdits(text: string, edits: TextEdit[]): string {
+  const lines = text.split('\n');
+  const offset = (line: number, character: number) => lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + character;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start.line, b.range.start.character) - offset(a.range.start.line, a.range.start.character));
+  let result = text;
+  for (const edit of sorted) {
+    result = result.slice(0, offset(edit.range.start.line, edit.range.start.character)) + edit.newText + result.slice(offset(edit.range.end.line, edit.range.end.character));
+  }
+  return result;
+}
+
+/** The first (preferred) fix of the first finding with this code, applied to the file, then probed again. */
+function afterPreferredFix(name: string, code: FindingCode) {
+  const before = probe(name);
+  const finding = before.findings.find((f) => f.code === code)!;
+  const fix = fixEdits(before.document, before.spec, finding.fixes[0]);
+  assert.ok(fix, `the lang module turns ${JSON.stringify(finding.fixes[0])} into edits`);
+  return probe(name, applyEdits(before.text, fix.edits));
 }
 
 const layersWith = (findings: LayerFinding[], code: FindingCode) => findings.filter((f) => f.code === code).map((f) => f.layer);
@@ -44,6 +66,14 @@ describe('the default thresholds on the examples (5-step probe)', function () {
   it('exploding.net: exploding gradient on its first layer', () => {
     const { findings } = probe('exploding.net');
     assert.ok(layersWith(findings, 'exploding-gradient').includes(0));
+  });
+
+  it('deep-sigmoid.net: its preferred quick fix (relu + He) removes every vanishing-gradient flag', () => {
+    assert.deepEqual(layersWith(afterPreferredFix('deep-sigmoid.net', 'vanishing-gradient').findings, 'vanishing-gradient'), []);
+  });
+
+  it('exploding.net: its preferred quick fix (Xavier init) removes every exploding-gradient flag', () => {
+    assert.deepEqual(layersWith(afterPreferredFix('exploding.net', 'exploding-gradient').findings, 'exploding-gradient'), []);
   });
 
   for (const name of ['spiral.net', 'residual.net', 'xor.net', 'iris.net']) {

@@ -12,6 +12,7 @@ import { median, statsOf } from '../../src/analysis/window';
 import { train } from '../../src/engine';
 import { loadDataset } from '../../src/engine/data';
 import { check } from '../../src/lang';
+import type { LeafLayer } from '../../src/lang/spec';
 import { DEFAULT_SETTINGS } from '../../src/protocol/settings';
 
 const dir = join(__dirname, '..', '..', 'examples');
@@ -39,7 +40,7 @@ for (const file of files) {
   }
   for (const leaf of weighted) logs.push(per(leaf.index, (s) => s.logUpdate));
   logs = logs.filter(Number.isFinite);
-  const fraction = (pick: (leaf: typeof spec.leaves[0]) => boolean, read: 'deadFraction' | 'saturatedFraction') =>
+  const fraction = (pick: (leaf: LeafLayer) => boolean, read: 'deadFraction' | 'saturatedFraction') =>
     Math.max(0, ...spec.leaves.filter(pick).map((leaf) => median(run.frames.map((f) => statsOf(f, leaf.index)?.[read] ?? 0))));
   const dead = fraction((l) => isDeadable(activationOf(l)), 'deadFraction');
   const saturated = fraction((l) => isSaturating(activationOf(l)) && !isFusedWithLoss(spec, l), 'saturatedFraction');
