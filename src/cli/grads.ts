@@ -1,7 +1,7 @@
 // `gradlens grads`: the exact weights and gradients of one training batch — the user's
 // "show me the numbers" view, and the interface tests use to compare against other engines.
 
-import { gradientsAt, type GradientReport } from '../engine';
+import { gradientsAt, GradientsError, type GradientReport } from '../engine';
 import { formatNumber } from '../analysis/format';
 import type { Output } from './inspect';
 import { loadNetwork } from './load';
@@ -13,7 +13,15 @@ export function grads(options: { file: string; json: boolean; after: number; dty
     return 2;
   }
   for (const warning of loaded.warnings) out.stderr(warning);
-  const report = gradientsAt(loaded.spec, loaded.dataset, { after: options.after, dtype: options.dtype });
+  let report: GradientReport;
+  try {
+    report = gradientsAt(loaded.spec, loaded.dataset, { after: options.after, dtype: options.dtype });
+  } catch (error) {
+    // Data that cannot feed the network (the engine's check); anything else is a bug.
+    if (!(error instanceof GradientsError)) throw error;
+    out.stderr(`${options.file}: data-mismatch: ${error.message}`);
+    return 2;
+  }
   out.stdout(options.json ? JSON.stringify(report) : renderGradients(report, options.after));
   return Number.isFinite(report.loss) ? 0 : 1;
 }
