@@ -69,7 +69,63 @@ describe('GradLens in VS Code', function () {
     );
     assert.ok(elapsed < 10_000);
   });
+
+  it('hovers a flagged layer with its per-parameter gradient table', async () => {
+    await vscode.openFile('deep-sigmoid.net');
+    const text = await vscode.hover(REPEATED_LAYER_LINE, 'dense', /dense1\.W[\s\S]*dense1\.b/);
+    assert.match(text, /‖∇‖/);
+    assert.match(text, /update ratio/);
+    await vscode.screenshot('hover');
+    await vscode.page.keyboard.press('Escape');
+  });
+
+  it('applies the quick fix from the light bulb: the layer line is rewritten and its warning goes', async () => {
+    await vscode.openFile('deep-sigmoid.net');
+    const before = await vscode.lineText(REPEATED_LAYER_LINE);
+    await vscode.focusEditor();
+    await vscode.goToLine(REPEATED_LAYER_LINE, 5);
+    const titles = await vscode.openLightBulbMenu();
+    await vscode.screenshot('quick-fix-menu');
+    const fix = titles.findIndex((title) => /relu/i.test(title) && /\bHe\b/.test(title));
+    assert.ok(fix >= 0, `a fix "use relu with He init"; offered: ${titles.join(' | ')}`);
+    await vscode.chooseAction(fix);
+    await waitFor(async () => (await vscode.lineText(REPEATED_LAYER_LINE)) !== before, 5_000, 'the line is rewritten');
+    const after = await vscode.lineText(REPEATED_LAYER_LINE);
+    assert.match(after, /relu/);
+    assert.match(after, /init=he/);
+    await waitFor(
+      async () => (await vscode.page.locator('.editor-group-container.active .squiggly-warning').count()) === 0,
+      15_000,
+      'the warning squiggle goes once the probe reruns',
+    );
+    await vscode.screenshot('quick-fix-applied');
+  });
+
+  it('underlines a misspelt activation as an error with a "did you mean" quick fix', async () => {
+    writeFileSync(join(vscode.workspace, 'typo.net'), 'data xor\ninput 2\ndense 8 rleu\ndense 1 sigmoid\nloss bce\n');
+    await vscode.page.getByRole('treeitem', { name: 'typo.net', exact: true }).waitFor({ timeout: 10_000 });
+    await vscode.openFile('typo.net');
+    const squiggle = vscode.page.locator('.editor-group-container.active .squiggly-error');
+    await squiggle.first().waitFor({ timeout: 10_000 });
+    await vscode.focusEditor();
+    await vscode.goToLine(3, 10);
+    const titles = await vscode.openLightBulbMenu();
+    await vscode.screenshot('did-you-mean');
+    const fix = titles.findIndex((title) => /relu/.test(title));
+    assert.ok(fix >= 0, `a "did you mean relu" fix; offered: ${titles.join(' | ')}`);
+    await vscode.chooseAction(fix);
+    await waitFor(async () => (await vscode.lineText(3)).trim() === 'dense 8 relu', 5_000, 'the typo is replaced');
+    await waitFor(async () => (await squiggle.count()) === 0, 10_000, 'the error squiggle goes');
+  });
 });
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
 
 /** 1-based number of the first line of the active editor matching `pattern`. */
 async function findLine(vscode: Workbench, pattern: RegExp): Promise<number> {

@@ -104,6 +104,20 @@ export class Workbench {
     return { line: Number(match?.[1] ?? NaN), column: Number(match?.[2] ?? NaN) };
   }
 
+  /** Ctrl+. at the cursor: the titles of the offered code actions (group headers left out). */
+  async openLightBulbMenu(): Promise<string[]> {
+    await this.page.keyboard.press('Control+.');
+    const actions = this.page.locator('.action-widget .monaco-list-row.action');
+    await actions.first().waitFor({ timeout: 10_000 });
+    return actions.evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? row.textContent ?? ''));
+  }
+
+  /** Applies the `index`-th action of the open light-bulb menu with the keyboard (the menu blocks pointer events). */
+  async chooseAction(index: number): Promise<void> {
+    for (let k = 0; k < index; k++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press('Enter');
+  }
+
   /** Runs a command from the palette (F1) by its title. */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('F1');
