@@ -117,6 +117,44 @@ describe('GradLens in VS Code', function () {
     await waitFor(async () => (await vscode.lineText(3)).trim() === 'dense 8 relu', 5_000, 'the typo is replaced');
     await waitFor(async () => (await squiggle.count()) === 0, 10_000, 'the error squiggle goes');
   });
+
+  it('"GradLens: Train and Inspect" opens the inspector, whose rows fill in and flag layers; a row click moves the cursor to its line', async () => {
+    await vscode.openFile('exploding.net');
+    await vscode.runCommand('GradLens: Train and Inspect');
+    const inspector = await vscode.inspectorFrame('tr.layer-row', 30_000);
+    const rows = inspector.locator('tr.layer-row');
+    await inspector.locator('.status[data-kind="done"]').waitFor({ timeout: 60_000 });
+    assert.equal(await rows.count(), 11, '10 tanh layers and the output layer');
+    const values = await inspector.locator('tr.layer-row td.value').allTextContents();
+    assert.ok(values.every((value) => /\d/.test(value)), `every row shows its ‖∇‖: ${values.join(', ')}`);
+    const badges = await inspector.locator('tr.layer-row .badge').evaluateAll((elements) => elements.map((e) => (e as HTMLElement).dataset.code));
+    assert.ok(badges.includes('exploding-gradient'), `an exploding-gradient badge; badges: ${badges.join(', ')}`);
+    await vscode.screenshot('inspector-vscode');
+
+    const row = rows.nth(3);
+    const line = Number(await row.getAttribute('data-line'));
+    await row.click();
+    await waitFor(async () => (await vscode.cursorPosition()).line === line + 1, 5_000, `the cursor is on line ${line + 1}`);
+    assert.match(await vscode.lineText(line + 1), /dense 32 tanh/);
+  });
+
+  it('Cancel on the progress notification stops a run', async () => {
+    writeFileSync(
+      join(vscode.workspace, 'long.net'),
+      'data spiral n=2000 classes=3 seed=1\ninput 2\nrepeat 6 {\n  dense 64 relu\n}\ndense 3\nloss cross_entropy\noptimizer adam lr=0.001\ntrain epochs=100000 batch=8\n',
+    );
+    await vscode.page.getByRole('treeitem', { name: 'long.net', exact: true }).waitFor({ timeout: 10_000 });
+    await vscode.openFile('long.net');
+    await vscode.runCommand('GradLens: Train and Inspect');
+    const toast = vscode.page.locator('.notification-toast', { hasText: 'GradLens: training long.net' });
+    await toast.waitFor({ timeout: 15_000 });
+    const inspector = await vscode.inspectorFrame('.status[data-kind="running"]', 15_000);
+    await waitFor(async () => /step \d+/.test(await toast.innerText()), 15_000, 'the notification reports the step');
+    await vscode.screenshot('train-progress');
+    await toast.getByRole('button', { name: 'Cancel' }).click();
+    await toast.waitFor({ state: 'detached', timeout: 5_000 });
+    await inspector.locator('.status[data-kind="cancelled"]').waitFor({ timeout: 5_000 });
+  });
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
