@@ -94,24 +94,27 @@ function optimizerOption(doc: DocumentIndex, spec: NetworkSpec, key: 'lr' | 'cli
 function wrapResidual(doc: DocumentIndex, spec: NetworkSpec, from: number, to: number): Fix | undefined {
   const first = doc.leafStatement(spec, from);
   const last = doc.leafStatement(spec, to);
-  if (!first || !last) return undefined;
-  const siblings = doc.siblingsOf(first.stmt);
-  if (!siblings || !siblings.includes(last.stmt)) return undefined;
-  const i = siblings.indexOf(first.stmt);
-  const j = siblings.indexOf(last.stmt);
-  if (j < i) return undefined;
-  const startLine = first.stmt.range.start.line;
-  const endLine = last.stmt.range.end.line;
+  if (!first || !last || to < from) return undefined;
+  // Wrap the outermost statements that hold both layers and sit in the same block:
+  // dense1 inside `repeat` … dense13 after it wraps the whole repeat and dense13.
+  const pair = doc.commonSiblings(first.stmt, last.stmt);
+  if (!pair) return undefined;
+  const [a, b, siblings] = pair;
+  const startLine = a.range.start.line;
+  const endLine = b.range.end.line;
   // Statements sharing a line with others (`a; b`) cannot be wrapped by lines.
-  if (doc.sharesLine(siblings[i], siblings) || doc.sharesLine(siblings[j], siblings)) return undefined;
-  const indent = ' '.repeat(first.stmt.range.start.character);
+  if (doc.sharesLine(a, siblings) || doc.sharesLine(b, siblings)) return undefined;
+  const indent = ' '.repeat(a.range.start.character);
   const edits: TextEdit[] = [];
   for (let line = startLine; line <= endLine; line++) {
     if (!doc.occupied.has(line)) continue;
     edits.push(insertAt({ line, character: 0 }, line === startLine ? `${indent}residual {\n  ` : '  '));
   }
   edits.push(insertAt(doc.lineEnd(endLine), `\n${indent}}`));
-  const title = `Wrap ${spec.leaves[from].name}…${spec.leaves[to].name} in residual`;
+  const n = copies(spec, first.leaf);
+  const title = a === b && n > 1
+    ? `Wrap ${first.leaf.name} in residual (the repeated line: each of the ${n} copies)`
+    : `Wrap ${spec.leaves[from].name}…${spec.leaves[to].name} in residual`;
   return { title, edits, isPreferred: false };
 }
 
@@ -136,6 +139,7 @@ class DocumentIndex {
   readonly occupied = new Set<number>();
   private readonly byStart = new Map<string, Statement>();
   private readonly parentList = new Map<Statement, Statement[]>();
+  private readonly parentStatement = new Map<Statement, Statement>();
   private readonly lineEnds = new Map<number, number>();
 
   constructor(private readonly document: NetDocument) {
@@ -149,6 +153,7 @@ class DocumentIndex {
           if (s.block.close) {
             this.occupied.add(s.block.close.start.line);
           }
+          for (const child of s.block.statements) this.parentStatement.set(child, s);
           visit(s.block.statements);
         }
       }
@@ -171,8 +176,20 @@ class DocumentIndex {
     return stmt ? { leaf, stmt } : undefined;
   }
 
-  siblingsOf(stmt: Statement): Statement[] | undefined {
-    return this.parentList.get(stmt);
+  /** The ancestors-or-selves of `a` and `b` that are in the same block, with that block. */
+  commonSiblings(a: Statement, b: Statement): [Statement, Statement, Statement[]] | undefined {
+    const chain = (s: Statement) => {
+      const out = [s];
+      for (let p = this.parentStatement.get(s); p; p = this.parentStatement.get(p)) out.push(p);
+      return out;
+    };
+    const chainB = chain(b);
+    for (const x of chain(a)) {
+      const list = this.parentList.get(x);
+      const y = chainB.find((s) => this.parentList.get(s) === list);
+      if (list && y && list.indexOf(x) <= list.indexOf(y)) return [x, y, list];
+    }
+    return undefined;
   }
 
   sharesLine(stmt: Statement, list: Statement[]): boolean {

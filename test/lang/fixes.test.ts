@@ -57,6 +57,17 @@ describe('fixes', () => {
     assert.equal(r.text, 'data xor\ninput 2\ndense 8 relu\nresidual {\n  dense 8 relu\n  # keep\n  dense 8 relu\n}\ndense 1 sigmoid\n');
     assert.deepEqual(r.spec.layers.map((n) => n.kind), ['dense', 'residual', 'dense']);
   });
+  it('wrap-residual of copies of one repeated line wraps that line inside the repeat', () => {
+    const r = applyFix(DEEP_SIGMOID, { kind: 'wrap-residual', from: 1, to: 4 });
+    assert.equal(r.title, 'Wrap dense2 in residual (the repeated line: each of the 12 copies)');
+    assert.match(r.text, /repeat 12 \{\n {2}residual \{\n {4}dense 32 sigmoid init=normal\(0, 1\)\n {2}\}\n\}/);
+    assert.equal(r.spec.layers.filter((n) => n.kind === 'residual').length, 12);
+  });
+  it('wrap-residual from inside a repeat to a layer after it wraps the whole repeat', () => {
+    const text = 'data xor\ninput 2\ndense 8 relu\nrepeat 2 {\n  dense 8 relu\n}\ndense 8 relu\ndense 1 sigmoid\n';
+    const r = applyFix(text, { kind: 'wrap-residual', from: 1, to: 3 });
+    assert.equal(r.text, 'data xor\ninput 2\ndense 8 relu\nresidual {\n  repeat 2 {\n    dense 8 relu\n  }\n  dense 8 relu\n}\ndense 1 sigmoid\n');
+  });
   it('set-lr replaces the optimizer lr', () => {
     const r = applyFix(DEEP_SIGMOID, { kind: 'set-lr', lr: 0.01 });
     assert.equal(r.title, 'Lower lr to 0.01');

@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { check, format } from '../../src/lang';
 import type { Diagnostic } from '../../src/lang/diagnostics';
-import { DEEP_SIGMOID, SPIRAL } from './helpers';
+import { applyEdits, DEEP_SIGMOID, SPIRAL } from './helpers';
 
 const EXAMPLES = [SPIRAL, DEEP_SIGMOID, 'data "x.csv" target=y\ninput 3\nr: residual {\n  dense 3 gelu\n}\ndense 1\nloss huber delta=2\nwatch lossWindow=5\n'];
 
@@ -74,6 +74,16 @@ describe('robustness: property tests (fast-check)', () => {
   });
   it('random mutations of the NET-LANGUAGE.md examples', () => {
     fc.assert(fc.property(mutated, (text) => void checkBounded(text, 200)), { numRuns: 400 });
+  });
+  it('every quick fix applies inside the document and its result checks without throwing', () => {
+    fc.assert(fc.property(mutated, (text) => {
+      for (const d of check(text).diagnostics) {
+        for (const f of d.fixes ?? []) {
+          const after = applyEdits(text, f.edits);
+          assertInside(after, check(after).diagnostics);
+        }
+      }
+    }), { numRuns: 200 });
   });
   it('format is idempotent on whatever parses, and changes nothing else', () => {
     fc.assert(fc.property(fc.oneof(mutated, netLike), (text) => {
