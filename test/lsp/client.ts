@@ -82,9 +82,10 @@ export class LspClient {
     const client = new LspClient(child, connection, options);
     child.stderr!.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
     for (const method of NOTIFICATIONS) connection.onNotification(method, (params: unknown) => client.record(method, params));
-    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((item) => (item.section === 'gradlens' ? client.options.settings ?? {} : null)),
-    );
+    connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => {
+      client.record('workspace/configuration', params);
+      return params.items.map((item) => (item.section === 'gradlens' ? client.options.settings ?? {} : null));
+    });
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.onRequest('workspace/codeLens/refresh', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
@@ -109,6 +110,15 @@ export class LspClient {
   private record(method: string, params: unknown): void {
     this.received.push({ method, params, at: Date.now() - this.started });
     for (const wake of [...this.waiters]) wake();
+  }
+
+  /**
+   * Resolves once the server has asked for the settings and taken the answer: the next
+   * request it handles comes after the answer on the same stream.
+   */
+  async settingsLoaded(): Promise<void> {
+    await this.waitFor('workspace/configuration', () => true);
+    await this.request('textDocument/hover', { textDocument: { uri: 'file:///not-open.net' }, position: { line: 0, character: 0 } });
   }
 
   /** Resolves with the first recorded notification (from index `from`) that satisfies `test`. */

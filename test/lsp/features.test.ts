@@ -22,6 +22,7 @@ describe('language server features (dist/server.js --stdio)', function () {
 
   before(async () => {
     client = await LspClient.start({ settings: { probe: { enabled: false } } });
+    await client.settingsLoaded();
   });
   after(async () => {
     await client.stop();

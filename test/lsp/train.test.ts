@@ -19,6 +19,7 @@ describe('training runs over the language server', function () {
 
   before(async () => {
     client = await LspClient.start({ settings: { probe: { enabled: false } } });
+    await client.settingsLoaded();
   });
   after(async () => {
     await client.stop();
