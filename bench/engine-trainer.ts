@@ -4,8 +4,8 @@
 
 import type { Dataset } from '../src/engine/data/dataset';
 import type { RunResult, StepFrame } from '../src/engine/telemetry';
+import { check } from '../src/lang/index';
 import type { NetworkSpec } from '../src/lang/spec';
-import { handSpec } from './hand-spec';
 import { widths, workloadPath, workloadText, type Workload } from './workloads';
 
 interface TrainOptions {
@@ -17,12 +17,10 @@ interface TrainOptions {
   shouldCancel?: () => boolean;
 }
 type Train = (spec: NetworkSpec, data: Dataset, options?: TrainOptions) => RunResult;
-type Check = (text: string, options?: { documentPath?: string }) => { diagnostics: { code: string; message: string; severity: string }[]; spec?: NetworkSpec };
 
 // Loaded by path at run time so the bench typechecks and its TF.js half runs before the
-// engine and the checker land.
+// engine lands.
 const ENGINE_MODULE = '../src/engine/index';
-const LANG_MODULE = '../src/lang/index';
 
 export async function loadTrain(): Promise<Train | undefined> {
   try {
@@ -33,20 +31,8 @@ export async function loadTrain(): Promise<Train | undefined> {
   }
 }
 
-export interface LoadedSpec {
-  spec: NetworkSpec;
-  /** 'checked' when src/lang checked the `.net` file, 'hand-built' otherwise. */
-  source: 'checked' | 'hand-built';
-}
-
-export async function loadSpec(workload: Workload): Promise<LoadedSpec> {
-  let check: Check | undefined;
-  try {
-    check = ((await import(LANG_MODULE)) as { check?: Check }).check;
-  } catch {
-    check = undefined;
-  }
-  if (!check) return { spec: handSpec(workload), source: 'hand-built' };
+/** The workload's `.net` file checked by src/lang, cross-checked against the workload table. */
+export function loadSpec(workload: Workload): NetworkSpec {
   const result = check(workloadText(workload), { documentPath: workloadPath(workload) });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   if (!result.spec || errors.length > 0) {
@@ -54,7 +40,7 @@ export async function loadSpec(workload: Workload): Promise<LoadedSpec> {
     throw new Error(`${workload.file} does not check: ${listed}`);
   }
   assertSameShapes(workload, result.spec);
-  return { spec: result.spec, source: 'checked' };
+  return result.spec;
 }
 
 function assertSameShapes(workload: Workload, spec: NetworkSpec): void {

@@ -12,10 +12,24 @@ import { WORKLOADS, type Workload, type WorkloadId } from './workloads';
 import { loadSpec, loadTrain } from './engine-trainer';
 import { createTfTrainer, useBackend } from './tfjs-trainer';
 
-function seconds(work: () => void): number {
+interface Elapsed {
+  wall: number;
+  /** CPU seconds of this (single-threaded) process: robust to other load on the machine. */
+  cpu: number;
+}
+
+function seconds(work: () => void): Elapsed {
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   work();
-  return (performance.now() - start) / 1000;
+  const wall = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall, cpu: (cpu.user + cpu.system) / 1e6 };
+}
+
+interface Rate {
+  cpu: number;
+  wall: number;
 }
 
 /** Repeats `round` for at least half a second (and at least once) so the JIT has settled. */
@@ -25,44 +39,44 @@ function warmUp(round: () => void): void {
   while (performance.now() < until);
 }
 
-function timing(rates: number[]): Timing {
-  return { stepsPerSecond: median(rates), repeats: rates };
+function timing(rates: Rate[]): Timing {
+  const cpu = rates.map((r) => r.cpu);
+  return { stepsPerSecond: median(cpu), wallStepsPerSecond: median(rates.map((r) => r.wall)), repeats: cpu };
 }
 
 async function measureEngine(workload: Workload): Promise<Measurement> {
   const train = await loadTrain();
   if (!train) return { side: 'engine', workload: workload.id, unavailable: 'src/engine does not export train yet' };
-  const { spec, source } = await loadSpec(workload);
+  const spec = loadSpec(workload);
   const data = syntheticDataset(workload);
   const base = baseline();
   const peak = new PeakTracker(base);
   const n = workload.steps;
   // `train` compiles, initialises and then steps; the step rate is the time of N extra
   // steps over a one-step call, so compile time does not flatter or hurt either side.
-  const rateOf = (telemetry: boolean): number => {
+  const rateOf = (telemetry: boolean): Rate => {
     const one = seconds(() => train(spec, data, { steps: 1, telemetry }));
     const many = seconds(() => train(spec, data, { steps: n + 1, telemetry }));
     peak.sample();
-    return n / Math.max(many - one, 1e-9);
+    return { cpu: n / Math.max(many.cpu - one.cpu, 1e-6), wall: n / Math.max(many.wall - one.wall, 1e-6) };
   };
   warmUp(() => {
     rateOf(true);
     rateOf(false);
   });
-  const withTelemetry: number[] = [];
-  const without: number[] = [];
+  const withTelemetry: Rate[] = [];
+  const without: Rate[] = [];
   for (let r = 0; r < workload.repeats; r++) {
     withTelemetry.push(rateOf(true));
     without.push(rateOf(false));
   }
   const setup: number[] = [];
-  for (let r = 0; r < 3; r++) setup.push(seconds(() => train(spec, data, { steps: 1, telemetry: false })) * 1000);
+  for (let r = 0; r < 3; r++) setup.push(seconds(() => train(spec, data, { steps: 1, telemetry: false })).wall * 1000);
   const run = train(spec, data, { steps: n, telemetry: true });
   if (run.reason !== 'done') throw new Error(`engine run on ${workload.id} ended ${run.reason}: ${run.message ?? run.nonFinite?.message ?? ''}`);
   const result: EngineMeasurement = {
     side: 'engine',
     workload: workload.id,
-    specSource: source,
     steps: n,
     telemetry: timing(withTelemetry),
     noTelemetry: timing(without),
@@ -82,17 +96,17 @@ async function measureTf(workload: Workload, side: 'tfjs-cpu' | 'tfjs-wasm'): Pr
   const trainer = createTfTrainer(workload, data);
   const initialLoss = trainer.loss();
   const n = workload.steps;
-  const rateOf = (withNorms: boolean): number => {
-    const rate = n / seconds(() => trainer.run(n, withNorms));
+  const rateOf = (withNorms: boolean): Rate => {
+    const elapsed = seconds(() => trainer.run(n, withNorms));
     peak.sample();
-    return rate;
+    return { cpu: n / elapsed.cpu, wall: n / elapsed.wall };
   };
   warmUp(() => {
     rateOf(false);
     rateOf(true);
   });
-  const plain: number[] = [];
-  const withNorms: number[] = [];
+  const plain: Rate[] = [];
+  const withNorms: Rate[] = [];
   for (let r = 0; r < workload.repeats; r++) {
     plain.push(rateOf(false));
     withNorms.push(rateOf(true));
@@ -117,7 +131,7 @@ async function measureTf(workload: Workload, side: 'tfjs-cpu' | 'tfjs-wasm'): Pr
 async function measureFlatness(workload: Workload): Promise<Measurement> {
   const train = await loadTrain();
   if (!train) return { side: 'engine-flatness', workload: workload.id, unavailable: 'src/engine does not export train yet' };
-  const { spec } = await loadSpec(workload);
+  const spec = loadSpec(workload);
   const data = syntheticDataset(workload);
   const long = 10_000;
   const short = 100;

@@ -6,9 +6,11 @@ import type { WorkloadId } from './workloads';
 export type Side = 'engine' | 'tfjs-cpu' | 'tfjs-wasm' | 'engine-flatness';
 
 export interface Timing {
-  /** Median steps per second over the timed repeats. */
+  /** Median steps per CPU second of the process over the timed repeats (the sides are single-threaded). */
   stepsPerSecond: number;
-  /** Every repeat's steps per second, for the spread. */
+  /** Median steps per wall-clock second: equal to the above on an idle machine. */
+  wallStepsPerSecond: number;
+  /** Every repeat's steps per CPU second, for the spread. */
   repeats: number[];
 }
 
@@ -22,7 +24,6 @@ export interface Memory {
 export interface EngineMeasurement {
   side: 'engine';
   workload: WorkloadId;
-  specSource: 'checked' | 'hand-built';
   steps: number;
   telemetry: Timing;
   noTelemetry: Timing;

@@ -5,6 +5,7 @@
 // replace the full table).
 
 import { execFileSync } from 'node:child_process';
+import * as os from 'node:os';
 import { join } from 'node:path';
 import type { FlatnessMeasurement, Measurement, Side } from './measurement';
 import { machineLines, writeSection } from './results-file';
@@ -53,10 +54,15 @@ function measure(workload: WorkloadId, side: Side): Measurement {
   }
 }
 
+function availableCores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+}
+
 function main(): void {
   const only = parseList(option('--only'), WORKLOAD_IDS, 'workload');
   const sides = parseList(option('--sides'), [...ALL_SIDES, 'engine-flatness'] as const, 'side');
   const started = Date.now();
+  const loadBefore = os.loadavg()[0];
   const measurements: Measurement[] = [];
   for (const workload of only) {
     for (const side of sides) if (side !== 'engine-flatness') measurements.push(measure(workload, side));
@@ -66,7 +72,8 @@ function main(): void {
     const m = measure('W2', 'engine-flatness');
     if (!('unavailable' in m) && m.side === 'engine-flatness') flatness = m;
   }
-  const report = trainingReport(groupByWorkload(measurements), flatness);
+  const load = `${loadBefore.toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end (1-minute, ${availableCores()} cores)`;
+  const report = trainingReport(groupByWorkload(measurements), flatness, load);
   const complete = only.length === WORKLOAD_IDS.length && ALL_SIDES.every((s) => sides.includes(s));
   process.stdout.write(`${machineLines().join('\n')}\n\n${report}\n\n`);
   process.stdout.write(`bench: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);

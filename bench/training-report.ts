@@ -67,11 +67,13 @@ function spread(values: number[] | undefined): string {
   return `${fmt(Math.min(...values))}–${fmt(Math.max(...values))}`;
 }
 
-export function trainingReport(results: WorkloadResults[], flatness: FlatnessMeasurement | undefined): string {
-  const out: string[] = ['## Training speed against TensorFlow.js', ''];
+export function trainingReport(results: WorkloadResults[], flatness: FlatnessMeasurement | undefined, load: string): string {
+  const out: string[] = ['## Training speed against TensorFlow.js', '', `Load average during the run: ${load}.`, ''];
   out.push(
     'Same shapes, batch, loss, optimizer and number of steps on every side, in one run; each side in its own',
-    'Node process; steps/s are medians of the timed repeats after ≥ 0.5 s of warm-up. GradLens is timed',
+    'Node process; steps/s are medians of the timed repeats after ≥ 0.5 s of warm-up, counted per CPU second',
+    'of the process (every side is single-threaded, so this equals wall-clock time on an idle machine and',
+    'stays fair when other work shares the cores; wall-clock medians are in the last table). GradLens is timed',
     'through `train` (compile and init subtracted: N+1 steps minus 1 step); TF.js through',
     '`optimizer.minimize` on a fixed batch. "telemetry" = GradLens with full per-step telemetry;',
     '"+norms" = TF.js reading every variable\'s gradient and weight norm back each step.',
@@ -147,16 +149,17 @@ export function trainingReport(results: WorkloadResults[], flatness: FlatnessMea
       ]),
     ),
     '',
-    '### Spread of the repeats (min–max steps/s) and loss before → after (training happens)',
+    '### Spread of the repeats (min–max steps per CPU s), wall-clock medians, loss before → after (training happens)',
     '',
     markdownTable(
-      ['workload', 'steps × repeats', 'GradLens', 'TF.js cpu', 'TF.js wasm', 'GradLens setup (compile+1 step)', 'loss GradLens', 'loss TF.js cpu'],
+      ['workload', 'steps × repeats', 'GradLens', 'TF.js cpu', 'TF.js wasm', 'wall: GradLens / cpu / wasm', 'GradLens setup (compile+1 step)', 'loss GradLens', 'loss TF.js cpu'],
       results.map((r) => [
         r.id,
         `${WORKLOADS[r.id].steps} × ${WORKLOADS[r.id].repeats}`,
         spread(r.engine?.noTelemetry.repeats),
         spread(r.cpu?.plain.repeats),
         spread(r.wasm?.plain.repeats),
+        [r.engine?.noTelemetry, r.cpu?.plain, r.wasm?.plain].map((t) => fmt(t?.wallStepsPerSecond)).join(' / '),
         r.engine ? `${fmt(r.engine.setupMs)} ms` : '—',
         r.engine ? `${fmt(r.engine.initialLoss)} → ${fmt(r.engine.finalLoss)}` : '—',
         r.cpu ? `${fmt(r.cpu.initialLoss)} → ${fmt(r.cpu.finalLoss)}` : '—',
@@ -165,8 +168,6 @@ export function trainingReport(results: WorkloadResults[], flatness: FlatnessMea
   );
   const simd = results.find((r) => r.wasm)?.wasm;
   if (simd) out.push('', `TF.js wasm: SIMD ${simd.simd ? 'on' : 'off'}, threads ${simd.threads ? 'on' : 'off'}.`);
-  const specSources = new Set(results.map((r) => r.engine?.specSource).filter((s) => s !== undefined));
-  if (specSources.has('hand-built')) out.push('', 'Note: src/lang was not available; GradLens trained hand-built specs of the workload files.');
   out.push('', '### Heap flatness (GradLens, W2)', '');
   if (flatness) {
     out.push(
