@@ -181,7 +181,7 @@ export const VANISHING_EXPLANATION =
 
 export const EXPLODING_EXPLANATION =
   'Gradients grow by the product of every later layer\'s gain on their way back, so this layer takes steps far too large and training diverges. ' +
-  'A smaller, variance-preserving init (He for ReLU, Xavier otherwise), gradient clipping, a lower learning rate or normalisation fix it.';
+  'A smaller, variance-preserving init (He for ReLU, Xavier otherwise) removes the cause; gradient clipping, a lower learning rate or normalisation keep the steps bounded.';
 
 /** vanishing-gradient and exploding-gradient findings over the window. */
 export function gradientFlow(
@@ -227,67 +227,76 @@ export function gradientFlow(
   const flaggedVanishing = flagged(vanishing);
   const flaggedExploding = flagged(exploding);
   const last = window[window.length - 1];
+  const context = { spec, thresholds, steps, last };
   const findings: LayerFinding[] = [];
-
   for (const span of runsOf(flaggedVanishing, weighted)) {
     for (const index of flaggedVanishing.filter((i) => i >= span[0] && i <= span[1])) {
-      const leaf = spec.leaves[index];
-      const v = vanishing.get(index)!;
-      const rms = median(v.samples.map((s) => s.rms));
-      const ratio = median(v.samples.map((s) => s.belowLargest));
-      const logUpdate = median(v.samples.flatMap((s) => (s.logUpdate === undefined ? [] : [s.logUpdate])));
-      const signal = median(v.samples.map((s) => s.signalBelow));
-      const reference = spec.leaves[v.samples[v.samples.length - 1].largest];
-      const details = [`${gradName(leaf)} RMS ${formatNumber(rms)}, ${formatNumber(ratio)}× the largest layer's after it (${reference?.name ?? '?'})`];
-      if (signal < thresholds.vanishingRatio) details.push(`backpropagated gradient ${formatNumber(signal)}× the largest after it`);
-      if (logUpdate < thresholds.updateRatioLow) details.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
-      findings.push({
-        code: 'vanishing-gradient',
-        severity: 'warning',
-        layer: index,
-        line: leaf.line,
-        message: `Vanishing gradient: ${details.join('; ')}, in ${v.steps} of ${steps} steps`,
-        explanation: VANISHING_EXPLANATION,
-        evidence: { gradRms: rms, ratioToLargest: ratio, signalRatio: signal, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps },
-        related: related(spec, last, leaf, true),
-        fixes: vanishingFixes(spec, leaf, span),
-      });
+      findings.push(vanishingFinding(context, spec.leaves[index], vanishing.get(index)!, span));
     }
   }
-
-  for (const index of flaggedExploding) {
-    const leaf = spec.leaves[index];
-    const v = exploding.get(index)!;
-    const rms = median(v.samples.map((s) => s.rms));
-    const ratios = v.samples.flatMap((s) => (s.aboveSmallest === undefined ? [] : [s.aboveSmallest]));
-    const ratio = median(ratios);
-    const logUpdate = median(v.samples.flatMap((s) => (s.logUpdate === undefined ? [] : [s.logUpdate])));
-    const smallestAt = v.samples[v.samples.length - 1].smallest;
-    const signals = v.samples.flatMap((s) => (s.signalAbove === undefined ? [] : [s.signalAbove]));
-    const signal = median(signals);
-    const parts = [`${gradName(leaf)} RMS ${formatNumber(rms)}`];
-    if (ratios.length) parts.push(`${formatNumber(ratio)}× the smallest layer's after it (${smallestAt !== undefined ? spec.leaves[smallestAt].name : '?'})`);
-    if (signal > thresholds.explodingRatio) parts.push(`backpropagated gradient ${formatNumber(signal)}× the smallest after it`);
-    if (logUpdate > thresholds.updateRatioHigh) parts.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
-    if (v.spikes) parts.push(`norm ${formatNumber(v.spikeNorm)}, ${formatNumber(v.spikeNorm / v.runningMedian)}× its running median`);
-    const evidence: Record<string, number> = { gradRms: rms, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps };
-    if (ratios.length) evidence.ratioToSmallest = ratio;
-    if (signals.length) evidence.signalRatio = signal;
-    if (v.spikes) Object.assign(evidence, { spikes: v.spikes, spikeNorm: v.spikeNorm, runningMedian: v.runningMedian });
-    findings.push({
-      code: 'exploding-gradient',
-      severity: 'warning',
-      layer: index,
-      line: leaf.line,
-      message: `Exploding gradient: ${parts.join('; ')}, in ${v.steps} of ${steps} steps`,
-      explanation: EXPLODING_EXPLANATION,
-      evidence,
-      related: related(spec, last, leaf, false),
-      fixes: explodingFixes(spec, leaf),
-    });
-  }
-
+  for (const index of flaggedExploding) findings.push(explodingFinding(context, spec.leaves[index], exploding.get(index)!));
   return { findings, vanishing: new Set(flaggedVanishing), exploding: new Set(flaggedExploding) };
+}
+
+interface Context {
+  spec: NetworkSpec;
+  thresholds: Thresholds;
+  /** Steps in the window. */
+  steps: number;
+  /** The window's last frame: where `related` looks for the cause. */
+  last: StepFrame;
+}
+
+const medianOf = (values: (number | undefined)[]) => median(values.filter((v): v is number => v !== undefined));
+
+function vanishingFinding({ spec, thresholds, steps, last }: Context, leaf: LeafLayer, v: Verdict, span: [number, number]): LayerFinding {
+  const rms = medianOf(v.samples.map((s) => s.rms));
+  const ratio = medianOf(v.samples.map((s) => s.belowLargest));
+  const signal = medianOf(v.samples.map((s) => s.signalBelow));
+  const logUpdate = medianOf(v.samples.map((s) => s.logUpdate));
+  const reference = spec.leaves[v.samples[v.samples.length - 1].largest];
+  const details = [`${gradName(leaf)} RMS ${formatNumber(rms)}, ${formatNumber(ratio)}× the largest layer's after it (${reference?.name ?? '?'})`];
+  if (signal < thresholds.vanishingRatio) details.push(`backpropagated gradient ${formatNumber(signal)}× the largest after it`);
+  if (logUpdate < thresholds.updateRatioLow) details.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
+  return {
+    code: 'vanishing-gradient',
+    severity: 'warning',
+    layer: leaf.index,
+    line: leaf.line,
+    message: `Vanishing gradient: ${details.join('; ')}, in ${v.steps} of ${steps} steps`,
+    explanation: VANISHING_EXPLANATION,
+    evidence: { gradRms: rms, ratioToLargest: ratio, signalRatio: signal, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps },
+    related: related(spec, last, leaf, true),
+    fixes: vanishingFixes(spec, leaf, span),
+  };
+}
+
+function explodingFinding({ spec, thresholds, steps, last }: Context, leaf: LeafLayer, v: Verdict): LayerFinding {
+  const rms = medianOf(v.samples.map((s) => s.rms));
+  const ratio = medianOf(v.samples.map((s) => s.aboveSmallest));
+  const signal = medianOf(v.samples.map((s) => s.signalAbove));
+  const logUpdate = medianOf(v.samples.map((s) => s.logUpdate));
+  const smallestAt = v.samples[v.samples.length - 1].smallest;
+  const details = [`${gradName(leaf)} RMS ${formatNumber(rms)}`];
+  if (!Number.isNaN(ratio)) details.push(`${formatNumber(ratio)}× the smallest layer's after it (${smallestAt !== undefined ? spec.leaves[smallestAt].name : '?'})`);
+  if (signal > thresholds.explodingRatio) details.push(`backpropagated gradient ${formatNumber(signal)}× the smallest after it`);
+  if (logUpdate > thresholds.updateRatioHigh) details.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
+  if (v.spikes) details.push(`norm ${formatNumber(v.spikeNorm)}, ${formatNumber(v.spikeNorm / v.runningMedian)}× its running median`);
+  const evidence: Record<string, number> = { gradRms: rms, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps };
+  if (!Number.isNaN(ratio)) evidence.ratioToSmallest = ratio;
+  if (!Number.isNaN(signal)) evidence.signalRatio = signal;
+  if (v.spikes) Object.assign(evidence, { spikes: v.spikes, spikeNorm: v.spikeNorm, runningMedian: v.runningMedian });
+  return {
+    code: 'exploding-gradient',
+    severity: 'warning',
+    layer: leaf.index,
+    line: leaf.line,
+    message: `Exploding gradient: ${details.join('; ')}, in ${v.steps} of ${steps} steps`,
+    explanation: EXPLODING_EXPLANATION,
+    evidence,
+    related: related(spec, last, leaf, false),
+    fixes: explodingFixes(spec, leaf),
+  };
 }
 
 function record(verdicts: Map<number, Verdict>, index: number, sample: FlowSample): Verdict {
