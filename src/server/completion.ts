@@ -24,6 +24,8 @@ import {
 export interface CompletionContext {
   /** The text of the line up to the cursor. */
   linePrefix: string;
+  /** The cursor is inside a `repeat`/`residual` block (from the whole document's tree). */
+  inBlock: boolean;
   position: Position;
   snippets: boolean;
 }
@@ -94,6 +96,20 @@ function valueItems(option: OptionDoc, context: CompletionContext): CompletionIt
   }
 }
 
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/** Whether a position lies between a block's braces (or after an unclosed `{`). */
+export function insideBlock(statements: Statement[], p: Position): boolean {
+  return statements.some((s) => {
+    if (!s.block) return false;
+    const opened = !before(p, s.block.open.end);
+    const open = !s.block.close || !before(s.block.close.start, p);
+    return (opened && open) || insideBlock(s.block.statements, p);
+  });
+}
+
 /** The statement the cursor is in: the last one, descending into an open block. */
 function innermost(statements: Statement[]): { statement?: Statement; inBlock: boolean } {
   let statement = statements[statements.length - 1];
@@ -135,7 +151,9 @@ function positionalItems(statement: Statement, argIndex: number): CompletionItem
 export function complete(context: CompletionContext): CompletionItem[] {
   const prefix = context.linePrefix;
   const typingWord = prefix.length > 0 && !/\s/.test(prefix[prefix.length - 1]);
-  const { statement, inBlock } = innermost(parse(prefix).statements);
+  const inner = innermost(parse(prefix).statements);
+  const statement = inner.statement;
+  const inBlock = inner.inBlock || context.inBlock;
   if (!statement) return keywordItems(context, inBlock);
   const end = context.position.character;
   const touches = (r: { end: { character: number } }) => typingWord && r.end.character === end;

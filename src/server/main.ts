@@ -19,7 +19,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { format } from '../lang';
 import { StopParams, StopRequest, TrainParams, TrainRequest } from '../protocol/lsp';
 import { quickFixes } from './codeActions';
-import { complete } from './completion';
+import { complete, insideBlock } from './completion';
 import { minimalEdit } from './formatting';
 import { hover } from './hover';
 import { codeLenses, inlayHints } from './lenses';
@@ -115,10 +115,11 @@ connection.onHover(guarded('hover', null, (params) => {
 }));
 
 connection.onCompletion(guarded('completion', [], (params) => {
-  const document = documents.get(params.textDocument.uri);
-  if (!document) return [];
-  const linePrefix = document.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
-  return complete({ linePrefix, position: params.position, snippets: supportsSnippets });
+  const state = server.get(params.textDocument.uri);
+  if (!state) return [];
+  const linePrefix = state.textDocument.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+  const inBlock = insideBlock(state.document.statements, params.position);
+  return complete({ linePrefix, inBlock, position: params.position, snippets: supportsSnippets });
 }));
 
 connection.onDocumentSymbol(guarded('documentSymbol', [], (params) => {

@@ -121,6 +121,20 @@ describe('language server features (dist/server.js --stdio)', function () {
     assert.deepEqual(await at(4, 13), ['true', 'false']);
   });
 
+  it('completes generators after `data`, their options after the generator, and layers inside a block', async () => {
+    const uri = `${FILE}?complete3`;
+    client.open(uri, 'data \ndata spiral \nrepeat 3 {\n  \n}\n');
+    await client.diagnostics(uri);
+    const at = (line: number, character: number) => client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line, character } }).then(labels);
+    const generators = await at(0, 5);
+    assert.ok(['xor', 'spiral', 'blobs', 'sine'].every((g) => generators.includes(g)), generators.join(' '));
+    const spiral = await at(1, 12);
+    assert.ok(['classes=', 'n=', 'noise=', 'seed='].every((o) => spiral.includes(o)), spiral.join(' '));
+    const inBlock = await at(3, 2);
+    assert.ok(inBlock.includes('dense') && inBlock.includes('residual'), inBlock.join(' '));
+    assert.ok(!inBlock.includes('data'), 'no file-level statements inside a block');
+  });
+
   const NESTED = [
     '# two comment lines',
     '# fold together',
