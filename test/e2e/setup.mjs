@@ -4,7 +4,7 @@
 // Run directly (`node test/e2e/setup.mjs`) or import `ensureCodeServer`, `buildVsix`,
 // `installExtension`.
 
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -96,7 +96,10 @@ export function buildVsix() {
   if (vsixBuilt || process.env.GRADLENS_VSIX) return vsixPath;
   vsixBuilt = true;
   log('npm run package');
-  execFileSync('npm', ['run', 'package'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync('npm', ['run', 'package'], { cwd: root, encoding: 'utf8' });
+  if (result.status !== 0) {
+    throw new Error(`npm run package failed:\n${(result.stdout + result.stderr).slice(-4000)}`);
+  }
   return vsixPath;
 }
 

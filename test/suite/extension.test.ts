@@ -4,6 +4,7 @@
 
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
+import { FLAG_CODES } from '../../src/protocol/lsp';
 
 const EXTENSION_ID = 'gradlens.gradlens';
 
@@ -45,11 +46,14 @@ describe('GradLens through the VS Code API', () => {
     assert.equal(extension.isActive, true);
   });
 
-  it('flags vanishing gradients on the early layers of deep-sigmoid.net', async () => {
+  it('flags the gradient health of the repeated sigmoid layer of deep-sigmoid.net with warnings', async () => {
     const uri = workspaceFile('deep-sigmoid.net');
-    const diagnostics = await diagnosticsWhere(uri, (all) => all.some((d) => codeOf(d) === 'vanishing-gradient'));
-    const vanishing = diagnostics.filter((d) => codeOf(d) === 'vanishing-gradient');
-    assert.ok(vanishing.every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
+    const isHealthFlag = (d: vscode.Diagnostic) => (FLAG_CODES as readonly string[]).includes(codeOf(d));
+    const diagnostics = await diagnosticsWhere(uri, (all) => all.some(isHealthFlag));
+    const flags = diagnostics.filter(isHealthFlag);
+    const layerLine = (await vscode.workspace.openTextDocument(uri)).getText().split('\n').findIndex((text) => /^\s*dense 32 sigmoid/.test(text));
+    assert.ok(flags.every((d) => d.severity === vscode.DiagnosticSeverity.Warning));
+    assert.ok(flags.some((d) => d.range.start.line === layerLine), `a flag on line ${layerLine}`);
   });
 
   it('reports a misspelt activation as an error with a "did you mean" quick fix', async () => {
