@@ -94,7 +94,8 @@ export class Recorder {
     for (let l = 0; l < ops.length; l++) {
       const op = ops[l], b = l * LAYER_SLOTS;
       s[b + OUT_GRAD] = Math.sqrt(sumSquares(op.output.grad, rows * op.output.width));
-      s[b + IN_GRAD] = op.input.needsGrad ? Math.sqrt(sumSquares(op.input.grad, rows * op.input.width)) : 0;
+      // An input without a gradient this step is the data batch between samples: keep the last value.
+      if (op.input.needsGrad) s[b + IN_GRAD] = Math.sqrt(sumSquares(op.input.grad, rows * op.input.width));
     }
     this.gradSquares[0] = total;
   }

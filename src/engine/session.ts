@@ -43,8 +43,10 @@ export class Session {
     this.optimizer = makeOptimizer(spec.optimizer, this.net.params, this.net.dtype);
     const telemetry = options.telemetry ?? true;
     this.recorder = telemetry ? new Recorder(this.net) : null;
-    // The data batch's own gradient is only read by telemetry (the first layer's inGradNorm).
-    this.net.input.needsGrad = telemetry;
+    // The data batch's own gradient is only read by telemetry (the first layer's inGradNorm),
+    // and costs a matrix product as large as the first layer's forward: the training loop
+    // asks for it on sampled steps only (see measureInputGradient).
+    this.net.input.needsGrad = false;
     this.updateSquares = this.recorder?.updateSquares ?? new Float64Array(this.net.params.length);
     this.weightSquares = this.recorder?.weightSquares ?? new Float64Array(this.net.params.length);
     this.order = new Int32Array(n);
@@ -109,6 +111,14 @@ export class Session {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether the next backward pass also computes ∂loss/∂(data batch), read only by the
+   * first layer's inGradNorm. Between measurements the recorder keeps the last value.
+   */
+  set measureInputGradient(on: boolean) {
+    this.net.input.needsGrad = on && this.recorder !== null;
   }
 
   /** One full training step on the next batch. */

@@ -38,6 +38,10 @@ export function train(spec: NetworkSpec, data: Dataset, options: TrainOptions = 
 
   for (let step = 1; step <= total; step++) {
     if (options.shouldCancel?.()) return { reason: 'cancelled', frames, histograms, initialLoss };
+    const sampled = step === 1 || (histogramEvery > 0 && step % histogramEvery === 0);
+    // The first layer's input gradient is as costly as its forward product (a 784-wide input
+    // doubles the cost of telemetry): measure it on the histogram cadence, keep it between.
+    session.measureInputGradient = sampled;
     session.nextBatch();
     const ok = session.computeGradients();
     if (step === 1) initialLoss = session.net.loss.value;
@@ -49,7 +53,7 @@ export function train(spec: NetworkSpec, data: Dataset, options: TrainOptions = 
     const frame: StepFrame = recorder !== null
       ? recorder.frame(step, session.epoch, loss, accuracy)
       : { step, epoch: session.epoch, loss, layers: [], ...(accuracy !== undefined ? { accuracy } : {}) };
-    if (recorder !== null && histogramEvery > 0 && (step === 1 || step % histogramEvery === 0)) {
+    if (recorder !== null && sampled && histogramEvery > 0) {
       recorder.histograms(step, session.rows, histograms);
     }
     if (session.epochEnds && data.validation !== undefined && data.validation.n > 0) {

@@ -153,6 +153,15 @@ describe('telemetry', () => {
     assert.ok(frame.accuracy! >= 0 && frame.accuracy! <= 1);
   });
 
+  it("the first layer's input gradient is measured on step 1 and every histogram step, and kept in between", () => {
+    const frames = train(xorNet({ epochs: 4 }), binary(10), { histogramEvery: 5 }).frames;
+    const inGrad = frames.map((f) => f.layers[0].inGradNorm);
+    assert.ok(inGrad.every((g) => g > 0));
+    assert.deepEqual(inGrad.slice(1, 4), [inGrad[0], inGrad[0], inGrad[0]], 'steps 2–4 keep step 1’s value');
+    assert.notEqual(inGrad[4], inGrad[0], 'step 5 measures again');
+    assert.notEqual(frames[1].layers[1].inGradNorm, frames[0].layers[1].inGradNorm, 'inner layers are measured every step');
+  });
+
   it('dead units: a relu layer whose weights and bias are all zero outputs 0 everywhere', () => {
     const spec = network({ input: 2, layers: [dense(5, 'relu', { init: { kind: 'zeros' } }), dense(1)], loss: { kind: 'mse' }, trainSize: 6 });
     const x = randomRows(6, 2, 3);
