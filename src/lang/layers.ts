@@ -115,6 +115,10 @@ function readTemplate(stmt: Statement, r: Reporter): Template | undefined {
     const act = readActivationArg(stmt, r);
     if (units === undefined || act === null) return undefined;
     const alphaDefault = act?.name === 'leaky_relu' ? 0.01 : act?.name === 'elu' ? 1 : undefined;
+    const alphaNode = stmt.options.find((o) => o.key.text === 'alpha');
+    if (alphaNode && alphaDefault === undefined) {
+      r.warning('ignored-option', `\`alpha\` only applies to leaky_relu and elu; the ${act?.name ?? 'linear'} activation ignores it.`, alphaNode.key.range);
+    }
     return {
       kind: 'dense', stmt, label, units, unitsRange: unitsArg.range,
       activation: act?.name ?? 'linear', activationRange: act?.range,

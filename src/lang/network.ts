@@ -184,7 +184,45 @@ export function unroll(templates: Template[], inputWidth: number | undefined, r:
   const layers: LayerNode[] = [];
   const outputWidth = walk(templates, inputWidth, '', layers);
   applyDefaultInits(leaves, defaultInit);
+  checkUniqueNames(layers, templateOf, r);
   return { layers, leaves, outputWidth, templateOf };
+}
+
+/**
+ * Layer names must be unique (hover, inspector and CLI refer to layers by name). Labels
+ * are unique already; a label can still collide with a default name (`dense2:` on the
+ * first layer, then an unlabelled second dense) or with a suffixed one (`h_1`).
+ */
+function checkUniqueNames(layers: LayerNode[], templateOf: Map<LeafLayer, Template>, r: Reporter): void {
+  // name → the template whose label made it, or null for a default name.
+  const seen = new Map<string, Template | null>();
+  const reported = new Set<Template>();
+  const labelledBy = (t: Template, leaf: LeafLayer): Template | null =>
+    t.label !== undefined && !(t.kind === 'dense' && leaf.kind === 'activation') ? t : null;
+  const visit = (name: string, owner: Template | null) => {
+    const first = seen.get(name);
+    if (first === undefined) {
+      seen.set(name, owner);
+      return;
+    }
+    if (owner && first && owner.label === first.label) return; // the same label twice: checkLabels reports it
+    const culprit = owner ?? first;
+    if (!culprit || reported.has(culprit) || !culprit.stmt.label) return;
+    reported.add(culprit);
+    r.error('duplicate-label', `The label \`${culprit.label}\` names a layer \`${name}\`, and another layer already has that name; choose another label.`, culprit.stmt.label.range);
+  };
+  const walk = (nodes: LayerNode[]) => {
+    for (const n of nodes) {
+      if (n.kind === 'residual') {
+        visit(n.name, null);
+        walk(n.body);
+      } else {
+        const t = templateOf.get(n)!;
+        visit(n.name, labelledBy(t, n));
+      }
+    }
+  };
+  walk(layers);
 }
 
 /** He before a ReLU-family activation — the layer's own, or an activation layer right after a linear dense — Xavier otherwise. */

@@ -5,7 +5,7 @@
 
 import type { OptionNode, Statement, Value } from './ast';
 import type { InitSpec } from './spec';
-import { INITS, type OptionDoc, type ValueRange, type ValueType } from './vocabulary';
+import { CSV_OPTIONS, GENERATORS, INITS, LAYERS, OPTIMIZERS, TRAIN_OPTIONS, WATCH_OPTIONS, type OptionDoc, type ValueRange, type ValueType } from './vocabulary';
 import { replaceFix, type Reporter } from './report';
 import { didYouMean } from './suggest';
 
@@ -30,7 +30,9 @@ export function readOptions(stmt: Statement, docs: readonly OptionDoc[], where: 
       }
       const names = docs.map((d) => d.name);
       const guess = didYouMean(key, names);
-      const known = names.length ? ` Options of ${where}: ${names.join(', ')}.` : ` ${capitalize(where)} takes no options.`;
+      const elsewhere = ownerOf(key);
+      const known = elsewhere ? ` \`${key}\` is an option of ${elsewhere}.`
+        : names.length ? ` Options of ${where}: ${names.join(', ')}.` : ` ${capitalize(where)} takes no options.`;
       r.error('unknown-option', `Unknown option \`${key}\` for ${where}.${guess ? ` Did you mean \`${guess}\`?` : known}`, option.key.range,
         guess ? { fixes: [replaceFix(`Change to ${guess}`, option.key.range, guess)] } : undefined);
       continue;
@@ -172,6 +174,19 @@ export function describeValue(v: Value): string {
     case 'missing':
       return 'nothing';
   }
+}
+
+/** Where an option belongs, to help when it is written on the wrong statement (`train lr=`). */
+function ownerOf(key: string): string | undefined {
+  const places: [string, readonly OptionDoc[]][] = [
+    ...OPTIMIZERS.map((o): [string, readonly OptionDoc[]] => [`\`optimizer ${o.name}\``, o.options]),
+    ['`train`', TRAIN_OPTIONS],
+    ['`watch`', WATCH_OPTIONS],
+    ...LAYERS.map((l): [string, readonly OptionDoc[]] => [`\`${l.name}\``, l.options]),
+    ...GENERATORS.map((g): [string, readonly OptionDoc[]] => [`\`data ${g.name}\``, g.options]),
+    ['a CSV `data`', CSV_OPTIONS],
+  ];
+  return places.find(([, options]) => options.some((o) => o.name === key))?.[0];
 }
 
 function capitalize(s: string): string {

@@ -48,6 +48,18 @@ describe('checker: unknown words, with "did you mean" and a fix', () => {
     assert.match(d.message, /Layers: dense, relu/);
   });
 
+  it('an option written on the wrong statement says where it belongs', () => {
+    const text = net('dense 3', undefined, 'train lr=0.1');
+    const d = only(text, 'unknown-option');
+    assert.deepEqual(d.range, rangeOf(text, 'lr'));
+    assert.match(d.message, /`lr` is an option of `optimizer sgd`/);
+  });
+  it('alpha on a dense layer without leaky_relu or elu is an ignored-option warning', () => {
+    const text = net('dense 8 relu alpha=0.2\ndense 3');
+    const d = only(text, 'ignored-option');
+    assert.equal(d.severity, 'warning');
+    assert.deepEqual(d.range, rangeOf(text, 'alpha'));
+  });
   it('an unknown statement without arguments is a statement, not a layer', () => {
     const text = net('dense 3', undefined, 'trian epochs=3');
     assert.deepEqual(only(text, 'unknown-statement').range, rangeOf(text, 'trian'));
@@ -209,6 +221,16 @@ describe('checker: duplicates', () => {
     const d = only(text, 'duplicate-label');
     assert.deepEqual(d.range, rangeOf(text, 'h1', 1));
     assert.deepEqual(d.related![0].range, rangeOf(text, 'h1', 0));
+  });
+  it('a label that takes a default name is duplicate-label on that label, wherever it is', () => {
+    const before = net('dense2: dense 8 relu\ndense 3');
+    assert.deepEqual(only(before, 'duplicate-label').range, rangeOf(before, 'dense2'));
+    const after = net('dense 8 relu\ndense1: dense 3');
+    assert.deepEqual(only(after, 'duplicate-label').range, rangeOf(after, 'dense1'));
+  });
+  it('a label that takes a suffixed name from a repeat is duplicate-label', () => {
+    const text = net('repeat 2 {\n  h: dense 8 relu\n}\nh_2: dense 3');
+    assert.deepEqual(only(text, 'duplicate-label').range, rangeOf(text, 'h_2'));
   });
   it('a duplicate singleton statement: on the second keyword, fix removes it', () => {
     const text = net('dense 3', 'data spiral\ninput 2\ninput 2');
