@@ -36,7 +36,6 @@ let supportsConfiguration = false;
 let supportsInlayRefresh = false;
 let supportsCodeLensRefresh = false;
 let supportsSnippets = false;
-let initialSettings: unknown;
 
 function refreshViews(): void {
   if (supportsInlayRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -72,8 +71,12 @@ connection.onInitialize((params): InitializeResult => {
       return [];
     }
   });
-  initialSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
-  if (initialSettings !== undefined) server.settings = settingsFrom(initialSettings);
+  // Clients without workspace/configuration may pass the settings at start-up.
+  const initialSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+  if (initialSettings !== undefined) {
+    server.settings = settingsFrom(initialSettings);
+    settings.changed({ gradlens: initialSettings });
+  }
   return {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -45,9 +45,14 @@ export class SettingsReader {
     return fetched;
   }
 
-  /** Settings pushed with didChangeConfiguration (clients without workspace/configuration). */
+  /**
+   * Settings pushed with didChangeConfiguration (or initializationOptions), as
+   * `{ gradlens: {...} }`. Without them, the next get() asks the client again — or keeps
+   * what was pushed before when the client cannot be asked.
+   */
   changed(pushed: unknown): void {
     const section = isPlain(pushed) ? pushed.gradlens : undefined;
-    this.cached = section !== undefined ? Promise.resolve(settingsFrom(section)) : undefined;
+    if (section !== undefined) this.cached = Promise.resolve(settingsFrom(section));
+    else if (this.clientSupportsConfiguration()) this.cached = undefined;
   }
 }
