@@ -13,7 +13,7 @@ import { STATEMENTS } from './vocabulary';
 import { checkData, type CheckedData } from './data';
 import { isLayerKeyword, readTemplates, reportUnknownKeyword, type Template } from './layers';
 import { MAX_LAYERS, sizeOf, unroll, type Unrolled } from './network';
-import { DEFAULT_OPTIMIZER, readLoss, readOptimizer, readTrain, readWatch } from './settings';
+import { DEFAULT_OPTIMIZER, readLoss, readOptimizer, readTrain, readWatch } from './training';
 import { checkOutput, statementDeletion } from './output';
 import { readNumber, readOptions } from './values';
 
@@ -101,7 +101,8 @@ export function checkDocument(document: NetDocument, text: string, options: Chec
   const loss = writtenLoss ?? (checkedData && !lossStmt ? defaultLoss(checkedData.shape) : undefined);
   if (net && loss && checkedData && width !== undefined) checkOutput({ loss, lossStmt, shape: checkedData.shape, net, lines }, r);
 
-  const diagnostics = [...document.syntaxErrors, ...r.diagnostics];
+  // In reading order, so the CLI and the Problems panel list them as the file reads.
+  const diagnostics = [...document.syntaxErrors, ...r.diagnostics].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   const ok = document.syntaxErrors.length === 0 && !r.hasErrors;
   if (!ok || !net || !checkedData || inputWidth === undefined || !loss || !optimizer) return { document, diagnostics };
   const spec: NetworkSpec = {
