@@ -109,15 +109,17 @@ export class Network {
     const { phase, index, op } = this.fault;
     const layer = phase === 'update' ? this.params[index].layer : phase === null ? -1 : this.ops[index].layer;
     const leaf = layer >= 0 ? this.spec.leaves[layer] : undefined;
-    const where = leaf ? ` in layer ${leaf.name} (line ${leaf.line + 1})` : op === this.loss.name ? ' in the loss' : '';
+    const block = phase === 'forward' || phase === 'backward' ? this.ops[index].block : undefined;
+    const owner = leaf ?? block;
+    const where = owner ? ` in ${leaf ? 'layer' : 'block'} ${owner.name} (line ${owner.line + 1})` : op === this.loss.name ? ' in the loss' : '';
     const what = phase === 'update' ? 'the weights after the update' : phase === 'backward' ? 'a gradient' : 'an output';
     return {
       step,
       phase: phase ?? 'forward',
       op,
       layer: leaf ? layer : undefined,
-      layerName: leaf?.name,
-      line: leaf?.line,
+      layerName: owner?.name,
+      line: owner?.line,
       message: `NaN/Inf first appeared at step ${step} in ${what} of ${op}${where}`,
     };
   }
@@ -131,10 +133,11 @@ export class Network {
     let x = input;
     for (const node of nodes) {
       if (node.kind === 'residual') {
-        const fork = new ResidualForkOp(x);
+        const block = { name: node.name, line: node.line };
+        const fork = new ResidualForkOp(block, x);
         this.ops.push(fork);
         const body = this.build(node.body, x, rng);
-        const add = new ResidualAddOp(x, body, this.dtype, this.capacity);
+        const add = new ResidualAddOp(block, x, body, this.dtype, this.capacity);
         fork.connect(add);
         this.ops.push(add);
         x = add.output;

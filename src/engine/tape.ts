@@ -34,6 +34,8 @@ export interface Op {
   readonly name: string;
   /** Leaf index of the layer this op implements; −1 for structural ops and the loss. */
   readonly layer: number;
+  /** For structural ops (residual): the statement they come from, for NaN reports. */
+  readonly block?: { readonly name: string; readonly line: number };
   readonly input: Tensor;
   readonly output: Tensor;
   forward(rows: number, training: boolean): void;

@@ -10,7 +10,7 @@ import { check } from '../../src/lang';
 import { generate } from '../../src/engine/data';
 import type { StepFrame } from '../../src/engine/telemetry';
 import type { InitSpec } from '../../src/lang/spec';
-import { adam, batchnorm, dataset, dense, dropout, network, randomRows, sgd } from './helpers/specs';
+import { act, adam, batchnorm, dataset, dense, dropout, network, randomRows, residual, sgd } from './helpers/specs';
 
 const binary = (n: number, seed = 3) => {
   const x = randomRows(n, 2, seed);
@@ -98,6 +98,18 @@ describe('training loop', () => {
       { step: result.nonFinite!.step, phase: result.nonFinite!.phase, op: result.nonFinite!.op, layer: result.nonFinite!.layer },
       { step: 1, phase: 'forward', op: 'matmul', layer: 1 },
     );
+  });
+
+  it('an overflow in a residual add names the residual block and its line', () => {
+    const spec = network({ input: 2, layers: [residual(act('linear')), dense(1)], loss: { kind: 'mse' }, trainSize: 2 });
+    // float32 holds 2e38 but not 2e38 + 2e38.
+    const result = train(spec, dataset([[2e38, 1], [1, 2e38]], [[0], [0]], 'regression'));
+    const report = result.nonFinite!;
+    assert.deepEqual(
+      { phase: report.phase, op: report.op, layer: report.layer, layerName: report.layerName, line: report.line },
+      { phase: 'forward', op: 'residual_add', layer: undefined, layerName: (spec.layers[0] as { name: string }).name, line: spec.layers[0].line },
+    );
+    assert.match(report.message, /in block residual\d+ \(line \d+\)/);
   });
 
   it('cancels between steps', () => {

@@ -11,6 +11,7 @@ export class ResidualAddOp implements Op {
   readonly output: Tensor;
 
   constructor(
+    readonly block: { readonly name: string; readonly line: number },
     /** The block's input x (the skip path). */
     readonly skip: Tensor,
     /** The body's output, body(x). */
@@ -49,7 +50,10 @@ export class ResidualForkOp implements Op {
   /** Set once the body and its add op are built (the fork is recorded before them). */
   private add: ResidualAddOp | null = null;
 
-  constructor(readonly input: Tensor) {}
+  constructor(
+    readonly block: { readonly name: string; readonly line: number },
+    readonly input: Tensor,
+  ) {}
 
   connect(add: ResidualAddOp): void {
     this.add = add;
