@@ -87,7 +87,10 @@ export class Workbench {
     await this.page.keyboard.press('Enter');
   }
 
-  /** Text of line `line` (1-based) as rendered; Monaco positions lines by `top`, not DOM order. */
+  /**
+   * Text of line `line` (1-based) as rendered, inlay hints included (`dense 8 relu→ [4, 8]`);
+   * Monaco positions lines by `top`, not DOM order.
+   */
   async lineText(line: number): Promise<string> {
     return this.page.evaluate((n) => {
       const editor = document.querySelector('.editor-group-container.active .monaco-editor');
@@ -112,10 +115,34 @@ export class Workbench {
     return actions.evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label') ?? row.textContent ?? ''));
   }
 
-  /** Applies the `index`-th action of the open light-bulb menu with the keyboard (the menu blocks pointer events). */
-  async chooseAction(index: number): Promise<void> {
-    for (let k = 0; k < index; k++) await this.page.keyboard.press('ArrowDown');
-    await this.page.keyboard.press('Enter');
+  /**
+   * Opens the light-bulb menu at the cursor and applies the first action whose title matches
+   * `title`, with the keyboard (the menu blocks pointer events), until `applied()` holds.
+   * Retries: a new probe result can refresh the menu between opening it and pressing Enter.
+   * Returns the titles offered the first time.
+   */
+  async applyQuickFix(title: RegExp, applied: () => Promise<boolean>, screenshot?: string): Promise<string[]> {
+    let offered: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const titles = await this.openLightBulbMenu();
+      if (attempt === 0) {
+        offered = titles;
+        if (screenshot) await this.screenshot(screenshot);
+      }
+      const index = titles.findIndex((candidate) => title.test(candidate));
+      if (index < 0) throw new Error(`no quick fix matches ${title}; offered: ${titles.join(' | ')}`);
+      for (let k = 0; k < index; k++) await this.page.keyboard.press('ArrowDown');
+      const focused = this.page.locator('.action-widget .monaco-list-row.action.focused');
+      await focused.filter({ hasText: titles[index]!.slice(0, 20) }).waitFor({ timeout: 2_000 }).catch(() => undefined);
+      await this.page.keyboard.press('Enter');
+      const deadline = Date.now() + 3_000;
+      while (Date.now() < deadline) {
+        if (await applied()) return offered;
+        await this.page.waitForTimeout(100);
+      }
+      await this.page.keyboard.press('Escape');
+    }
+    throw new Error(`the quick fix matching ${title} did not apply; offered: ${offered.join(' | ')}`);
   }
 
   /** Runs a command from the palette (F1) by its title. */
