@@ -3,6 +3,8 @@
 // paragraph doc. The checker validates against it, the server's hover and completion
 // show it, the grammar and docs/language.md list it. One table, many readers.
 
+import { DEFAULT_THRESHOLDS } from '../protocol/settings';
+
 /** How an option's value is read. `name` is an identifier from `values`; `path` a string. */
 export type ValueType = 'number' | 'integer' | 'boolean' | 'name' | 'text' | 'init';
 
@@ -281,19 +283,24 @@ export const TRAIN_OPTIONS: readonly OptionDoc[] = [
   { name: 'steps', type: 'integer', range: { min: 1, max: 100_000_000 }, defaultText: 'epochs decide', doc: 'Stop after this many optimizer steps; overrides epochs.' },
 ];
 
-/** Names match `Thresholds` in spec.ts and the `gradlens.thresholds.*` settings. */
+/**
+ * Names match `Thresholds` in spec.ts and the `gradlens.thresholds.*` settings; the
+ * defaults are the settings' own (docs/gradient-health.md justifies them), read from the
+ * one place they are defined so the two never drift apart.
+ */
+const T = DEFAULT_THRESHOLDS;
 export const WATCH_OPTIONS: readonly OptionDoc[] = [
-  { name: 'vanishingRatio', type: 'number', default: 1e-3, range: { min: 0, max: 1, minExclusive: true, maxExclusive: true },
-    doc: 'A layer whose gradient RMS is below this fraction of the largest layer\'s is flagged vanishing (default 1e-3).' },
-  { name: 'explodingRatio', type: 'number', default: 1e3, range: { min: 1, minExclusive: true },
-    doc: 'A layer whose gradient RMS is above this multiple of the smallest layer\'s (gain rising toward the input) is flagged exploding (default 1e3).' },
-  { name: 'updateRatioLow', type: 'number', default: -5, doc: 'log10 of the update-to-weight ratio below which a layer is barely learning (default −5).' },
-  { name: 'updateRatioHigh', type: 'number', default: -1, doc: 'log10 of the update-to-weight ratio above which a step rewrites the weights (default −1).' },
-  { name: 'deadFraction', type: 'number', default: 0.5, range: { min: 0, max: 1, minExclusive: true },
-    doc: 'Fraction of a ReLU layer\'s units that are zero for every example above which it is flagged dead-relu (default 0.5).' },
-  { name: 'saturatedFraction', type: 'number', default: 0.3, range: { min: 0, max: 1, minExclusive: true },
-    doc: 'Fraction of sigmoid/tanh unit-activations saturated above which a layer is flagged (default 0.3).' },
-  { name: 'lossWindow', type: 'integer', default: 50, range: atLeastOne, doc: 'Steps without improvement before a full run flags loss-not-decreasing (default 50).' },
+  { name: 'vanishingRatio', type: 'number', default: T.vanishingRatio, range: { min: 0, max: 1, minExclusive: true, maxExclusive: true },
+    doc: `A layer whose gradient is below this fraction of the layers after it is flagged vanishing (default ${T.vanishingRatio}).` },
+  { name: 'explodingRatio', type: 'number', default: T.explodingRatio, range: { min: 1, minExclusive: true },
+    doc: `A layer whose gradient is above this multiple of the layers after it (gain rising toward the input) is flagged exploding (default ${T.explodingRatio}).` },
+  { name: 'updateRatioLow', type: 'number', default: T.updateRatioLow, doc: `log10 of the update-to-weight ratio below which a layer is barely learning (default ${T.updateRatioLow}).` },
+  { name: 'updateRatioHigh', type: 'number', default: T.updateRatioHigh, doc: `log10 of the update-to-weight ratio above which a step rewrites too much of the weights (default ${T.updateRatioHigh}).` },
+  { name: 'deadFraction', type: 'number', default: T.deadFraction, range: { min: 0, max: 1, minExclusive: true },
+    doc: `Fraction of a ReLU layer's units that are zero for every example above which it is flagged dead-relu (default ${T.deadFraction}).` },
+  { name: 'saturatedFraction', type: 'number', default: T.saturatedFraction, range: { min: 0, max: 1, minExclusive: true },
+    doc: `Fraction of sigmoid/tanh unit-activations saturated above which a layer is flagged (default ${T.saturatedFraction}).` },
+  { name: 'lossWindow', type: 'integer', default: T.lossWindow, range: atLeastOne, doc: `Steps without improvement before a full run flags loss-not-decreasing (default ${T.lossWindow}).` },
 ];
 
 // ---------------------------------------------------------------- statements
