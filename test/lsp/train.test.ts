@@ -120,13 +120,22 @@ describe('training runs over the language server', function () {
   });
 
   it('turns a finished run into the diagnostics of that text and the hover says it comes from the run', async () => {
-    const uri = 'file:///tmp/gradlens-run-diags/xor.net';
-    client.open(uri, exampleText('xor.net'));
+    const uri = 'file:///tmp/gradlens-run-diags/deep-sigmoid.net';
+    const text = exampleText('deep-sigmoid.net');
+    client.open(uri, text);
     await client.diagnostics(uri);
     const { runId } = await client.request<TrainResult>('gradlens/train', { uri, steps: 100 });
     const end = await ended(runId);
     assert.equal(end.reason, 'done');
-    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 6, character: 10 } });
+    assert.ok((end.flags ?? []).length > 0, 'deep-sigmoid.net has flags after 100 steps');
+    const published = client.lastDiagnostics(uri, client.version(uri)).filter((d) => d.source === 'gradlens' && end.flags?.some((f) => f.code === d.code));
+    assert.deepEqual(
+      [...new Set(published.map((d) => `${d.code}@${d.range.start.line}`))].sort(),
+      [...new Set((end.flags ?? []).map((f) => `${f.code}@${f.line}`))].sort(),
+      'the run\'s findings are the diagnostics of this version',
+    );
+    const line = text.split('\n').findIndex((l) => l.startsWith('dense 1 sigmoid'));
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 2 } });
     const markdown = hoverMarkdown(hover);
     assert.match(markdown, /latest training run of this text/);
     assert.match(markdown, /step 100 of 100/);
