@@ -1,4 +1,4 @@
-// `node --import tsx bench/gemm-micro.ts [--kernel js|wasm|all]`: GFLOP/s of the three
+// `node --import tsx bench/gemm-micro.ts [--kernel js|wasm|dispatch|all]`: GFLOP/s of the three
 // dense-layer products (forward x·W, weight gradient xᵀ·dy, input gradient dy·Wᵀ) at the
 // shapes of the workloads, for each gemm implementation, with a correctness check of
 // each against a plain triple loop in float64. Used to tune src/engine/kernels/gemm*.ts.
@@ -22,6 +22,12 @@ const SHAPES: { name: string; rows: number; inner: number; cols: number }[] = [
   { name: 'W5 layer 2 (128×1024·1024×1024)', rows: 128, inner: 1024, cols: 1024 },
   { name: 'W4 layer (32×32·32×32)', rows: 32, inner: 32, cols: 32 },
   { name: 'odd (37×61·61×29)', rows: 37, inner: 61, cols: 29 },
+  { name: 'W2 layer 1 (128×2·2×64)', rows: 128, inner: 2, cols: 64 },
+  { name: 'W2 layer 3 (128×64·64×3)', rows: 128, inner: 64, cols: 3 },
+  { name: 'W4 last (32×32·32×1)', rows: 32, inner: 32, cols: 1 },
+  { name: 'W1 layer 1 (4×2·2×8)', rows: 4, inner: 2, cols: 8 },
+  { name: '16×16·16×16', rows: 16, inner: 16, cols: 16 },
+  { name: '8×16·16×8', rows: 8, inner: 16, cols: 8 },
 ];
 
 function filled(n: number, seed: number, Kind: Float32ArrayConstructor | Float64ArrayConstructor): Floats {
@@ -72,14 +78,17 @@ export function measureKernels(label: string, gemms: Gemms, Kind: Float32ArrayCo
       const { rows, inner, cols } = shape;
       const { a, b, c } = operands(kind, rows, inner, cols, Kind);
       gemms[kind](a, b, c, rows, inner, cols);
+      const warmUntil = performance.now() + 100;
+      while (performance.now() < warmUntil) gemms[kind](a, b, c, rows, inner, cols);
       const error = maxRelativeError(c, reference(kind, a, b, rows, inner, cols));
       const flops = 2 * rows * inner * cols;
-      const reps = Math.max(1, Math.round(2e8 / flops));
+      const reps = Math.max(1, Math.round(5e7 / flops));
       const rates: number[] = [];
       for (let r = 0; r < 5; r++) {
-        const start = performance.now();
+        const start = process.cpuUsage(); // CPU time: steady when other work shares the machine
         for (let k = 0; k < reps; k++) gemms[kind](a, b, c, rows, inner, cols);
-        rates.push((flops * reps) / ((performance.now() - start) / 1000) / 1e9);
+        const used = process.cpuUsage(start);
+        rates.push((flops * reps) / ((used.user + used.system) / 1e6) / 1e9);
       }
       const bad = error > (Kind === Float32Array ? 1e-5 : 1e-12) ? ` ERROR ${error.toExponential(1)}` : '';
       cells.push(`${kind} ${median(rates).toFixed(2)}${bad}`);
@@ -91,8 +100,12 @@ export function measureKernels(label: string, gemms: Gemms, Kind: Float32ArrayCo
 function main(): void {
   const which = process.argv.includes('--kernel') ? process.argv[process.argv.indexOf('--kernel') + 1] : 'all';
   if (which === 'js' || which === 'all') {
-    measureKernels('js f32', js, Float32Array);
-    measureKernels('js f64', js, Float64Array);
+    const reference = { gemm: js.gemmJs, gemmNT: js.gemmNTJs, gemmTN: js.gemmTNJs };
+    measureKernels('js f32', reference, Float32Array);
+    measureKernels('js f64', reference, Float64Array);
+  }
+  if (which === 'dispatch' || which === 'all') {
+    measureKernels('dispatch f32', js, Float32Array);
   }
   if (which === 'wasm' || which === 'all') {
     if (!wasm.wasmGemmAvailable()) process.stdout.write('wasm kernels unavailable in this runtime\n');

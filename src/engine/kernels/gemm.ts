@@ -6,11 +6,33 @@
 // the whole reduction (register blocking), reading both operands along contiguous
 // rows; the two backward products index their operands transposed in place instead of
 // materialising a transpose. Edges (sizes not a multiple of 4) fall back to plain loops.
+// Float32 products large enough to repay packing run on the WebAssembly SIMD kernel
+// instead (gemm-wasm.ts); these JavaScript kernels stay the reference and the fallback.
 
 import type { Floats } from '../floats';
+import { wasmGemm, wasmGemmNT, wasmGemmTN } from './gemm-wasm';
+
+/**
+ * Float32 products go to the WebAssembly SIMD kernel (gemm-wasm.ts) when they are big
+ * enough to repay packing: at least this many multiply-adds and an output at least 8
+ * wide (the kernel's panel width; narrower outputs would be mostly padding). Measured
+ * with bench/gemm-micro.ts. Float64 (gradient checks) always stays in JavaScript.
+ */
+const WASM_MIN_MULTIPLY_ADDS = 4096;
+const WASM_MIN_OUTPUT_WIDTH = 8;
+
+function worthWasm(rows: number, inner: number, cols: number, outputWidth: number): boolean {
+  return outputWidth >= WASM_MIN_OUTPUT_WIDTH && rows * inner * cols >= WASM_MIN_MULTIPLY_ADDS;
+}
 
 /** y[rows, cols] = x[rows, inner] · w[inner, cols] */
 export function gemm(x: Floats, w: Floats, y: Floats, rows: number, inner: number, cols: number): void {
+  if (x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array && worthWasm(rows, inner, cols, cols) && wasmGemm(x, w, y, rows, inner, cols)) return;
+  gemmJs(x, w, y, rows, inner, cols);
+}
+
+/** The JavaScript kernel: the reference, the float64 path and the fallback. */
+export function gemmJs(x: Floats, w: Floats, y: Floats, rows: number, inner: number, cols: number): void {
   const r4 = rows - (rows % 4);
   const c4 = cols - (cols % 4);
   for (let i = 0; i < r4; i += 4) {
@@ -52,6 +74,12 @@ function gemmEdge(
 
 /** dx[rows, inner] = dy[rows, cols] · w[inner, cols]ᵀ  (input gradient of y = x·w) */
 export function gemmNT(dy: Floats, w: Floats, dx: Floats, rows: number, inner: number, cols: number): void {
+  if (dy instanceof Float32Array && w instanceof Float32Array && dx instanceof Float32Array && worthWasm(rows, inner, cols, inner) && wasmGemmNT(dy, w, dx, rows, inner, cols)) return;
+  gemmNTJs(dy, w, dx, rows, inner, cols);
+}
+
+/** The JavaScript kernel: the reference, the float64 path and the fallback. */
+export function gemmNTJs(dy: Floats, w: Floats, dx: Floats, rows: number, inner: number, cols: number): void {
   const r4 = rows - (rows % 4);
   const q4 = inner - (inner % 4);
   for (let i = 0; i < r4; i += 4) {
@@ -94,6 +122,12 @@ function gemmNTEdge(
 
 /** dw[inner, cols] = x[rows, inner]ᵀ · dy[rows, cols]  (weight gradient of y = x·w) */
 export function gemmTN(x: Floats, dy: Floats, dw: Floats, rows: number, inner: number, cols: number): void {
+  if (x instanceof Float32Array && dy instanceof Float32Array && dw instanceof Float32Array && worthWasm(rows, inner, cols, cols) && wasmGemmTN(x, dy, dw, rows, inner, cols)) return;
+  gemmTNJs(x, dy, dw, rows, inner, cols);
+}
+
+/** The JavaScript kernel: the reference, the float64 path and the fallback. */
+export function gemmTNJs(x: Floats, dy: Floats, dw: Floats, rows: number, inner: number, cols: number): void {
   const p4 = inner - (inner % 4);
   const c4 = cols - (cols % 4);
   for (let p = 0; p < p4; p += 4) {
