@@ -85,6 +85,16 @@ describe('robustness: property tests (fast-check)', () => {
       }
     }), { numRuns: 200 });
   });
+  it('format never changes what a file means: the same network, diagnostics codes and comments', () => {
+    const meaning = (t: string) => {
+      const r = check(t);
+      const spec = r.spec ? JSON.stringify(r.spec, (k, v) => (k === 'range' || k === 'line' ? undefined : v)) : undefined;
+      return { spec, codes: r.diagnostics.map((d) => d.code).sort(), comments: r.document.comments.map((c) => c.text.trim()) };
+    };
+    fc.assert(fc.property(fc.oneof(mutated, netLike), (text) => {
+      assert.deepEqual(meaning(format(text)), meaning(text));
+    }), { numRuns: 300 });
+  });
   it('format is idempotent on whatever parses, and changes nothing else', () => {
     fc.assert(fc.property(fc.oneof(mutated, netLike), (text) => {
       const once = format(text);
