@@ -26,8 +26,8 @@ export class Recorder {
   /** ‖ΔW‖² of the last update per param. */
   readonly updateSquares: Float64Array;
   private readonly saturation: Saturation[];
-  /** Per-unit flag for the dead-unit count: 1 once a unit was non-zero for some example. */
-  private readonly alive: Uint8Array;
+  /** Per-unit Σ|output| over the batch for the dead-unit count (0 exactly when every example gave 0). */
+  private readonly unitMass: Float64Array;
   private readonly scratch = new Float64Array(3);
   /** [0]: the global ‖g‖² of the last measureGradients (a typed array: returning a float would box it). */
   readonly gradSquares = new Float64Array(1);
@@ -41,7 +41,7 @@ export class Recorder {
     this.updateSquares = new Float64Array(params);
     for (let k = 0; k < params; k++) this.weightSquares[k] = sumSquares(net.params[k].value, net.params[k].count);
     this.saturation = net.spec.leaves.map((leaf) => saturationOf(leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : undefined));
-    this.alive = new Uint8Array(Math.max(1, ...net.layerOps.map((op) => op.output.width)));
+    this.unitMass = new Float64Array(Math.max(1, ...net.layerOps.map((op) => op.output.width)));
     this.paramsOfLayer = net.layerOps.map((_, i) => net.params.flatMap((p, k) => (p.layer === i ? [k] : [])));
   }
 
@@ -49,22 +49,22 @@ export class Recorder {
   measureOutputs(rows: number): void {
     const ops = this.net.layerOps, s = this.layerStats;
     for (let l = 0; l < ops.length; l++) {
-      const out = ops[l].output, width = out.width, y = out.value, n = rows * width, alive = this.alive;
+      const out = ops[l].output, width = out.width, y = out.value, n = rows * width, mass = this.unitMass;
       const sat = this.saturation[l];
-      alive.fill(0, 0, width);
+      mass.fill(0, 0, width);
       let sum = 0, squares = 0, saturated = 0;
       for (let i = 0, o = 0; i < rows; i++) {
         for (let j = 0; j < width; j++, o++) {
           const v = y[o];
           sum += v;
           squares += v * v;
-          if (v !== 0) alive[j] = 1;
+          mass[j] += Math.abs(v); // branch-free: ReLU outputs are zero at random
         }
       }
       if (sat === 'sigmoid') for (let o = 0; o < n; o++) { const v = y[o]; if (v < 0.015 || v > 0.985) saturated++; }
       else if (sat === 'tanh') for (let o = 0; o < n; o++) { const v = y[o]; if (v > 0.97 || v < -0.97) saturated++; }
       let dead = 0;
-      for (let j = 0; j < width; j++) if (alive[j] === 0) dead++;
+      for (let j = 0; j < width; j++) if (mass[j] === 0) dead++;
       const b = l * LAYER_SLOTS;
       s[b + OUT_MEAN] = n > 0 ? sum / n : 0;
       s[b + OUT_STD] = stdFrom(sum, squares, n);
