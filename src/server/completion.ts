@@ -124,7 +124,7 @@ function innermost(statements: Statement[]): { statement?: Statement; inBlock: b
 }
 
 /** Options a statement takes, given what is written so far (the optimizer's kind, the generator…). */
-function optionsOf(statement: Statement): readonly OptionDoc[] {
+export function optionsOf(statement: Statement): readonly OptionDoc[] {
   const keyword = statement.keyword.text;
   const first = statement.args[0];
   const firstName = first?.kind === 'ident' ? first.name : undefined;

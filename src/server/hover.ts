@@ -8,7 +8,8 @@ import { formatNumber, formatPercent } from '../analysis/format';
 import { initName } from '../analysis/network';
 import type { Statement, Value } from '../lang/ast';
 import type { LeafLayer } from '../lang/spec';
-import { docFor, findActivation, findGenerator, findInit, findLayer, findLoss, findOptimizer, findStatement, VOCABULARY, type OptionDoc } from '../lang/vocabulary';
+import { docFor, findActivation, findGenerator, findInit, findLayer, findLoss, findOptimizer, type OptionDoc } from '../lang/vocabulary';
+import { optionsOf } from './completion';
 import { evidenceOf, type DocumentState } from './documentState';
 import { copiesLabel } from './findings';
 import { formatPrecise, sparkline } from './numbers';
@@ -28,16 +29,6 @@ export function statementAt(statements: Statement[], p: Position): Statement | u
     return (s.block && statementAt(s.block.statements, p)) || s;
   }
   return undefined;
-}
-
-function optionsOf(statement: Statement): readonly OptionDoc[] {
-  const keyword = statement.keyword.text;
-  const first = statement.args[0];
-  const name = first?.kind === 'ident' ? first.name : '';
-  if (keyword === 'optimizer') return findOptimizer(name)?.options ?? [];
-  if (keyword === 'loss') return findLoss(name)?.options ?? [];
-  if (keyword === 'data') return first?.kind === 'string' ? VOCABULARY.csvOptions : findGenerator(name)?.options ?? [];
-  return findLayer(keyword)?.options ?? findStatement(keyword)?.options ?? [];
 }
 
 function optionDoc(option: OptionDoc): string {
