@@ -121,6 +121,8 @@ connection.onCompletion(guarded('completion', [], (params) => {
   const state = server.get(params.textDocument.uri);
   if (!state) return [];
   const linePrefix = state.textDocument.getText({ start: { line: params.position.line, character: 0 }, end: params.position });
+  const { line, character } = params.position;
+  if (state.document.comments.some((c) => c.range.start.line === line && c.range.start.character < character)) return [];
   const inBlock = insideBlock(state.document.statements, params.position);
   return complete({ linePrefix, inBlock, position: params.position, snippets: supportsSnippets });
 }));

@@ -135,6 +135,15 @@ describe('language server features (dist/server.js --stdio)', function () {
     assert.ok(!inBlock.includes('data'), 'no file-level statements inside a block');
   });
 
+  it('offers nothing inside a comment', async () => {
+    const uri = `${FILE}?comment`;
+    client.open(uri, '# a comment \ndense 3 # and \n');
+    await client.diagnostics(uri);
+    const at = (line: number, character: number) => client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line, character } }).then(labels);
+    assert.deepEqual(await at(0, 12), []);
+    assert.deepEqual(await at(1, 14), []);
+  });
+
   const NESTED = [
     '# two comment lines',
     '# fold together',
