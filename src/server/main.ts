@@ -12,6 +12,7 @@ import {
   createConnection,
   type DidChangeConfigurationParams,
   type TextDocumentChangeEvent,
+  type WorkspaceFoldersChangeEvent,
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,18 @@ let supportsConfiguration = false;
 let supportsInlayRefresh = false;
 let supportsCodeLensRefresh = false;
 let supportsSnippets = false;
+let supportsWorkspaceFolders = false;
+
+/** Absolute paths of file: workspace folders (the checker keeps CSV files inside them). */
+function folderPaths(uris: string[]): string[] {
+  return uris.flatMap((uri) => {
+    try {
+      return uri.startsWith('file:') ? [fileURLToPath(uri)] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 
 function refreshViews(): void {
   if (supportsInlayRefresh) connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -64,13 +77,8 @@ connection.onInitialize((params): InitializeResult => {
   supportsCodeLensRefresh = capabilities.workspace?.codeLens?.refreshSupport === true;
   supportsSnippets = capabilities.textDocument?.completion?.completionItem?.snippetSupport === true;
   const folders = params.workspaceFolders?.map((f: { uri: string }) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-  server.workspaceFolders = folders.flatMap((uri: string) => {
-    try {
-      return uri.startsWith('file:') ? [fileURLToPath(uri)] : [];
-    } catch {
-      return [];
-    }
-  });
+  supportsWorkspaceFolders = capabilities.workspace?.workspaceFolders === true;
+  server.workspaceFolders = folderPaths(folders);
   // Clients without workspace/configuration may pass the settings at start-up.
   const initialSettings = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
   if (initialSettings !== undefined) {
@@ -88,6 +96,7 @@ connection.onInitialize((params): InitializeResult => {
       inlayHintProvider: true,
       codeLensProvider: { resolveProvider: false },
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: supportsWorkspaceFolders } },
     },
     serverInfo: { name: 'gradlens', version: '0.1.0' },
   };
@@ -102,6 +111,13 @@ async function reloadSettings(): Promise<void> {
 
 connection.onInitialized(() => {
   if (supportsConfiguration) reloadSettings().catch((error) => log(`settings: ${String(error)}`));
+  if (supportsWorkspaceFolders) {
+    connection.workspace.onDidChangeWorkspaceFolders(guarded('workspaceFolders', undefined, (event: WorkspaceFoldersChangeEvent) => {
+      const removed = new Set(folderPaths(event.removed.map((f) => f.uri)));
+      server.workspaceFolders = [...server.workspaceFolders.filter((p) => !removed.has(p)), ...folderPaths(event.added.map((f) => f.uri))];
+      for (const document of documents.all()) server.update(document);
+    }));
+  }
 });
 
 connection.onDidChangeConfiguration((change: DidChangeConfigurationParams) => {
