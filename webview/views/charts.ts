@@ -56,13 +56,38 @@ function withPrevious(current: { x: number[]; ys: Column[] }, previous?: { x: nu
   return uPlot.join([table, [previous.x, ...previous.ys]], [current.ys.map(() => remove), previous.ys.map(() => remove)]);
 }
 
-const logScale: uPlot.Scale = { distr: 3, log: 10 };
+/**
+ * A log scale from the decade below the smallest value to the decade above the largest.
+ * uPlot's own log ticks put 9 per decade, which for gradients spanning dozens of decades
+ * (a vanishing network) costs seconds per draw; logAxis() below places a few decades only.
+ */
+const logScale: uPlot.Scale = {
+  distr: 3,
+  log: 10,
+  range: (_u, min, max) => {
+    if (!(min > 0) || !(max > 0)) return [1e-3, 1];
+    const lo = Math.floor(Math.log10(min));
+    const hi = Math.max(lo + 1, Math.ceil(Math.log10(max)));
+    return [10 ** lo, 10 ** hi];
+  },
+};
 
-function axes(palette: Palette, yValues: (v: number) => string, rightScale?: string): uPlot.Axis[] {
+/** At most ~6 labelled decades on a log axis. */
+function decadeSplits(_u: uPlot, _axis: number, min: number, max: number): number[] {
+  if (!(min > 0) || !(max > 0)) return [];
+  const lo = Math.round(Math.log10(min));
+  const hi = Math.round(Math.log10(max));
+  const every = Math.max(1, Math.ceil((hi - lo) / 6));
+  const splits: number[] = [];
+  for (let d = lo; d <= hi; d += every) splits.push(10 ** d);
+  return splits;
+}
+
+function axes(palette: Palette, yValues: (v: number) => string, rightScale?: string, log = false): uPlot.Axis[] {
   const common = { stroke: palette.muted, grid: { stroke: withAlpha(palette.grid, 0.3), width: 1 }, ticks: { stroke: withAlpha(palette.grid, 0.5), width: 1 }, font: '11px var(--vscode-font-family, sans-serif)' };
   const list: uPlot.Axis[] = [
     { ...common, label: 'step', labelSize: 14, labelFont: '11px var(--vscode-font-family, sans-serif)', values: (_u, splits) => splits.map((v) => (v == null ? '' : formatStep(v))) },
-    { ...common, size: 56, values: (_u, splits) => splits.map((v) => (v == null ? '' : yValues(v))) },
+    { ...common, size: 56, ...(log ? { splits: decadeSplits } : {}), values: (_u, splits) => splits.map((v) => (v == null ? '' : yValues(v))) },
   ];
   if (rightScale) list.push({ ...common, scale: rightScale, side: 1, size: 40, grid: { show: false }, values: (_u, splits) => splits.map((v) => (v == null ? '' : formatNumber(v))) });
   return list;
@@ -160,7 +185,7 @@ function layerSeriesSpec(ctx: ChartContext, series: (r: Run) => Envelope[], name
     options: {
       class: `chart-${name}`,
       scales: { x: { time: false }, y: logScale },
-      axes: axes(palette, formatNumber),
+      axes: axes(palette, formatNumber, undefined, true),
       series: [{ label: 'step' }, ...layerSeries, ...prevSeries],
       legend: { live: ctx.liveLegend },
       cursor: { points: { show: false } },

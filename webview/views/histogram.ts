@@ -56,7 +56,7 @@ export class HistogramView {
     const records = run && layer !== undefined ? run.histograms.filter((h) => h.layer === layer) : [];
     this.steps = [...new Set(records.map((h) => h.step))].sort((a, b) => a - b);
     if (this.steps.length === 0) {
-      this.empty.textContent = name ? `No histograms for ${name} yet.` : 'Select a layer to see its histograms.';
+      this.empty.textContent = !run || run.histograms.length === 0 ? 'This run has sent no histograms yet.' : name ? `No histograms for ${name} yet.` : 'Select a layer to see its histograms.';
       this.empty.hidden = false;
       this.scrubber.disabled = true;
       this.stepLabel.textContent = '';
