@@ -4,7 +4,8 @@
 //   adam     m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;
 //            w −= (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + eps)
 //   rmsprop  s = α·s + (1−α)·g²;  w −= lr·g/(√s + eps)
-// Global-norm clipping (clip_grad_norm_) enters as `gradScale`, folded into the read of g.
+// Global-norm clipping (clip_grad_norm_, computed by the session) enters as `gradScale`,
+// folded into the read of g.
 // Each pass also returns, per tensor, ‖ΔW‖² and the new ‖W‖² (telemetry and the NaN check).
 
 import type { OptimizerSpec } from '../lang/spec';
@@ -14,10 +15,11 @@ import type { Param } from './tape';
 export interface Optimizer {
   readonly name: OptimizerSpec['kind'];
   /**
-   * Factor on every gradient for the next step (clipping; 1 otherwise). A field, not an
-   * argument: a float argument to a call V8 does not inline is boxed, an allocation per step.
+   * [0]: factor on every gradient for the next step (clipping; 1 otherwise). A typed array,
+   * not a float field or argument: V8 boxes a float passed to a call it does not inline or
+   * stored through a polymorphic site (three optimizer classes), an allocation per step.
    */
-  gradScale: number;
+  readonly gradScale: Float64Array;
   /** Updates every param; writes ‖ΔW‖² to updateSquares[k] and the new ‖W‖² to weightSquares[k]. */
   step(updateSquares: Float64Array, weightSquares: Float64Array): void;
 }
@@ -33,16 +35,9 @@ export function makeOptimizer(spec: OptimizerSpec, params: readonly Param[], dty
   }
 }
 
-/** clip_grad_norm_'s factor: min(1, maxNorm/(norm + 1e-6)); 1 when clipping is off. */
-export function clipScale(globalNorm: number, maxNorm: number | undefined): number {
-  if (maxNorm === undefined) return 1;
-  const coef = maxNorm / (globalNorm + 1e-6);
-  return coef < 1 ? coef : 1;
-}
-
 class Sgd implements Optimizer {
   readonly name = 'sgd';
-  gradScale = 1;
+  readonly gradScale = new Float64Array([1]);
   private readonly velocity: Floats[];
 
   constructor(
@@ -54,7 +49,7 @@ class Sgd implements Optimizer {
   }
 
   step(updateSquares: Float64Array, weightSquares: Float64Array): void {
-    const gradScale = this.gradScale;
+    const gradScale = this.gradScale[0];
     const { lr, momentum: mu, nesterov, weightDecay: wd } = this.spec;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k], w = p.value, g = p.grad, n = p.count;
@@ -83,7 +78,7 @@ class Sgd implements Optimizer {
 
 class Adam implements Optimizer {
   readonly name = 'adam';
-  gradScale = 1;
+  readonly gradScale = new Float64Array([1]);
   private readonly m: Floats[];
   private readonly v: Floats[];
   private t = 0;
@@ -98,7 +93,7 @@ class Adam implements Optimizer {
   }
 
   step(updateSquares: Float64Array, weightSquares: Float64Array): void {
-    const gradScale = this.gradScale;
+    const gradScale = this.gradScale[0];
     const { lr, beta1, beta2, eps, weightDecay: wd } = this.spec;
     this.t++;
     const stepSize = lr / (1 - Math.pow(beta1, this.t));
@@ -122,7 +117,7 @@ class Adam implements Optimizer {
 
 class RmsProp implements Optimizer {
   readonly name = 'rmsprop';
-  gradScale = 1;
+  readonly gradScale = new Float64Array([1]);
   private readonly square: Floats[];
 
   constructor(
@@ -134,7 +129,7 @@ class RmsProp implements Optimizer {
   }
 
   step(updateSquares: Float64Array, weightSquares: Float64Array): void {
-    const gradScale = this.gradScale;
+    const gradScale = this.gradScale[0];
     const { lr, decay: alpha, eps, weightDecay: wd } = this.spec;
     for (let k = 0; k < this.params.length; k++) {
       const p = this.params[k], w = p.value, g = p.grad, s = this.square[k], n = p.count;

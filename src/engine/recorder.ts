@@ -1,13 +1,15 @@
 // Telemetry of a compiled network: per step, per layer and per parameter tensor, the
 // numbers of telemetry.ts. Everything is accumulated into typed arrays planned at
-// compile time (one pass over each buffer, reusing the sums the NaN checks and the
-// optimizer already produce); StepFrame objects are built from them only on request.
+// compile time (one pass over each buffer, reusing the sums the optimizer already
+// produces); StepFrame objects are built from them only on request. On the step path no
+// helper takes or returns a float: V8 boxes those when it does not inline the call,
+// which would allocate every step.
 
 import type { ActivationKind } from '../lang/spec';
 import type { Histogram, LayerStats, ParamStats, StepFrame } from './telemetry';
 import type { Network } from './compile';
 import type { Floats } from './floats';
-import { MAX_ABS, moments, SUM, SUM_SQUARES, stdFrom, sumSquares } from './kernels/reduce';
+import { MAX_ABS, moments, SUM, SUM_SQUARES, sumSquares } from './kernels/reduce';
 
 // Per-layer slots in `layerStats`.
 const OUT_MEAN = 0, OUT_STD = 1, DEAD = 2, SATURATED = 3, OUT_GRAD = 4, IN_GRAD = 5, LAYER_SLOTS = 6;
@@ -65,9 +67,9 @@ export class Recorder {
       else if (sat === 'tanh') for (let o = 0; o < n; o++) { const v = y[o]; if (v > 0.97 || v < -0.97) saturated++; }
       let dead = 0;
       for (let j = 0; j < width; j++) if (mass[j] === 0) dead++;
-      const b = l * LAYER_SLOTS;
-      s[b + OUT_MEAN] = n > 0 ? sum / n : 0;
-      s[b + OUT_STD] = stdFrom(sum, squares, n);
+      const b = l * LAYER_SLOTS, mean = n > 0 ? sum / n : 0, variance = n > 0 ? squares / n - mean * mean : 0;
+      s[b + OUT_MEAN] = mean;
+      s[b + OUT_STD] = variance > 0 ? Math.sqrt(variance) : 0;
       s[b + DEAD] = width > 0 ? dead / width : 0;
       s[b + SATURATED] = n > 0 ? saturated / n : 0;
     }
@@ -85,17 +87,22 @@ export class Recorder {
       moments(p.grad, p.count, m);
       ps[b + G_SQUARES] = m[SUM_SQUARES];
       ps[b + G_MAX] = m[MAX_ABS];
-      ps[b + G_MEAN] = m[SUM] / p.count;
-      ps[b + G_STD] = stdFrom(m[SUM], m[SUM_SQUARES], p.count);
+      const mean = m[SUM] / p.count, variance = m[SUM_SQUARES] / p.count - mean * mean;
+      ps[b + G_MEAN] = mean;
+      ps[b + G_STD] = variance > 0 ? Math.sqrt(variance) : 0;
       ps[b + W_SQUARES] = this.weightSquares[k];
       total += m[SUM_SQUARES];
     }
     const ops = this.net.layerOps, s = this.layerStats;
     for (let l = 0; l < ops.length; l++) {
       const op = ops[l], b = l * LAYER_SLOTS;
-      s[b + OUT_GRAD] = Math.sqrt(sumSquares(op.output.grad, rows * op.output.width));
+      moments(op.output.grad, rows * op.output.width, m);
+      s[b + OUT_GRAD] = Math.sqrt(m[SUM_SQUARES]);
       // An input without a gradient this step is the data batch between samples: keep the last value.
-      if (op.input.needsGrad) s[b + IN_GRAD] = Math.sqrt(sumSquares(op.input.grad, rows * op.input.width));
+      if (op.input.needsGrad) {
+        moments(op.input.grad, rows * op.input.width, m);
+        s[b + IN_GRAD] = Math.sqrt(m[SUM_SQUARES]);
+      }
     }
     this.gradSquares[0] = total;
   }

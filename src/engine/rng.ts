@@ -18,6 +18,18 @@ export class Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
+  /** Fill the first n values with uniforms (one call per buffer: no float crosses a call per value). */
+  uniforms(out: Float32Array | Float64Array, n: number): void {
+    let state = this.state;
+    for (let i = 0; i < n; i++) {
+      let t = (state = (state + 0x6d2b79f5) | 0);
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    }
+    this.state = state;
+  }
+
   /** Standard normal (Box-Muller, cosine branch; 1 − u keeps the log argument in (0, 1]). */
   normal(): number {
     const u1 = 1 - this.uniform();

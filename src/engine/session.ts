@@ -7,8 +7,8 @@ import type { NetworkSpec } from '../lang/spec';
 import type { Dataset, Split } from './data/dataset';
 import { Network, STREAM_SHUFFLE } from './compile';
 import type { DType } from './floats';
-import { sumSquares } from './kernels/reduce';
-import { clipScale, makeOptimizer, type Optimizer } from './optimizers';
+import { moments, SUM_SQUARES } from './kernels/reduce';
+import { makeOptimizer, type Optimizer } from './optimizers';
 import { Recorder } from './recorder';
 import { Rng, shuffle } from './rng';
 
@@ -36,6 +36,7 @@ export class Session {
   private readonly shuffleRng: Rng;
   private readonly updateSquares: Float64Array;
   private readonly weightSquares: Float64Array;
+  private readonly scratch = new Float64Array(3);
 
   constructor(readonly spec: NetworkSpec, readonly data: Dataset, options: SessionOptions = {}) {
     const n = data.train.n;
@@ -97,8 +98,16 @@ export class Session {
     if (clip !== undefined) {
       let squares = 0;
       if (this.recorder !== null) squares = this.recorder.gradSquares[0];
-      else for (let k = 0; k < net.params.length; k++) squares += sumSquares(net.params[k].grad, net.params[k].count);
-      this.optimizer.gradScale = clipScale(Math.sqrt(squares), clip);
+      else {
+        for (let k = 0; k < net.params.length; k++) {
+          moments(net.params[k].grad, net.params[k].count, this.scratch);
+          squares += this.scratch[SUM_SQUARES];
+        }
+      }
+      // clip_grad_norm_: factor min(1, clip/(‖g‖ + 1e-6)), computed here rather than through
+      // a call with a float argument and result (see recorder.ts on boxing).
+      const coef = clip / (Math.sqrt(squares) + 1e-6);
+      this.optimizer.gradScale[0] = coef < 1 ? coef : 1;
     }
     this.optimizer.step(this.updateSquares, this.weightSquares);
     this.steps++;

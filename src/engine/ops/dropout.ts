@@ -12,6 +12,8 @@ export class DropoutOp implements Op {
   /** 0 or 1/(1 − rate) per value of the last training forward; all 1 after an evaluation forward. */
   readonly mask: Floats;
   private readonly width: number;
+  /** Uniform draws in double precision, so a float32 mask keeps exactly P(drop) = rate. */
+  private readonly draws: Float64Array;
 
   constructor(
     readonly layer: number,
@@ -25,13 +27,16 @@ export class DropoutOp implements Op {
     const size = capacity * this.width;
     this.output = makeTensor(this.width, allocate(dtype, size), allocate(dtype, size));
     this.mask = allocate(dtype, size);
+    this.draws = new Float64Array(size);
   }
 
   forward(rows: number, training: boolean): void {
     const n = rows * this.width, x = this.input.value, y = this.output.value, mask = this.mask;
     if (training && this.rate > 0) {
-      const keep = 1 / (1 - this.rate);
-      for (let i = 0; i < n; i++) mask[i] = this.rng.uniform() < this.rate ? 0 : keep;
+      const keep = 1 / (1 - this.rate), rate = this.rate;
+      const draws = this.draws;
+      this.rng.uniforms(draws, n);
+      for (let i = 0; i < n; i++) mask[i] = draws[i] < rate ? 0 : keep;
     } else {
       for (let i = 0; i < n; i++) mask[i] = 1;
     }
