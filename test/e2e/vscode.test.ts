@@ -144,10 +144,38 @@ describe('GradLens in VS Code', function () {
     await toast.waitFor({ timeout: 15_000 });
     const inspector = await vscode.inspectorFrame('.status[data-kind="running"]', 15_000);
     await waitFor(async () => /step \d+/.test(await toast.innerText()), 15_000, 'the notification reports the step');
+    const statusItem = vscode.page.locator('.statusbar-item', { hasText: 'GradLens: step' });
+    await statusItem.first().waitFor({ timeout: 5_000 });
     await vscode.screenshot('train-progress');
     await toast.getByRole('button', { name: 'Cancel' }).click();
     await toast.waitFor({ state: 'detached', timeout: 5_000 });
     await inspector.locator('.status[data-kind="cancelled"]').waitFor({ timeout: 5_000 });
+    await statusItem.first().waitFor({ state: 'detached', timeout: 5_000 });
+  });
+
+  it('restores the inspector with its run after a window reload', async () => {
+    await vscode.reload();
+    const inspector = await vscode.inspectorFrame('tr.layer-row', 30_000);
+    await vscode.screenshot('inspector-restored');
+    const names = await inspector.locator('tr.layer-row td.name').allTextContents();
+    assert.equal(names.length, 7, `the layers of long.net (6 dense + output): ${names.join(', ')}`);
+    assert.equal(await inspector.locator('.status').first().getAttribute('data-kind'), 'cancelled');
+  });
+
+  it('restarts a crashed language server and says so', async () => {
+    const [pid, ...others] = vscode.languageServerPids();
+    assert.ok(pid, 'the language server is running');
+    assert.deepEqual(others, [], 'one language server');
+    process.kill(pid, 'SIGKILL');
+    await vscode.page
+      .locator('.notification-toast', { hasText: 'GradLens language server stopped unexpectedly and was restarted' })
+      .waitFor({ timeout: 15_000 });
+    await waitFor(async () => vscode.languageServerPids().some((p) => p !== pid), 15_000, 'a new server process runs');
+    // The new server checks files again: a fresh typo gets its squiggle.
+    writeFileSync(join(vscode.workspace, 'after-crash.net'), 'data xor\ninput 2\ndense 8 sigmiod\ndense 1 sigmoid\nloss bce\n');
+    await vscode.page.getByRole('treeitem', { name: 'after-crash.net', exact: true }).waitFor({ timeout: 10_000 });
+    await vscode.openFile('after-crash.net');
+    await vscode.page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: 15_000 });
   });
 });
 

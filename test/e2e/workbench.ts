@@ -4,6 +4,7 @@
 // stops code-server's whole process group and the browser.
 
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ export class Workbench {
     private readonly browser: Browser,
     private readonly server: CodeServer,
     private readonly scratch: string,
+    /** This instance's own extensions dir: its path tells our processes from any others. */
+    readonly extensionsDir: string,
   ) {}
 
   /** Builds and installs the extension, starts code-server and opens the workbench on a copy of examples/. */
@@ -48,12 +51,32 @@ export class Workbench {
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
       // The Explorer lists the workspace once the folder is open.
       await page.getByRole('treeitem', { name: 'deep-sigmoid.net' }).waitFor({ timeout: 60_000 });
-      return new Workbench(page, workspace, browser, server, scratch);
+      return new Workbench(page, workspace, browser, server, scratch, extensionsDir);
     } catch (error) {
       await browser?.close();
       await server.stop();
       throw error;
     }
+  }
+
+  /** PIDs of the GradLens language servers this workbench's extension host started. */
+  languageServerPids(): number[] {
+    const marker = join(this.extensionsDir, 'gradlens.gradlens-');
+    return execFileSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.includes(marker) && line.includes('dist/server.js'))
+      .map((line) => Number(line.trim().split(/\s+/)[0]));
+  }
+
+  /**
+   * "Developer: Reload Window", which saves the workbench state (open editors, webview
+   * state) before reloading; a bare page reload can lose it in the web workbench.
+   */
+  async reload(): Promise<void> {
+    const navigated = this.page.waitForEvent('framenavigated', { predicate: (frame) => frame === this.page.mainFrame(), timeout: 30_000 });
+    await this.runCommand('Developer: Reload Window');
+    await navigated;
+    await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
   }
 
   async close(): Promise<void> {
