@@ -2,13 +2,16 @@
 // (no prebuilt binary, no build step): a few encoders for the WebAssembly binary format and
 // one function, `product`, written in the stack machine's instructions below.
 //
-// product(a, b, c, m, k, n) — byte offsets into the module's memory; m % 4 == 0, n % 8 == 0:
-//   a: A packed in 4-row blocks, [m/4][k][4]   (a block's four values for one k adjacent)
-//   b: B packed in 8-column panels, [n/8][k][8] (a panel's eight values for one k adjacent)
-//   c: C = A·B row-major [m, n], overwritten.
-// For each panel (outer) and each 4-row block (inner), eight f32x4 accumulators hold the
-// 4×8 tile in registers over the whole k loop; both operands are read sequentially, and
-// the panel (8·k floats) stays in cache while every row block passes over it.
+// product(a, aRow, aDepth, b, bDepth, c, cRow, m, k, n) — addresses and strides in bytes:
+//   A(i, p) at a + i·aRow + p·aDepth   (so a row-major A or, with the strides swapped, Aᵀ)
+//   B(p, j) at b + p·bDepth + j·4      (row-major; eight adjacent columns load as two f32x4)
+//   C(i, j) at c + i·cRow + j·4, overwritten with Σₚ A(i, p)·B(p, j)
+// for i < m (a multiple of 4) and j < n (a multiple of 8). The caller leaves room: reads
+// past the last real row or column fetch neighbouring or padding values, and writes past
+// the last real column land in the next row's first columns — which is why panels run
+// from the last to the first, so every row's true values are written after any spill
+// into it, and C can be the caller's exact row-major layout.
+// Per 4×8 tile, eight f32x4 accumulators stay in registers across the whole k loop.
 
 const V128 = 0x7b;
 const I32 = 0x7f;
@@ -46,6 +49,8 @@ const op = {
   tee: (i: number) => [0x22, ...unsigned(i)],
   i32: (v: number) => [0x41, ...signed(v)],
   add: [0x6a],
+  sub: [0x6b],
+  geS: [0x4e],
   mul: [0x6c],
   ltU: [0x49],
   loop: [0x03, 0x40],
@@ -60,56 +65,58 @@ const op = {
 };
 
 // Parameters and locals of `product`.
-const A = 0, B = 1, C = 2, M = 3, K = 4, N = 5;
-const PANEL = 6, PANEL_END = 7, C_COL = 8, AP = 9, A_END = 10, C_ROW = 11, BP = 12, K_END = 13, ROW_BYTES = 14;
-const ACC = 15; // 8 v128 accumulators: ACC + 2·row + half
-const BV0 = 23, BV1 = 24, AV = 25;
+const A = 0, A_ROW = 1, A_DEPTH = 2, B = 3, B_DEPTH = 4, C = 5, C_ROW = 6, M = 7, K = 8, N = 9;
+const PANEL = 10, A_BLOCK = 11, A_END = 12, C_AT = 13, BP = 14, P0 = 15, P1 = 16, P2 = 17, P3 = 18, LEFT = 19;
+const ACC = 20; // 8 v128 accumulators: ACC + 2·row + half
+const BV0 = 28, BV1 = 29, AV = 30;
+const PARAMS = 10;
 
 function productBody(): number[] {
   const code: number[][] = [];
   const emit = (...parts: number[][]) => code.push(...parts);
   const acc = (row: number, half: number) => ACC + 2 * row + half;
+  const rows = [P0, P1, P2, P3];
 
-  // rowBytes = n·4; panelEnd = b + n·k·4; aEnd = a + m·k·4
-  emit(op.get(N), op.i32(4), op.mul, op.set(ROW_BYTES));
-  emit(op.get(B), op.get(N), op.get(K), op.mul, op.i32(4), op.mul, op.add, op.set(PANEL_END));
-  emit(op.get(A), op.get(M), op.get(K), op.mul, op.i32(4), op.mul, op.add, op.set(A_END));
-  emit(op.get(B), op.set(PANEL), op.get(C), op.set(C_COL));
+  // aEnd = a + m·aRow; panel = (n − 8)·4, the last panel's byte offset
+  emit(op.get(A), op.get(M), op.get(A_ROW), op.mul, op.add, op.set(A_END));
+  emit(op.get(N), op.i32(8), op.sub, op.i32(4), op.mul, op.set(PANEL));
 
-  emit(op.loop); // over 8-column panels
-  emit(op.get(A), op.set(AP), op.get(C_COL), op.set(C_ROW));
+  emit(op.loop); // over 8-column panels, last to first
+  emit(op.get(A), op.set(A_BLOCK));
+  emit(op.get(C), op.get(PANEL), op.add, op.set(C_AT));
   emit(op.loop); // over 4-row blocks
   for (let r = 0; r < 4; r++) for (let h = 0; h < 2; h++) emit(op.zero, op.set(acc(r, h)));
-  emit(op.get(PANEL), op.set(BP));
-  emit(op.get(AP), op.get(K), op.i32(16), op.mul, op.add, op.set(K_END));
+  emit(op.get(B), op.get(PANEL), op.add, op.set(BP));
+  emit(op.get(A_BLOCK), op.tee(P0), op.get(A_ROW), op.add, op.tee(P1), op.get(A_ROW), op.add, op.tee(P2), op.get(A_ROW), op.add, op.set(P3));
+  emit(op.get(K), op.set(LEFT));
 
-  emit(op.loop); // over k: the 4×8 tile += A[4 rows, k] ⊗ B[k, 8 columns]
+  emit(op.loop); // over k: the 4×8 tile += A[4 rows, p] ⊗ B[p, 8 columns]
   emit(op.get(BP), op.load(0), op.set(BV0), op.get(BP), op.load(16), op.set(BV1));
   for (let r = 0; r < 4; r++) {
-    emit(op.get(AP), op.load32Splat(4 * r), op.set(AV));
+    emit(op.get(rows[r]), op.load32Splat(0), op.set(AV));
     emit(op.get(acc(r, 0)), op.get(AV), op.get(BV0), op.f32x4Mul, op.f32x4Add, op.set(acc(r, 0)));
     emit(op.get(acc(r, 1)), op.get(AV), op.get(BV1), op.f32x4Mul, op.f32x4Add, op.set(acc(r, 1)));
+    emit(op.get(rows[r]), op.get(A_DEPTH), op.add, op.set(rows[r]));
   }
-  emit(op.get(BP), op.i32(32), op.add, op.set(BP));
-  emit(op.get(AP), op.i32(16), op.add, op.tee(AP), op.get(K_END), op.ltU, op.brIf(0));
+  emit(op.get(BP), op.get(B_DEPTH), op.add, op.set(BP));
+  emit(op.get(LEFT), op.i32(1), op.sub, op.tee(LEFT), op.brIf(0));
   emit(op.end);
 
-  // Store the tile: four rows of C, eight values each.
+  // Store the tile: four rows of C, eight values each, in row order.
   for (let r = 0; r < 4; r++) {
-    emit(op.get(C_ROW), op.get(acc(r, 0)), op.store(0));
-    emit(op.get(C_ROW), op.get(acc(r, 1)), op.store(16));
-    emit(op.get(C_ROW), op.get(ROW_BYTES), op.add, op.set(C_ROW));
+    emit(op.get(C_AT), op.get(acc(r, 0)), op.store(0));
+    emit(op.get(C_AT), op.get(acc(r, 1)), op.store(16));
+    emit(op.get(C_AT), op.get(C_ROW), op.add, op.set(C_AT));
   }
-  emit(op.get(AP), op.get(A_END), op.ltU, op.brIf(0));
+  emit(op.get(A_BLOCK), op.get(A_ROW), op.i32(4), op.mul, op.add, op.tee(A_BLOCK), op.get(A_END), op.ltU, op.brIf(0));
   emit(op.end);
 
-  emit(op.get(C_COL), op.i32(32), op.add, op.set(C_COL));
-  emit(op.get(PANEL), op.get(K), op.i32(32), op.mul, op.add, op.tee(PANEL), op.get(PANEL_END), op.ltU, op.brIf(0));
+  emit(op.get(PANEL), op.i32(32), op.sub, op.tee(PANEL), op.i32(0), op.geS, op.brIf(0));
   emit(op.end);
   emit(op.end); // function body
 
   const locals = vector([
-    [...unsigned(ACC - PANEL), I32],
+    [...unsigned(ACC - PARAMS), I32],
     [...unsigned(AV + 1 - ACC), V128],
   ]);
   const body = [...locals, ...code.flat()];
@@ -118,7 +125,7 @@ function productBody(): number[] {
 
 /** The module's bytes: one memory (exported as `memory`) and the function `product`. */
 export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
-  const productType = [0x60, ...vector([[I32], [I32], [I32], [I32], [I32], [I32]]), ...vector([])];
+  const productType = [0x60, ...vector(new Array<number[]>(PARAMS).fill([I32])), ...vector([])];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vector([productType])),

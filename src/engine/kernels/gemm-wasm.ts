@@ -1,16 +1,17 @@
 // The float32 matrix products on the WebAssembly SIMD kernel (gemm-wasm-module.ts). The
-// engine's buffers live in JavaScript, so each call packs its operands into the module's
-// memory in the layout the kernel reads (4-row blocks of A, 8-column panels of B, zero
-// padding to those multiples), transposing on the way for the backward products, runs
-// the kernel and copies the product out. Packing costs O(m·k + k·n), the product
-// O(m·k·n): worth it from a few thousand multiply-adds on. Where WebAssembly SIMD is
-// unavailable every function returns false and the caller runs the JavaScript kernel.
+// engine's buffers live in JavaScript, so each call copies its operands into the module's
+// memory (plain copies; only the weights of the input-gradient product are transposed, so
+// that eight adjacent output columns are adjacent in memory), runs the kernel, and copies
+// the product out. Each region keeps a zeroed tail for the kernel's reads past the last
+// real row or column (see the module). Copies cost O(m·k + k·n), the product O(m·k·n):
+// worth it from a few thousand multiply-adds on. Where WebAssembly SIMD is unavailable
+// every function returns false and the caller runs the JavaScript kernel.
 
 import { gemmModuleBytes } from './gemm-wasm-module';
 
 interface Kernel {
   memory: WebAssembly.Memory;
-  product: (a: number, b: number, c: number, m: number, k: number, n: number) => void;
+  product: (a: number, aRow: number, aDepth: number, b: number, bDepth: number, c: number, cRow: number, m: number, k: number, n: number) => void;
 }
 
 let kernel: Kernel | null | undefined;
@@ -35,56 +36,70 @@ export function wasmGemmAvailable(): boolean {
 
 const roundUp = (value: number, multiple: number) => Math.ceil(value / multiple) * multiple;
 
-/** Makes room for A, B and C (in floats) and returns their float offsets in `heap`. */
-function reserve(k: Kernel, aFloats: number, bFloats: number, cFloats: number): [number, number, number] {
+// Offsets (in floats) of the three regions of the current call, set by `reserve`.
+let aAt = 0, bAt = 0, cAt = 0;
+
+/** Makes room for three regions of the given float counts, one after the other. */
+function reserve(k: Kernel, aFloats: number, bFloats: number, cFloats: number): void {
   const needed = (aFloats + bFloats + cFloats) * 4;
   const have = k.memory.buffer.byteLength;
   if (needed > have) k.memory.grow(Math.ceil((needed - have) / 65536));
-  if (heap.buffer !== k.memory.buffer) heap = new Float32Array(k.memory.buffer);
-  return [0, aFloats, aFloats + bFloats];
+  if (heap.buffer !== k.memory.buffer) {
+    heap = new Float32Array(k.memory.buffer);
+    heapViews.clear();
+  }
+  aAt = 0;
+  bAt = aFloats;
+  cAt = aFloats + bFloats;
 }
 
-/** heap[at..] = A in 4-row blocks, A(i, p) = src[i·rowStep + p·colStep] for i < rows, 0 below. */
-function packRows(src: Float32Array, at: number, rows: number, m: number, depth: number, rowStep: number, colStep: number): void {
+// A training step must not allocate (test/engine/allocation.test.ts), and a subarray is
+// an allocation: views are made once per (array, length) and reused. The keys stay
+// small integers, which Map looks up without boxing.
+const heapViews = new Map<number, Map<number, Float32Array>>();
+const prefixViews = new WeakMap<Float32Array, Map<number, Float32Array>>();
+
+function heapView(at: number, length: number): Float32Array {
+  let byLength = heapViews.get(at);
+  if (!byLength) heapViews.set(at, (byLength = new Map()));
+  let view = byLength.get(length);
+  if (!view) byLength.set(length, (view = heap.subarray(at, at + length)));
+  return view;
+}
+
+function prefix(src: Float32Array, count: number): Float32Array {
+  if (count === src.length) return src;
+  let byLength = prefixViews.get(src);
+  if (!byLength) prefixViews.set(src, (byLength = new Map()));
+  let view = byLength.get(count);
+  if (!view) byLength.set(count, (view = src.subarray(0, count)));
+  return view;
+}
+
+/** heap[at ..] = the first `count` values of src, then zeros up to `size`. */
+function copyIn(src: Float32Array, count: number, at: number, size: number): void {
+  heap.set(prefix(src, count), at);
+  heap.fill(0, at + count, at + size);
+}
+
+/** out[0 .. count) = heap[at ..]. */
+function copyOut(at: number, count: number, out: Float32Array): void {
+  out.set(heapView(at, count));
+}
+
+/** heap[at ..] = wᵀ: w is [rows, cols], the copy [cols, rows]; in 32×32 tiles so reads and writes both stay in cache. */
+function transposeInto(w: Float32Array, rows: number, cols: number, at: number): void {
   const h = heap;
-  for (let i = 0; i < m; i++) {
-    let d = at + (i >> 2) * depth * 4 + (i & 3);
-    if (i < rows) {
-      for (let p = 0, s = i * rowStep; p < depth; p++, d += 4, s += colStep) h[d] = src[s];
-    } else {
-      for (let p = 0; p < depth; p++, d += 4) h[d] = 0;
+  const TILE = 32;
+  for (let q0 = 0; q0 < rows; q0 += TILE) {
+    const q1 = Math.min(q0 + TILE, rows);
+    for (let j0 = 0; j0 < cols; j0 += TILE) {
+      const j1 = Math.min(j0 + TILE, cols);
+      for (let q = q0; q < q1; q++) {
+        for (let j = j0, s = q * cols + j0, d = at + j0 * rows + q; j < j1; j++, s++, d += rows) h[d] = w[s];
+      }
     }
   }
-}
-
-/** heap[at..] = B in 8-column panels, B(p, j) = src[p·rowStep + j·colStep] for j < cols, 0 beyond. */
-function packPanels(src: Float32Array, at: number, depth: number, cols: number, n: number, rowStep: number, colStep: number): void {
-  const h = heap;
-  let d = at;
-  for (let j0 = 0; j0 < n; j0 += 8) {
-    if (j0 + 8 <= cols) {
-      for (let p = 0; p < depth; p++) {
-        const s = p * rowStep + j0 * colStep;
-        h[d] = src[s]; h[d + 1] = src[s + colStep]; h[d + 2] = src[s + 2 * colStep]; h[d + 3] = src[s + 3 * colStep];
-        h[d + 4] = src[s + 4 * colStep]; h[d + 5] = src[s + 5 * colStep]; h[d + 6] = src[s + 6 * colStep]; h[d + 7] = src[s + 7 * colStep];
-        d += 8;
-      }
-    } else {
-      for (let p = 0; p < depth; p++) {
-        for (let c = 0; c < 8; c++) h[d + c] = j0 + c < cols ? src[p * rowStep + (j0 + c) * colStep] : 0;
-        d += 8;
-      }
-    }
-  }
-}
-
-/** out[rows, cols] = the top-left corner of C [m, n] at heap[at..]. */
-function unpack(at: number, n: number, out: Float32Array, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) out.set(heap.subarray(at + i * n, at + i * n + cols), i * cols);
-}
-
-function run(k: Kernel, a: number, b: number, c: number, m: number, depth: number, n: number): void {
-  k.product(a * 4, b * 4, c * 4, m, depth, n);
 }
 
 /** y[rows, cols] = x[rows, inner] · w[inner, cols] */
@@ -92,11 +107,12 @@ export function wasmGemm(x: Float32Array, w: Float32Array, y: Float32Array, rows
   const k = load();
   if (!k) return false;
   const m = roundUp(rows, 4), n = roundUp(cols, 8);
-  const [a, b, c] = reserve(k, m * inner, inner * n, m * n);
-  packRows(x, a, rows, m, inner, inner, 1);
-  packPanels(w, b, inner, cols, n, cols, 1);
-  run(k, a, b, c, m, inner, n);
-  unpack(c, n, y, rows, cols);
+  const aSize = m * inner, bSize = inner * cols + 8, cSize = m * cols + 8;
+  reserve(k, aSize, bSize, cSize);
+  copyIn(x, rows * inner, aAt, aSize);
+  copyIn(w, inner * cols, bAt, bSize);
+  k.product(aAt * 4, inner * 4, 4, bAt * 4, cols * 4, cAt * 4, cols * 4, m, inner, n);
+  copyOut(cAt, rows * cols, y);
   return true;
 }
 
@@ -105,11 +121,13 @@ export function wasmGemmNT(dy: Float32Array, w: Float32Array, dx: Float32Array, 
   const k = load();
   if (!k) return false;
   const m = roundUp(rows, 4), n = roundUp(inner, 8);
-  const [a, b, c] = reserve(k, m * cols, cols * n, m * n);
-  packRows(dy, a, rows, m, cols, cols, 1);
-  packPanels(w, b, cols, inner, n, 1, cols); // B(j, q) = w[q, j]
-  run(k, a, b, c, m, cols, n);
-  unpack(c, n, dx, rows, inner);
+  const aSize = m * cols, bSize = cols * inner + 8, cSize = m * inner + 8;
+  reserve(k, aSize, bSize, cSize);
+  copyIn(dy, rows * cols, aAt, aSize);
+  transposeInto(w, inner, cols, bAt); // B = wᵀ, [cols, inner]
+  heap.fill(0, bAt + cols * inner, bAt + bSize);
+  k.product(aAt * 4, cols * 4, 4, bAt * 4, inner * 4, cAt * 4, inner * 4, m, cols, n);
+  copyOut(cAt, rows * inner, dx);
   return true;
 }
 
@@ -118,10 +136,11 @@ export function wasmGemmTN(x: Float32Array, dy: Float32Array, dw: Float32Array, 
   const k = load();
   if (!k) return false;
   const m = roundUp(inner, 4), n = roundUp(cols, 8);
-  const [a, b, c] = reserve(k, m * rows, rows * n, m * n);
-  packRows(x, a, inner, m, rows, 1, inner); // A(p, i) = x[i, p]
-  packPanels(dy, b, rows, cols, n, cols, 1);
-  run(k, a, b, c, m, rows, n);
-  unpack(c, n, dw, inner, cols);
+  const aSize = rows * inner + 4, bSize = rows * cols + 8, cSize = m * cols + 8;
+  reserve(k, aSize, bSize, cSize);
+  copyIn(x, rows * inner, aAt, aSize); // read as Aᵀ: A(p, i) = x[i, p]
+  copyIn(dy, rows * cols, bAt, bSize);
+  k.product(aAt * 4, 4, inner * 4, bAt * 4, cols * 4, cAt * 4, cols * 4, m, rows, n);
+  copyOut(cAt, inner * cols, dw);
   return true;
 }

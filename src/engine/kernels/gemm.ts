@@ -13,21 +13,20 @@ import type { Floats } from '../floats';
 import { wasmGemm, wasmGemmNT, wasmGemmTN } from './gemm-wasm';
 
 /**
- * Float32 products go to the WebAssembly SIMD kernel (gemm-wasm.ts) when they are big
- * enough to repay packing: at least this many multiply-adds and an output at least 8
- * wide (the kernel's panel width; narrower outputs would be mostly padding). Measured
- * with bench/gemm-micro.ts. Float64 (gradient checks) always stays in JavaScript.
+ * Float32 products go to the WebAssembly SIMD kernel (gemm-wasm.ts) from this many
+ * multiply-adds on: below it, copying the operands in and out costs more than SIMD
+ * saves. Narrow outputs (a width-1 regression head) still win there, padding and all.
+ * Measured with bench/gemm-micro.ts. Float64 (gradient checks) always stays in JavaScript.
  */
-const WASM_MIN_MULTIPLY_ADDS = 4096;
-const WASM_MIN_OUTPUT_WIDTH = 8;
+const WASM_MIN_MULTIPLY_ADDS = 1024;
 
-function worthWasm(rows: number, inner: number, cols: number, outputWidth: number): boolean {
-  return outputWidth >= WASM_MIN_OUTPUT_WIDTH && rows * inner * cols >= WASM_MIN_MULTIPLY_ADDS;
+function worthWasm(rows: number, inner: number, cols: number): boolean {
+  return rows * inner * cols >= WASM_MIN_MULTIPLY_ADDS;
 }
 
 /** y[rows, cols] = x[rows, inner] · w[inner, cols] */
 export function gemm(x: Floats, w: Floats, y: Floats, rows: number, inner: number, cols: number): void {
-  if (x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array && worthWasm(rows, inner, cols, cols) && wasmGemm(x, w, y, rows, inner, cols)) return;
+  if (x instanceof Float32Array && w instanceof Float32Array && y instanceof Float32Array && worthWasm(rows, inner, cols) && wasmGemm(x, w, y, rows, inner, cols)) return;
   gemmJs(x, w, y, rows, inner, cols);
 }
 
@@ -74,7 +73,7 @@ function gemmEdge(
 
 /** dx[rows, inner] = dy[rows, cols] · w[inner, cols]ᵀ  (input gradient of y = x·w) */
 export function gemmNT(dy: Floats, w: Floats, dx: Floats, rows: number, inner: number, cols: number): void {
-  if (dy instanceof Float32Array && w instanceof Float32Array && dx instanceof Float32Array && worthWasm(rows, inner, cols, inner) && wasmGemmNT(dy, w, dx, rows, inner, cols)) return;
+  if (dy instanceof Float32Array && w instanceof Float32Array && dx instanceof Float32Array && worthWasm(rows, inner, cols) && wasmGemmNT(dy, w, dx, rows, inner, cols)) return;
   gemmNTJs(dy, w, dx, rows, inner, cols);
 }
 
@@ -122,7 +121,7 @@ function gemmNTEdge(
 
 /** dw[inner, cols] = x[rows, inner]ᵀ · dy[rows, cols]  (weight gradient of y = x·w) */
 export function gemmTN(x: Floats, dy: Floats, dw: Floats, rows: number, inner: number, cols: number): void {
-  if (x instanceof Float32Array && dy instanceof Float32Array && dw instanceof Float32Array && worthWasm(rows, inner, cols, cols) && wasmGemmTN(x, dy, dw, rows, inner, cols)) return;
+  if (x instanceof Float32Array && dy instanceof Float32Array && dw instanceof Float32Array && worthWasm(rows, inner, cols) && wasmGemmTN(x, dy, dw, rows, inner, cols)) return;
   gemmTNJs(x, dy, dw, rows, inner, cols);
 }
 
