@@ -59,9 +59,11 @@ export class Network {
 
     const crossEntropy = spec.loss.kind === 'cross_entropy';
     const task = spec.dataShape.task;
-    this.oneHot = !crossEntropy && task === 'classes';
+    // Class labels meet a regression-style loss one-hot when there is an output per class;
+    // two classes into a single output (bce on `blobs classes=2`) are 0/1 targets.
+    this.oneHot = !crossEntropy && task === 'classes' && output.width > 1;
     this.target = allocate(this.dtype, this.capacity * (crossEntropy ? 1 : output.width));
-    const accuracy = crossEntropy || task === 'classes' ? 'argmax' : task === 'binary' ? 'threshold' : 'none';
+    const accuracy = crossEntropy || this.oneHot ? 'argmax' : task === 'regression' ? 'none' : 'threshold';
     this.loss = new LossOp(output, spec.loss, this.target, accuracy);
     this.ops.push(this.loss);
   }

@@ -67,11 +67,33 @@ export function train(spec: NetworkSpec, data: Dataset, options: TrainOptions = 
   return { reason: 'done', frames, histograms, initialLoss };
 }
 
-/** Why this data cannot feed this network, in the user's words; null when it can. */
+/**
+ * Why this data cannot feed this network, in the user's words; null when it can. The
+ * checker catches these from the file; this guards callers that pair a spec with other data.
+ */
 export function mismatch(spec: NetworkSpec, data: Dataset): string | null {
   if (data.train.n === 0) return `the data has no training examples (${data.source})`;
   if (data.features !== spec.inputWidth) {
     return `the data has ${data.features} features per example but the network's input is ${spec.inputWidth}`;
+  }
+  const last = spec.leaves[spec.leaves.length - 1];
+  const width = last ? last.outputWidth : spec.inputWidth;
+  const splits = data.validation ? [data.train, data.validation] : [data.train];
+  if (spec.loss.kind === 'cross_entropy' || data.task === 'classes') {
+    // One output per class, or a single output for 0/1 labels.
+    const labels = width === 1 ? 2 : width;
+    for (const split of splits) {
+      for (let i = 0; i < split.n; i++) {
+        const label = split.y[i];
+        if (!(Number.isInteger(label) && label >= 0 && label < labels)) {
+          return width === 1
+            ? `class label ${label} does not fit a single output (labels must be 0 or 1)`
+            : `class label ${label} does not fit the network's ${width} outputs (labels must be 0…${width - 1})`;
+        }
+      }
+    }
+  } else if (data.targetWidth !== width && data.targetWidth !== 1) {
+    return `the data has ${data.targetWidth} target values per example but the network outputs ${width}`;
   }
   return null;
 }

@@ -128,9 +128,26 @@ describe('training loop', () => {
   });
 
   it('reports an error, not a throw, when the data does not fit the input', () => {
-    const result = train(xorNet(), classify3(10).train.n ? dataset(randomRows(10, 3, 1), Array(10).fill(0), 'binary') : binary(1));
+    const result = train(xorNet(), dataset(randomRows(10, 3, 1), Array(10).fill(0), 'binary'));
     assert.equal(result.reason, 'error');
     assert.match(result.message!, /3 features per example but the network's input is 2/);
+  });
+
+  it('class labels meet a regression loss one-hot with an output per class, and as 0/1 with a single output', () => {
+    const zeros = { init: { kind: 'zeros' as const } };
+    // All outputs 0, so mse is the mean of the squared targets.
+    const perClass = network({ input: 2, layers: [dense(3, 'linear', zeros)], loss: { kind: 'mse' }, task: 'classes', classes: 3, trainSize: 4 });
+    assert.equal(train(perClass, dataset(randomRows(4, 2, 1), [0, 1, 2, 1], 'classes', 3), { steps: 1 }).initialLoss, 1 / 3);
+    const single = network({ input: 2, layers: [dense(1, 'linear', zeros)], loss: { kind: 'mse' }, task: 'classes', classes: 2, trainSize: 4 });
+    const run = train(single, dataset(randomRows(4, 2, 1), [0, 1, 1, 1], 'classes', 2), { steps: 1 });
+    assert.equal(run.initialLoss, 0.75);
+    assert.equal(run.frames[0].accuracy, 0.25, 'output 0 (≤ 0.5) is right only for the label-0 example');
+  });
+
+  it('reports an error when a class label has no output to go to', () => {
+    const spec = network({ input: 2, layers: [dense(3)], loss: { kind: 'cross_entropy' }, trainSize: 4 });
+    const result = train(spec, dataset(randomRows(4, 2, 1), [0, 1, 2, 3], 'classes', 4));
+    assert.deepEqual([result.reason, result.message], ['error', "class label 3 does not fit the network's 3 outputs (labels must be 0…2)"]);
   });
 });
 
