@@ -112,28 +112,38 @@ export class Envelope {
   }
 
   /**
-   * A smaller copy (at most `buckets` buckets) as plain arrays, for the webview's saved
-   * state; numbers keep 4 significant digits, which no chart can tell apart.
+   * A smaller copy (at most `buckets` buckets, merged in groups of a power of two as
+   * pushing would have merged them) as plain arrays, for the webview's saved state;
+   * numbers keep 4 significant digits, which no chart can tell apart.
    */
   snapshot(buckets: number): EnvelopeSnapshot {
-    const copy = this.clone();
-    while (copy.count > buckets) copy.mergePairs();
-    return copy.rawSnapshot(4);
-  }
-
-  private clone(): Envelope {
-    const e = new Envelope(this.capacity);
-    e.perBucket = this.perBucket;
-    e.count = this.count;
-    e.firstX.set(this.firstX);
-    e.lastX.set(this.lastX);
-    e.samples.set(this.samples);
-    e.min.set(this.min);
-    e.max.set(this.max);
-    e.last.set(this.last);
-    e.logSum.set(this.logSum);
-    e.logCount.set(this.logCount);
-    return e;
+    let group = 1;
+    while (Math.ceil(this.count / group) > buckets) group *= 2;
+    const round = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : v);
+    const out: EnvelopeSnapshot = { perBucket: this.perBucket * group, firstX: [], lastX: [], samples: [], min: [], max: [], last: [], logMean: [] };
+    for (let a = 0; a < this.count; a += group) {
+      const b = Math.min(this.count, a + group) - 1;
+      let samples = 0;
+      let min = NaN;
+      let max = NaN;
+      let logSum = 0;
+      let logCount = 0;
+      for (let k = a; k <= b; k++) {
+        samples += this.samples[k];
+        min = minIgnoringNaN(min, this.min[k]);
+        max = maxIgnoringNaN(max, this.max[k]);
+        logSum += this.logSum[k];
+        logCount += this.logCount[k];
+      }
+      out.firstX.push(this.firstX[a]);
+      out.lastX.push(this.lastX[b]);
+      out.samples.push(samples);
+      out.min.push(round(min));
+      out.max.push(round(max));
+      out.last.push(round(this.last[b]));
+      out.logMean.push(logCount > 0 ? round(logSum / logCount) : NaN);
+    }
+    return out;
   }
 
   static restore(s: EnvelopeSnapshot, capacity = 2048): Envelope {
@@ -155,21 +165,6 @@ export class Envelope {
       e.logCount[i] = Number.isNaN(logMean) ? 0 : 1;
     }
     return e;
-  }
-
-  private rawSnapshot(digits?: number): EnvelopeSnapshot {
-    const round = digits === undefined ? (v: number) => v : (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(digits)) : v);
-    const take = <T extends ArrayLike<number>>(a: T, f: (v: number) => number = (v) => v) => Array.from({ length: this.count }, (_, i) => f(a[i]));
-    return {
-      perBucket: this.perBucket,
-      firstX: take(this.firstX),
-      lastX: take(this.lastX),
-      samples: take(this.samples),
-      min: take(this.min, round),
-      max: take(this.max, round),
-      last: take(this.last, round),
-      logMean: Array.from({ length: this.count }, (_, i) => round(this.logMean(i))),
-    };
   }
 }
 

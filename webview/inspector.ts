@@ -29,6 +29,8 @@ const CHART_INTERVAL_MS = 250;
 const SAVE_INTERVAL_MS = 2000;
 /** Above this many layers the charts' legends stop following the cursor. */
 const LIVE_LEGEND_LAYERS = 24;
+/** Sparklines drawn per animation frame (each reads up to 2048 buckets). */
+const SPARKLINES_PER_JOB = 25;
 
 export class Inspector {
   private current: Run | undefined;
@@ -50,6 +52,7 @@ export class Inspector {
   private readonly main: HTMLElement;
 
   private frameRequested = false;
+  private chartJobs: (() => void)[] = [];
   private chartsDirty = false;
   private lastChartDraw = -Infinity;
   private chartTimer: ReturnType<typeof setTimeout> | undefined;
@@ -180,6 +183,13 @@ export class Inspector {
     this.header.update(run, this.previous);
     if (run) this.table.updateValues(run);
     this.findings.update(run);
+    // One chart job per animation frame, so no single task draws everything.
+    const job = this.chartJobs.shift();
+    if (job) {
+      job();
+      if (this.chartJobs.length > 0 || this.chartsDirty) this.requestDraw(false);
+      return;
+    }
     if (!this.chartsDirty) return;
     // While streaming, charts redraw at most every CHART_INTERVAL_MS; otherwise at once.
     const wait = run?.status.kind === 'running' ? this.lastChartDraw + CHART_INTERVAL_MS - performance.now() : 0;
@@ -192,18 +202,22 @@ export class Inspector {
     }
     this.chartsDirty = false;
     this.lastChartDraw = performance.now();
-    this.drawCharts();
+    this.chartJobs = this.drawChartsJobs();
+    this.requestDraw(false);
   }
 
-  private drawCharts(): void {
+  /** The charts' redraw, cut into pieces of a few milliseconds each. */
+  private drawChartsJobs(): (() => void)[] {
     const run = this.current;
     this.main.classList.toggle('empty', !run);
     if (!run) {
-      for (const chart of [this.gradients, this.losses, this.ratios]) chart.show(undefined);
-      this.histograms.draw(undefined, undefined, this.palette);
-      return;
+      return [
+        () => {
+          for (const chart of [this.gradients, this.losses, this.ratios]) chart.show(undefined);
+          this.histograms.draw(undefined, undefined, this.palette);
+        },
+      ];
     }
-    this.table.drawSparklines(run, this.palette);
     const context = (chart: Chart): ChartContext => ({
       run,
       previous: this.previous,
@@ -212,16 +226,25 @@ export class Inspector {
       liveLegend: run.layers.length <= LIVE_LEGEND_LAYERS,
       pixels: chart.pixelWidth,
     });
-    this.gradients.show(gradientChartSpec(context(this.gradients)));
-    this.losses.show(lossChartSpec(context(this.losses)));
-    this.ratios.show(updateRatioChartSpec(context(this.ratios)));
-    const panel = this.heatmap.parentElement;
-    const padding = panel ? parseFloat(getComputedStyle(panel).paddingLeft) + parseFloat(getComputedStyle(panel).paddingRight) : 0;
-    const width = Math.max(200, (panel?.clientWidth ?? 400) - padding);
-    const range = drawHeatmap(this.heatmap, run, this.palette, width);
-    drawHeatLegend(this.heatLegend, this.palette, width);
-    setText(this.heatCaption, range ? `${formatNumber(range.min)} (blue) … ${formatNumber(range.max)} (red) · steps 1 … ${run.step}` : '');
-    this.histograms.draw(run, this.selected, this.palette);
+    const sparklines: (() => void)[] = [];
+    for (let from = 0; from < run.layers.length; from += SPARKLINES_PER_JOB) {
+      sparklines.push(() => this.table.drawSparklines(run, this.palette, from, from + SPARKLINES_PER_JOB));
+    }
+    return [
+      () => this.gradients.show(gradientChartSpec(context(this.gradients))),
+      () => this.losses.show(lossChartSpec(context(this.losses))),
+      () => this.ratios.show(updateRatioChartSpec(context(this.ratios))),
+      () => {
+        const panel = this.heatmap.parentElement;
+        const padding = panel ? parseFloat(getComputedStyle(panel).paddingLeft) + parseFloat(getComputedStyle(panel).paddingRight) : 0;
+        const width = Math.max(200, (panel?.clientWidth ?? 400) - padding);
+        const range = drawHeatmap(this.heatmap, run, this.palette, width);
+        drawHeatLegend(this.heatLegend, this.palette, width);
+        setText(this.heatCaption, range ? `${formatNumber(range.min)} (blue) … ${formatNumber(range.max)} (red) · steps 1 … ${run.step}` : '');
+      },
+      ...sparklines,
+      () => this.histograms.draw(run, this.selected, this.palette),
+    ];
   }
 
   /** VS Code switches theme by changing the body class and the --vscode-* variables. */

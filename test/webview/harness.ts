@@ -76,6 +76,9 @@ const STUB = `(() => {
       setState: (s) => sessionStorage.setItem('vscode-state', JSON.stringify(s)),
     };
   };
+  // Marks when each message's dispatch starts (capture listeners on the target run first),
+  // so a later listener can time the inspector's handler.
+  window.addEventListener('message', () => { window.__messageStart = performance.now(); }, { capture: true });
   document.addEventListener('securitypolicyviolation', (e) => violations.push({ directive: e.violatedDirective, blocked: e.blockedURI }));
 })();`;
 

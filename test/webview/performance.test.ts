@@ -27,11 +27,9 @@ const STREAM = `async ({ runId, layers, steps, batch }) => {
   const longTasks = [];
   new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); }).observe({ type: 'longtask' });
   const handler = [];
-  let t0 = 0;
-  // Capture listeners on the target run before the inspector's (non-capture) one; this
-  // later non-capture listener runs after it, in the same task.
-  window.addEventListener('message', () => { t0 = performance.now(); }, { capture: true });
-  window.addEventListener('message', () => { handler.push(performance.now() - t0); });
+  // The harness's capture listener marked the start of this dispatch; this listener, added
+  // after the inspector's, runs right after it in the same task.
+  window.addEventListener('message', () => { handler.push(performance.now() - window.__messageStart); });
   const gaps = [];
   let streaming = true;
   let last = performance.now();

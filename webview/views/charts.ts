@@ -109,14 +109,20 @@ export class Chart {
   private plot: uPlot | undefined;
   private key = '';
   private readonly resize: ResizeObserver;
+  /** The container's width, kept by the observer: reading clientWidth per draw forces a layout. */
+  private containerWidth: number;
 
   constructor(readonly el: HTMLElement, private readonly height: number) {
-    this.resize = new ResizeObserver(() => this.plot?.setSize({ width: this.width(), height: this.height }));
+    this.containerWidth = el.clientWidth;
+    this.resize = new ResizeObserver((entries) => {
+      this.containerWidth = entries[entries.length - 1].contentRect.width;
+      this.plot?.setSize({ width: this.width(), height: this.height });
+    });
     this.resize.observe(el);
   }
 
   private width(): number {
-    return Math.max(200, this.el.clientWidth);
+    return Math.max(200, Math.floor(this.containerWidth));
   }
 
   /** Pixels across, for choosing how many buckets to draw. */

@@ -96,9 +96,9 @@ export class LayerTable {
   }
 
   /** Sparklines (each a canvas; drawn at the charts' slower cadence). */
-  drawSparklines(run: Run, palette: Palette): void {
+  drawSparklines(run: Run, palette: Palette, from = 0, to = this.rows.length): void {
     const colors = layerColors(palette, run.layers.length);
-    this.rows.forEach((row, i) => drawSparkline(row.sparkline, run.gradNorm[i], run.isFlagged(i) ? palette.red : colors[i]));
+    for (let i = from; i < Math.min(to, this.rows.length); i++) drawSparkline(this.rows[i].sparkline, run.gradNorm[i], run.isFlagged(i) ? palette.red : colors[i]);
   }
 
   select(layer: number | undefined): void {
