@@ -152,18 +152,26 @@ async function offerQuickFixes(uri: vscode.Uri, line: number, code: string): Pro
       range,
       vscode.CodeActionKind.QuickFix.value,
     )) ?? [];
-  const fixes = actions.filter((action) =>
+  const forCode = actions.filter((action) =>
     action.diagnostics?.some((diagnostic) => diagnosticCode(diagnostic) === code),
   );
+  // A flag without a fix of its own (e.g. exploding gradients, whose cause is elsewhere)
+  // still lets the user pick from the other fixes on the same line, saying so.
+  const fixes = forCode.length > 0 ? forCode : actions;
   if (fixes.length === 0) {
     void vscode.window.showInformationMessage(`GradLens has no quick fix for ${code} on line ${line + 1} of the current text.`);
     return;
   }
   let chosen: vscode.CodeAction | undefined = fixes[0];
-  if (fixes.length > 1) {
+  if (fixes.length > 1 || forCode.length === 0) {
     const picked = await vscode.window.showQuickPick(
       fixes.map((action) => ({ label: action.title, action })),
-      { placeHolder: `Quick fixes for ${code} on line ${line + 1}` },
+      {
+        placeHolder:
+          forCode.length > 0
+            ? `Quick fixes for ${code} on line ${line + 1}`
+            : `No quick fix for ${code} itself; other quick fixes on line ${line + 1}`,
+      },
     );
     chosen = picked?.action;
   }

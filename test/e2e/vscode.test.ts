@@ -3,7 +3,7 @@
 // and click around the inspector. Screenshots go to test-output/e2e/.
 
 import { strict as assert } from 'node:assert';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLAG_CODES } from '../../src/protocol/lsp';
 import { Workbench } from './workbench';
@@ -130,6 +130,36 @@ describe('GradLens in VS Code', function () {
     await row.click();
     await waitFor(async () => (await vscode.cursorPosition()).line === line + 1, 5_000, `the cursor is on line ${line + 1}`);
     assert.match(await vscode.lineText(line + 1), /dense 32 tanh/);
+  });
+
+  it('exports the run as JSON through the save dialog', async () => {
+    const inspector = await vscode.inspectorFrame('tr.layer-row');
+    await inspector.getByRole('button', { name: 'Export JSON' }).click();
+    // code-server's save dialog is a quick input holding the proposed path.
+    const input = vscode.page.locator('.quick-input-widget input').first();
+    await input.waitFor({ timeout: 10_000 });
+    await waitFor(async () => (await input.inputValue()).endsWith('exploding-run.json'), 5_000, 'the dialog proposes exploding-run.json');
+    await vscode.page.keyboard.press('Enter');
+    const file = join(vscode.workspace, 'exploding-run.json');
+    await waitFor(async () => existsSync(file), 10_000, 'the export is written');
+    const exported = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    assert.ok(JSON.stringify(exported).includes('dense10'), 'the export holds the layers');
+  });
+
+  it('a flag\'s "Fix…" in the inspector offers the editor\'s quick fixes and applies the chosen one', async () => {
+    const inspector = await vscode.inspectorFrame('tr.flagged button.fix');
+    const line = Number(await inspector.locator('tr.flagged').first().getAttribute('data-line'));
+    const before = await vscode.lineText(line + 1);
+    await inspector.locator('tr.flagged button.fix').first().click();
+    const pick = vscode.page.locator('.quick-input-widget input[placeholder*="uick fixes"]');
+    const applied = async () => (await vscode.lineText(line + 1)) !== before;
+    // Several fixes: a quick pick; exactly one: applied at once.
+    await waitFor(async () => (await pick.isVisible()) || (await applied()), 10_000, 'a quick pick or the fix');
+    if (await pick.isVisible()) {
+      await vscode.screenshot('inspector-fix-pick');
+      await vscode.page.keyboard.press('Enter');
+    }
+    await waitFor(applied, 5_000, `line ${line + 1} of exploding.net is rewritten`);
   });
 
   it('Cancel on the progress notification stops a run', async () => {
