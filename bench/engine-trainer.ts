@@ -16,11 +16,13 @@ interface TrainOptions {
   onFrame?: (frame: StepFrame) => void;
   shouldCancel?: () => boolean;
 }
+/** The engine's per-step driver (`train` runs one per run). */
+export type SessionClass = new (spec: NetworkSpec, data: Dataset, options?: { telemetry?: boolean }) => { step(): boolean };
 type Train = (spec: NetworkSpec, data: Dataset, options?: TrainOptions) => RunResult;
 
 // Loaded by path at run time so the bench typechecks and its TF.js half runs before the
 // engine lands.
-const ENGINE_MODULE = '../src/engine/index';
+export const ENGINE_MODULE = '../src/engine/index';
 
 export async function loadTrain(): Promise<Train | undefined> {
   try {

@@ -52,13 +52,12 @@ export interface FlatnessMeasurement {
   side: 'engine-flatness';
   workload: WorkloadId;
   steps: number;
-  /** JavaScript heap bytes allocated per step (telemetry off), setup excluded. */
+  /** JavaScript heap bytes allocated per Session step over the run, telemetry off / on. */
   bytesPerStepNoTelemetry: number;
-  /** The same with full telemetry (the frames the run returns are allocated per step by design). */
   bytesPerStepTelemetry: number;
-  /** Heap growth that survives a full collection after the 10,000-step run (telemetry off). */
-  retainedNoTelemetry: number;
-  collectionsNoTelemetry: number;
+  /** Heap used after a full collection every steps/10 steps, minus the heap before them. */
+  heapNoTelemetry: number[];
+  heapTelemetry: number[];
 }
 
 export interface Unavailable {

@@ -155,7 +155,7 @@ export function trainingReport(results: WorkloadResults[], flatness: FlatnessMea
       ['workload', 'steps × repeats', 'GradLens', 'TF.js cpu', 'TF.js wasm', 'wall: GradLens / cpu / wasm', 'GradLens setup (compile+1 step)', 'loss GradLens', 'loss TF.js cpu'],
       results.map((r) => [
         r.id,
-        `${WORKLOADS[r.id].steps} × ${WORKLOADS[r.id].repeats}`,
+        `${WORKLOADS[r.id].steps} × ${WORKLOADS[r.id].repeats} (TF.js × ${Math.min(3, WORKLOADS[r.id].repeats)})`,
         spread(r.engine?.noTelemetry.repeats),
         spread(r.cpu?.plain.repeats),
         spread(r.wasm?.plain.repeats),
@@ -170,11 +170,17 @@ export function trainingReport(results: WorkloadResults[], flatness: FlatnessMea
   if (simd) out.push('', `TF.js wasm: SIMD ${simd.simd ? 'on' : 'off'}, threads ${simd.threads ? 'on' : 'off'}.`);
   out.push('', '### Heap flatness (GradLens, W2)', '');
   if (flatness) {
+    const series = (values: number[]) => values.map((v) => fmtBytes(v)).join(', ');
     out.push(
-      `Over ${flatness.steps} steps with telemetry off: ${fmt(flatness.bytesPerStepNoTelemetry)} bytes allocated per step`,
-      `(setup excluded: a 10,000-step run minus a 100-step run), ${fmtBytes(flatness.retainedNoTelemetry)} retained after a full`,
-      `collection, ${flatness.collectionsNoTelemetry} collections during the run. With full telemetry:`,
-      `${fmt(flatness.bytesPerStepTelemetry)} bytes per step (the StepFrames the run returns).`,
+      `The engine's Session (the step \`train\` runs) over ${flatness.steps} steps after 2,000 warm-up steps.`,
+      `Bytes allocated per step: ${fmt(flatness.bytesPerStepNoTelemetry)} with telemetry off, ${fmt(flatness.bytesPerStepTelemetry)} with full telemetry`,
+      '(what every collection during the run freed plus what survived, divided by the steps).',
+      `Heap after a full collection every ${flatness.steps / 10} steps, relative to the start:`,
+      `- telemetry off: ${series(flatness.heapNoTelemetry)}`,
+      `- full telemetry: ${series(flatness.heapTelemetry)}`,
+      '',
+      '`train` also keeps one StepFrame per step for the RunResult (the loss curve and, with telemetry, every',
+      "layer's statistics), which grows with the run by design.",
     );
   } else out.push('Not measured in this run.');
   const missing = results.flatMap((r) => r.unavailable);
