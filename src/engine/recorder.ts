@@ -34,6 +34,8 @@ export class Recorder {
   /** [0]: the global ‖g‖² of the last measureGradients (a typed array: returning a float would box it). */
   readonly gradSquares = new Float64Array(1);
   private readonly paramsOfLayer: number[][];
+  /** Per layer: the earlier layer whose output is this layer's input (its gradient norm is shared), or −1. */
+  private readonly inputFrom: Int32Array;
 
   constructor(private readonly net: Network) {
     const layers = net.layerOps.length, params = net.params.length;
@@ -45,6 +47,7 @@ export class Recorder {
     this.saturation = net.spec.leaves.map((leaf) => saturationOf(leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : undefined));
     this.unitMass = new Float64Array(Math.max(1, ...net.layerOps.map((op) => op.output.width)));
     this.paramsOfLayer = net.layerOps.map((_, i) => net.params.flatMap((p, k) => (p.layer === i ? [k] : [])));
+    this.inputFrom = Int32Array.from(net.layerOps, (op, l) => net.layerOps.findIndex((other, k) => k < l && other.output === op.input));
   }
 
   /** After forward: each layer output's mean, std, dead and saturated fractions. */
@@ -52,7 +55,10 @@ export class Recorder {
     const ops = this.net.layerOps, s = this.layerStats;
     for (let l = 0; l < ops.length; l++) {
       const out = ops[l].output, width = out.width, y = out.value, n = rows * width, mass = this.unitMass;
+      // Saturation bounds: sigmoid outside [0.015, 0.985], |tanh| > 0.97; none elsewhere (±∞).
       const sat = this.saturation[l];
+      const low = sat === 'sigmoid' ? 0.015 : sat === 'tanh' ? -0.97 : -Infinity;
+      const high = sat === 'sigmoid' ? 0.985 : sat === 'tanh' ? 0.97 : Infinity;
       mass.fill(0, 0, width);
       let sum = 0, squares = 0, saturated = 0;
       for (let i = 0, o = 0; i < rows; i++) {
@@ -61,10 +67,9 @@ export class Recorder {
           sum += v;
           squares += v * v;
           mass[j] += Math.abs(v); // branch-free: ReLU outputs are zero at random
+          saturated += (v < low ? 1 : 0) + (v > high ? 1 : 0);
         }
       }
-      if (sat === 'sigmoid') for (let o = 0; o < n; o++) { const v = y[o]; if (v < 0.015 || v > 0.985) saturated++; }
-      else if (sat === 'tanh') for (let o = 0; o < n; o++) { const v = y[o]; if (v > 0.97 || v < -0.97) saturated++; }
       let dead = 0;
       for (let j = 0; j < width; j++) if (mass[j] === 0) dead++;
       const b = l * LAYER_SLOTS, mean = n > 0 ? sum / n : 0, variance = n > 0 ? squares / n - mean * mean : 0;
@@ -95,11 +100,13 @@ export class Recorder {
     }
     const ops = this.net.layerOps, s = this.layerStats;
     for (let l = 0; l < ops.length; l++) {
-      const op = ops[l], b = l * LAYER_SLOTS;
+      const op = ops[l], b = l * LAYER_SLOTS, from = this.inputFrom[l];
       moments(op.output.grad, rows * op.output.width, m);
       s[b + OUT_GRAD] = Math.sqrt(m[SUM_SQUARES]);
-      // An input without a gradient this step is the data batch between samples: keep the last value.
-      if (op.input.needsGrad) {
+      if (from >= 0) {
+        s[b + IN_GRAD] = s[from * LAYER_SLOTS + OUT_GRAD]; // the same tensor, measured just before
+      } else if (op.input.needsGrad) {
+        // An input without a gradient this step is the data batch between samples: keep the last value.
         moments(op.input.grad, rows * op.input.width, m);
         s[b + IN_GRAD] = Math.sqrt(m[SUM_SQUARES]);
       }

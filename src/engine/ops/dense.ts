@@ -61,9 +61,14 @@ export class DenseOp implements Op {
   }
 
   backwardFault(rows: number): string | null {
-    if (this.dz !== this.output.grad && !allFinite(this.dz, rows * this.outWidth)) return this.activation;
+    // db holds dz's column sums, so a finite db means a finite Σdz: the same test allFinite(dz)
+    // makes, without a pass over the batch. A non-finite dz shows first in db.
+    if (this.bias !== null) {
+      if (!allFinite(this.bias.grad, this.bias.count)) return this.activation === 'linear' ? 'bias_add' : this.activation;
+    } else if (this.dz !== this.output.grad && !allFinite(this.dz, rows * this.outWidth)) {
+      return this.activation;
+    }
     if (!allFinite(this.weight.grad, this.weight.count)) return 'matmul';
-    if (this.bias !== null && !allFinite(this.bias.grad, this.bias.count)) return 'bias_add';
     if (this.input.needsGrad && !allFinite(this.input.grad, rows * this.inWidth)) return 'matmul';
     return null;
   }
