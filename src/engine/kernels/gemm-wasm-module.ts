@@ -1,6 +1,6 @@
 // The WebAssembly SIMD matrix-product kernel, assembled here from its instruction listing
 // (no prebuilt binary, no build step): a few encoders for the WebAssembly binary format and
-// one function, `product`, written in the stack machine's instructions below.
+// two functions, `product` and `transpose`, written in the stack machine's instructions below.
 //
 // product(a, aRow, aDepth, b, bDepth, c, cRow, m, k, n) — addresses and strides in bytes:
 //   A(i, p) at a + i·aRow + p·aDepth   (so a row-major A or, with the strides swapped, Aᵀ)
@@ -60,6 +60,8 @@ const op = {
   load32Splat: (offset: number) => [0xfd, ...unsigned(0x09), 2, ...unsigned(offset)],
   store: (offset: number) => [0xfd, ...unsigned(0x0b), 4, ...unsigned(offset)],
   zero: [0xfd, ...unsigned(0x0c), ...new Array<number>(16).fill(0)],
+  f32Load: (offset: number) => [0x2a, 2, ...unsigned(offset)],
+  f32Store: (offset: number) => [0x38, 2, ...unsigned(offset)],
   f32x4Add: [0xfd, ...unsigned(0xe4)],
   f32x4Mul: [0xfd, ...unsigned(0xe6)],
 };
@@ -123,19 +125,46 @@ function productBody(): number[] {
   return [...unsigned(body.length), ...body];
 }
 
+// transpose(src, dst, rows, cols): dst [cols, rows] = src [rows, cols]ᵀ, byte addresses.
+// The input-gradient product needs Wᵀ with adjacent output columns; doing it here, a
+// scalar load and store per value without bounds checks, is several times cheaper than
+// the same loop in JavaScript.
+const T_SRC = 0, T_DST = 1, T_ROWS = 2, T_COLS = 3, T_Q = 4, T_J = 5, T_FROM = 6, T_TO = 7;
+
+function transposeBody(): number[] {
+  const code: number[][] = [];
+  const emit = (...parts: number[][]) => code.push(...parts);
+  emit(op.get(T_SRC), op.set(T_FROM), op.i32(0), op.set(T_Q));
+  emit(op.loop); // over the rows of src
+  emit(op.get(T_DST), op.get(T_Q), op.i32(4), op.mul, op.add, op.set(T_TO), op.get(T_COLS), op.set(T_J));
+  emit(op.loop); // along the row: sequential reads, writes a column of dst
+  emit(op.get(T_TO), op.get(T_FROM), op.f32Load(0), op.f32Store(0));
+  emit(op.get(T_FROM), op.i32(4), op.add, op.set(T_FROM));
+  emit(op.get(T_TO), op.get(T_ROWS), op.i32(4), op.mul, op.add, op.set(T_TO));
+  emit(op.get(T_J), op.i32(1), op.sub, op.tee(T_J), op.brIf(0));
+  emit(op.end);
+  emit(op.get(T_Q), op.i32(1), op.add, op.tee(T_Q), op.get(T_ROWS), op.ltU, op.brIf(0));
+  emit(op.end);
+  emit(op.end);
+  const body = [...vector([[...unsigned(T_TO + 1 - T_Q), I32]]), ...code.flat()];
+  return [...unsigned(body.length), ...body];
+}
+
 /** The module's bytes: one memory (exported as `memory`) and the function `product`. */
 export function gemmModuleBytes(): Uint8Array<ArrayBuffer> {
   const productType = [0x60, ...vector(new Array<number[]>(PARAMS).fill([I32])), ...vector([])];
+  const transposeType = [0x60, ...vector([[I32], [I32], [I32], [I32]]), ...vector([])];
   const bytes = [
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([productType])),
-    ...section(3, vector([unsigned(0)])),
+    ...section(1, vector([productType, transposeType])),
+    ...section(3, vector([unsigned(0), unsigned(1)])),
     ...section(5, vector([[0x00, ...unsigned(1)]])),
     ...section(7, vector([
       [...name('memory'), 0x02, ...unsigned(0)],
       [...name('product'), 0x00, ...unsigned(0)],
+      [...name('transpose'), 0x00, ...unsigned(1)],
     ])),
-    ...section(10, vector([productBody()])),
+    ...section(10, vector([productBody(), transposeBody()])),
   ];
   return new Uint8Array(bytes);
 }

@@ -12,6 +12,7 @@ import { gemmModuleBytes } from './gemm-wasm-module';
 interface Kernel {
   memory: WebAssembly.Memory;
   product: (a: number, aRow: number, aDepth: number, b: number, bDepth: number, c: number, cRow: number, m: number, k: number, n: number) => void;
+  transpose: (src: number, dst: number, rows: number, cols: number) => void;
 }
 
 let kernel: Kernel | null | undefined;
@@ -22,7 +23,7 @@ function load(): Kernel | null {
   try {
     const instance = new WebAssembly.Instance(new WebAssembly.Module(gemmModuleBytes()), {});
     const exports = instance.exports as unknown as Kernel;
-    kernel = { memory: exports.memory, product: exports.product };
+    kernel = { memory: exports.memory, product: exports.product, transpose: exports.transpose };
   } catch {
     kernel = null; // no SIMD in this runtime: the JavaScript kernels stay in charge
   }
@@ -87,21 +88,6 @@ function copyOut(at: number, count: number, out: Float32Array): void {
   out.set(heapView(at, count));
 }
 
-/** heap[at ..] = wᵀ: w is [rows, cols], the copy [cols, rows]; in 32×32 tiles so reads and writes both stay in cache. */
-function transposeInto(w: Float32Array, rows: number, cols: number, at: number): void {
-  const h = heap;
-  const TILE = 32;
-  for (let q0 = 0; q0 < rows; q0 += TILE) {
-    const q1 = Math.min(q0 + TILE, rows);
-    for (let j0 = 0; j0 < cols; j0 += TILE) {
-      const j1 = Math.min(j0 + TILE, cols);
-      for (let q = q0; q < q1; q++) {
-        for (let j = j0, s = q * cols + j0, d = at + j0 * rows + q; j < j1; j++, s++, d += rows) h[d] = w[s];
-      }
-    }
-  }
-}
-
 /** y[rows, cols] = x[rows, inner] · w[inner, cols] */
 export function wasmGemm(x: Float32Array, w: Float32Array, y: Float32Array, rows: number, inner: number, cols: number): boolean {
   const k = load();
@@ -121,10 +107,13 @@ export function wasmGemmNT(dy: Float32Array, w: Float32Array, dx: Float32Array, 
   const k = load();
   if (!k) return false;
   const m = roundUp(rows, 4), n = roundUp(inner, 8);
-  const aSize = m * cols, bSize = cols * inner + 8, cSize = m * inner + 8;
+  // C's region doubles as the landing place for w before the transpose: the product
+  // overwrites it only after B = wᵀ is built.
+  const aSize = m * cols, bSize = cols * inner + 8, cSize = Math.max(m * inner + 8, inner * cols);
   reserve(k, aSize, bSize, cSize);
   copyIn(dy, rows * cols, aAt, aSize);
-  transposeInto(w, inner, cols, bAt); // B = wᵀ, [cols, inner]
+  copyIn(w, inner * cols, cAt, inner * cols);
+  k.transpose(cAt * 4, bAt * 4, inner, cols); // B = wᵀ, [cols, inner]
   heap.fill(0, bAt + cols * inner, bAt + bSize);
   k.product(aAt * 4, cols * 4, 4, bAt * 4, inner * 4, cAt * 4, inner * 4, m, cols, n);
   copyOut(cAt, rows * inner, dx);
