@@ -162,6 +162,20 @@ describe('GradLens in VS Code', function () {
     await waitFor(applied, 5_000, `line ${line + 1} of exploding.net is rewritten`);
   });
 
+  it('the "Train and Inspect" code lens trains its file', async () => {
+    await vscode.openFile('xor.net');
+    await vscode.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Train and Inspect' }).first().click();
+    const inspector = await vscode.inspectorFrame('.header');
+    // The panel may still show an earlier run: wait for this file's run to finish.
+    await waitFor(
+      async () =>
+        /xor/.test((await inspector.locator('.header').first().textContent()) ?? '') &&
+        (await inspector.locator('.status[data-kind="done"]').count()) === 1,
+      60_000,
+      'the inspector shows the finished run of xor.net',
+    );
+  });
+
   it('Cancel on the progress notification stops a run', async () => {
     writeFileSync(
       join(vscode.workspace, 'long.net'),
