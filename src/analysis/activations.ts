@@ -9,8 +9,8 @@ import type { LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
 import type { LayerFinding } from './types';
 import { formatPercent } from './format';
 import { activationOf, initName, isDeadable, isFusedWithLoss, isSaturating, weightsFeeding } from './network';
-import { distinct, insertLayerNorm, replaceSaturating, scaleLr, useInit } from './remedies';
-import { isMost, median, statsOf } from './window';
+import { distinct, lrFromFirstStep, normaliseBeforeActivation, replaceSaturating, useInit } from './remedies';
+import { isMost, log10UpdateRatio, median, statsOf } from './window';
 
 export const DEAD_RELU_EXPLANATION =
   'A ReLU unit that outputs 0 for every example gets no gradient, so its weights never change and it stays dead. ' +
@@ -37,7 +37,7 @@ function shareOver(window: StepFrame[], index: number, read: (s: NonNullable<Ret
   return { steps, fractions };
 }
 
-export function deadRelu(spec: NetworkSpec, window: StepFrame[], thresholds: Thresholds): LayerFinding[] {
+export function deadRelu(spec: NetworkSpec, window: StepFrame[], thresholds: Thresholds, lrLimit: number): LayerFinding[] {
   const findings: LayerFinding[] = [];
   for (const leaf of spec.leaves) {
     if (!isDeadable(activationOf(leaf))) continue;
@@ -58,8 +58,10 @@ export function deadRelu(spec: NetworkSpec, window: StepFrame[], thresholds: Thr
         : undefined,
       fixes: distinct([
         ...useInit(dense, 'he'),
-        ...(leaf.kind === 'dense' ? [{ kind: 'use-activation' as const, layer: leaf.index, activation: 'gelu' as const, init: 'he' as const }] : []),
-        ...scaleLr(spec, 0.1),
+        { kind: 'use-activation' as const, layer: leaf.index, activation: 'gelu' as const, init: 'he' as const },
+        // A smaller lr only revives units that large steps pushed dead; units dead from the
+        // init stay dead at any lr (measured: ÷10 leaves the flag there).
+        ...(dense && Math.max(...stepLogs(window, dense.index)) > thresholds.updateRatioHigh ? lrFromFirstStep(spec, window, 'lower', lrLimit) : []),
       ]),
     });
   }
@@ -87,13 +89,23 @@ export function saturatedActivation(spec: NetworkSpec, window: StepFrame[], thre
         ? [{ line: dense.line, message: `${dense.name} computes this activation's input (init ${initName(dense.init)}).` }]
         : undefined,
       fixes: distinct([
-        ...(dense?.kind === 'dense' && dense.init.kind !== 'lecun' ? useInit(dense, 'xavier') : []),
+        // Xavier keeps the pre-activations in the responsive range at init; steps over 10% of
+        // the weights push them back out within the probe (measured at lr=100), so then no init fix.
+        ...(dense?.kind === 'dense' && dense.init.kind !== 'lecun' && !(Math.max(...stepLogs(window, dense.index)) > thresholds.updateRatioHigh) ? useInit(dense, 'xavier') : []),
         ...replaceSaturating(spec, dense ?? leaf, ['relu', 'gelu']),
-        // Normalise what enters the activation: after the dense layer of a standalone `sigmoid`,
-        // after the previous layer of a fused one.
-        ...insertLayerNorm(spec, leaf.index - 1),
+        // Normalise what enters the activation — only possible when it is a standalone layer.
+        ...normaliseBeforeActivation(spec, leaf),
       ]),
     });
   }
   return findings;
+}
+
+/** A layer's finite log10 update ratios over the window. */
+function stepLogs(window: StepFrame[], index: number): number[] {
+  return window.flatMap((frame) => {
+    const stats = statsOf(frame, index);
+    const log = stats && log10UpdateRatio(stats);
+    return log !== undefined && Number.isFinite(log) ? [log] : [];
+  });
 }

@@ -11,7 +11,7 @@ import type { FixSuggestion } from '../lang/rewrites';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
 import { activationAfter, activationOf, hasParams, initName, isFusedWithLoss, isSaturating, matchedInit, weightsFeeding } from './network';
-import { addClip, distinct, insertLayerNorm, replaceSaturating, scaleLr, useInit, useMatchedInit, wrapResidual } from './remedies';
+import { addClip, distinct, lrFromFirstStep, replaceSaturating, useInit, useMatchedInit, wrapResidual } from './remedies';
 import { MEDIAN_HISTORY, isMost, log10UpdateRatio, median, statsOf } from './window';
 
 /** A run's gradient norm this many times its running median is a spike (exploding in run mode). */
@@ -151,28 +151,57 @@ function runsOf(flagged: number[], weighted: LeafLayer[]): [number, number][] {
   return runs;
 }
 
-function vanishingFixes(spec: NetworkSpec, leaf: LeafLayer, run: [number, number]): FixSuggestion[] {
+/**
+ * Fixes that act on what makes the gradient shrink, each checked by re-probing the examples
+ * (test/analysis/measure-fixes.ts): a saturating activation multiplies by σ' ≤ 1/4 per layer
+ * whatever the init, so replace it (relu + He); a non-saturating stack shrinks through
+ * too-small or dead weights, so give the layer where the gradient shrinks most (the choke
+ * point, often downstream of the flagged one) the matched init; a residual path carries the
+ * gradient past the run. No layernorm: inserted after the activation (fused or not) or
+ * between the dense layer and a standalone one, it left the flag on 4 of 6 measured
+ * networks — its own γ/β gradients get flagged in turn.
+ */
+function vanishingFixes(spec: NetworkSpec, frame: StepFrame, leaf: LeafLayer, run: [number, number]): FixSuggestion[] {
   const after = activationAfter(spec, leaf);
   const runEnd = activationAfter(spec, spec.leaves[run[1]])?.leaf.index ?? run[1];
+  const cause = chokePoint(spec, frame, leaf.index, true);
+  const causeWeights = cause ? weightsFeeding(spec, cause.leaf) : undefined;
+  const initTarget = causeWeights ?? leaf;
+  const initTargetSaturates = isSaturating(activationAfter(spec, initTarget)?.activation);
   return distinct([
     ...replaceSaturating(spec, leaf, ['relu']),
-    // A better init cures a ReLU stack with too-small weights; a saturating stack still
-    // multiplies by σ' ≤ 1/4 per layer, so there the activation is what to change.
-    ...(after && isSaturating(after.activation) ? [] : useMatchedInit(spec, leaf)),
-    ...insertLayerNorm(spec, after ? after.leaf.index : leaf.index),
+    ...(after && isSaturating(after.activation) || initTargetSaturates ? [] : useMatchedInit(spec, initTarget)),
     ...wrapResidual(spec, run[0], runEnd),
   ]);
 }
 
-function explodingFixes(spec: NetworkSpec, leaf: LeafLayer): FixSuggestion[] {
-  const after = activationAfter(spec, leaf);
-  const init = useMatchedInit(spec, leaf);
-  return distinct([
-    ...(init.length ? init : leaf.kind === 'dense' && leaf.init.kind === 'he' && after?.activation !== 'relu' ? useInit(leaf, 'lecun') : []),
-    ...addClip(spec),
-    ...scaleLr(spec, 0.1),
-    ...insertLayerNorm(spec, after ? after.leaf.index : leaf.index),
-  ]);
+/**
+ * Two different causes, two different fixes. When the backpropagated signal itself grows
+ * toward the input (gain > 1 per layer, present from initialisation), the weights are too
+ * large for their depth: a variance-preserving init removes it. Clipping or a smaller lr does
+ * not — they change the step, not the ratio between layers' gradients (measured on
+ * exploding.net: both leave the flag); nor does a layernorm after the activation (the next
+ * weights scale it right back), and one before a standalone activation moved the flag onto
+ * its own γ on one of two measured networks. When the
+ * flag comes from the steps instead (update ratio far above healthy, or a spike against the
+ * running median in a run), the lr that brings the update ratio to 1e-3 and clip=1 do.
+ */
+function explodingFixes({ spec, thresholds, window, lrLimit }: Context, leaf: LeafLayer, v: Verdict): FixSuggestion[] {
+  // The weights' fault when the signal already grows at the first judged step, before the
+  // updates could have made it, or when that first step was of a sane size; the steps' fault
+  // when they were too large from the start (at lr=1000 the signal grows from step 2 on).
+  const first = window.length > 0 ? flowAt(spec, window[0], spec.leaves.filter(hasParams)).get(leaf.index) : undefined;
+  const grows = first?.signalAbove !== undefined && first.signalAbove > thresholds.explodingRatio;
+  const stepsTooLarge = first?.logUpdate !== undefined && first.logUpdate > thresholds.updateRatioHigh;
+  if ((grows || !stepsTooLarge) && v.spikes === 0) {
+    const after = activationAfter(spec, leaf);
+    const init = useMatchedInit(spec, leaf);
+    return distinct([
+      // He init on a non-ReLU layer is √2 too large per layer: lecun (Var W = 1/fan_in) is the fix.
+      ...(init.length ? init : leaf.kind === 'dense' && leaf.init.kind === 'he' && after?.activation !== 'relu' ? useInit(leaf, 'lecun') : []),
+    ]);
+  }
+  return distinct([...lrFromFirstStep(spec, window, 'lower', lrLimit), ...addClip(spec)]);
 }
 
 export const VANISHING_EXPLANATION =
@@ -190,6 +219,7 @@ export function gradientFlow(
   window: StepFrame[],
   thresholds: Thresholds,
   mode: 'probe' | 'run',
+  lrLimit: number,
 ): { findings: LayerFinding[]; vanishing: Set<number>; exploding: Set<number> } {
   const weighted = spec.leaves.filter(hasParams);
   const vanishing = new Map<number, Verdict>();
@@ -227,7 +257,7 @@ export function gradientFlow(
   const flaggedVanishing = flagged(vanishing);
   const flaggedExploding = flagged(exploding);
   const last = window[window.length - 1];
-  const context = { spec, thresholds, steps, last };
+  const context = { spec, thresholds, steps, last, window, lrLimit };
   const findings: LayerFinding[] = [];
   for (const span of runsOf(flaggedVanishing, weighted)) {
     for (const index of flaggedVanishing.filter((i) => i >= span[0] && i <= span[1])) {
@@ -245,6 +275,9 @@ interface Context {
   steps: number;
   /** The window's last frame: where `related` looks for the cause. */
   last: StepFrame;
+  /** How far an lr fix may move lr (see analyze). */
+  lrLimit: number;
+  window: StepFrame[];
 }
 
 const medianOf = (values: (number | undefined)[]) => median(values.filter((v): v is number => v !== undefined));
@@ -267,11 +300,12 @@ function vanishingFinding({ spec, thresholds, steps, last }: Context, leaf: Leaf
     explanation: VANISHING_EXPLANATION,
     evidence: { gradRms: rms, ratioToLargest: ratio, signalRatio: signal, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps },
     related: related(spec, last, leaf, true),
-    fixes: vanishingFixes(spec, leaf, span),
+    fixes: vanishingFixes(spec, last, leaf, span),
   };
 }
 
-function explodingFinding({ spec, thresholds, steps, last }: Context, leaf: LeafLayer, v: Verdict): LayerFinding {
+function explodingFinding(context: Context, leaf: LeafLayer, v: Verdict): LayerFinding {
+  const { spec, thresholds, steps, last } = context;
   const rms = medianOf(v.samples.map((s) => s.rms));
   const ratio = medianOf(v.samples.map((s) => s.aboveSmallest));
   const signal = medianOf(v.samples.map((s) => s.signalAbove));
@@ -295,7 +329,7 @@ function explodingFinding({ spec, thresholds, steps, last }: Context, leaf: Leaf
     explanation: EXPLODING_EXPLANATION,
     evidence,
     related: related(spec, last, leaf, false),
-    fixes: explodingFixes(spec, leaf),
+    fixes: explodingFixes(context, leaf, v),
   };
 }
 

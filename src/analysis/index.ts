@@ -12,6 +12,7 @@ import { gradientFlow } from './gradient-flow';
 import { backwardGain, initialLoss } from './initialisation';
 import { lossNotDecreasing } from './loss';
 import { nonFinite } from './nonfinite';
+import { MAX_LR_FACTOR } from './remedies';
 import { updateRatio } from './update-ratio';
 import { analysisWindow } from './window';
 
@@ -23,16 +24,22 @@ const SEVERITY_ORDER = { error: 0, warning: 1, information: 2 } as const;
 
 export function analyze(spec: NetworkSpec, run: RunResult, thresholds: Thresholds, mode: 'probe' | 'run'): LayerFinding[] {
   const window = analysisWindow(run, mode);
-  const flow = gradientFlow(spec, run, window, thresholds, mode);
+  const gain = backwardGain(spec, run);
+  // How far an lr fix may move lr. With a sound init (backward gain in band) steps far off
+  // healthy are the lr's fault, however far; with a broken one they are the gradients' (a
+  // ReLU stack under normal(0, 1) takes first steps 10⁴× too large), and an lr 10⁴× smaller
+  // would only hide that — measured: it still overflows.
+  const lrLimit = gain.length === 0 ? Infinity : MAX_LR_FACTOR;
+  const flow = gradientFlow(spec, run, window, thresholds, mode, lrLimit);
   const findings = [
-    ...nonFinite(spec, run),
+    ...nonFinite(spec, run, lrLimit),
     ...flow.findings,
-    ...deadRelu(spec, window, thresholds),
+    ...deadRelu(spec, window, thresholds, lrLimit),
     ...saturatedActivation(spec, window, thresholds),
-    ...updateRatio(spec, window, thresholds, flow),
+    ...updateRatio(spec, window, thresholds, flow, lrLimit),
     ...(mode === 'run' ? lossNotDecreasing(spec, run, thresholds) : []),
     ...initialLoss(spec, run),
-    ...backwardGain(spec, run),
+    ...gain,
   ];
   // Network order, then the most severe first, so a reader (and the CLI table) meets the
   // first broken layer first.

@@ -7,7 +7,7 @@ import type { LeafLayer, NetworkSpec } from '../lang/spec';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
 import { isFusedWithLoss, lastLeafLine } from './network';
-import { replaceSaturating, useMatchedInit } from './remedies';
+import { removeSoftmax, replaceSaturating, useMatchedInit } from './remedies';
 import { statsOf } from './window';
 
 /**
@@ -126,8 +126,14 @@ export function backwardGain(spec: NetworkSpec, run: RunResult): LayerFinding[] 
   }];
 }
 
-/** A saturating layer loses gain to σ' whatever its init: offer relu + He there, the matched init elsewhere. */
+/**
+ * A softmax before cross_entropy squashes the gradient at the output (the loss applies
+ * log-softmax itself): remove it. A saturating layer loses gain to σ' whatever its init:
+ * offer relu + He there, the matched init elsewhere.
+ */
 function gainFixes(spec: NetworkSpec, leaf: LeafLayer) {
+  const softmax = removeSoftmax(spec);
+  if (softmax.length && spec.leaves[spec.leaves.length - 1].line === leaf.line) return softmax;
   const replace = replaceSaturating(spec, leaf, ['relu']);
   return replace.length ? replace : useMatchedInit(spec, leaf);
 }

@@ -7,13 +7,13 @@ import type { RunResult } from '../engine/telemetry';
 import type { NetworkSpec } from '../lang/spec';
 import type { LayerFinding } from './types';
 import { lastLeafLine } from './network';
-import { addClip, distinct, scaleLr } from './remedies';
+import { addClip, distinct, lrFromFirstStep } from './remedies';
 
 export const NONFINITE_EXPLANATION =
   'A NaN or Inf poisons every weight it reaches, so training cannot recover from it. ' +
   'It usually follows an update that was too large: lower the learning rate or clip the gradient norm.';
 
-export function nonFinite(spec: NetworkSpec, run: RunResult): LayerFinding[] {
+export function nonFinite(spec: NetworkSpec, run: RunResult, lrLimit: number): LayerFinding[] {
   const report = run.nonFinite;
   if (!report) return [];
   const leaf = report.layer !== undefined ? spec.leaves[report.layer] : undefined;
@@ -27,6 +27,12 @@ export function nonFinite(spec: NetworkSpec, run: RunResult): LayerFinding[] {
     message: `Non-finite ${phase} at step ${report.step}: first produced by ${report.op}${where} (${report.phase})`,
     explanation: NONFINITE_EXPLANATION,
     evidence: { step: report.step },
-    fixes: distinct([...scaleLr(spec, 0.1), ...addClip(spec)]),
+    fixes: distinct([...lrFix(spec, run, lrLimit), ...addClip(spec)]),
   }];
+}
+
+/** Frames before the first non-finite one: the lr fix reads the first of them (lrFromFirstStep). */
+function lrFix(spec: NetworkSpec, run: RunResult, lrLimit: number) {
+  const finite = run.frames.filter((f) => run.nonFinite === undefined || f.step < run.nonFinite.step);
+  return lrFromFirstStep(spec, finite, 'lower', lrLimit);
 }

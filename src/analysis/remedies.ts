@@ -1,10 +1,24 @@
 // The quick fixes the analysis proposes, as intents (src/lang/rewrites.ts). Each builder
 // returns nothing when the fix would not change the file (the init is already the one it
-// would set, a clip is already there), so no finding offers a no-op.
+// would set, a clip is already there), so no finding offers a no-op — nor one that would
+// not remove the flag: every rule offers only fixes that act on the cause it measured, and
+// test/analysis/measure-fixes.ts applies each one to the examples and variants, re-probes,
+// and checks that the flag is gone (docs/gradient-health.md, "Quick fixes").
 
+import type { StepFrame } from '../engine/telemetry';
 import type { LeafLayer, NetworkSpec } from '../lang/spec';
 import type { FixSuggestion } from '../lang/rewrites';
 import { activationAfter, hasClip, isSaturating, learningRate, matchedInit, topLevelLeafIndices } from './network';
+import { log10UpdateRatio, statsOf } from './window';
+
+/** log10 of the update ratio Karpathy calls healthy (CS231n; makemore part 3). */
+export const HEALTHY_LOG10_UPDATE_RATIO = -3;
+/**
+ * The most an lr fix changes lr by. An update ratio further than this from healthy is not
+ * the learning rate's fault (the gradients themselves are broken, e.g. by the init), and an
+ * lr 10⁴× smaller would only hide that.
+ */
+export const MAX_LR_FACTOR = 1000;
 
 /** A learning rate rounded to one significant digit, so the edit reads `lr=0.003`, not `lr=0.0031622`. */
 export function roundLr(lr: number): number {
@@ -16,6 +30,42 @@ export function scaleLr(spec: NetworkSpec, factor: number): FixSuggestion[] {
   const lr = roundLr(learningRate(spec) * factor);
   if (!(lr > 0) || !Number.isFinite(lr) || lr === learningRate(spec)) return [];
   return [{ kind: 'set-lr', lr }];
+}
+
+/**
+ * Scale lr so a typical update ratio of 10^log10Ratio moves to the healthy 1e-3 (step size is
+ * proportional to lr: exactly for SGD, to first order for Adam/RMSprop). Only lowers when
+ * `direction` is 'lower' (and only raises for 'raise'); nothing when the factor needed is
+ * beyond `maxFactor`.
+ */
+export function lrTowardHealthy(spec: NetworkSpec, log10Ratio: number, direction: 'lower' | 'raise', maxFactor = MAX_LR_FACTOR): FixSuggestion[] {
+  if (!Number.isFinite(log10Ratio)) return [];
+  const log10Factor = HEALTHY_LOG10_UPDATE_RATIO - log10Ratio;
+  if (direction === 'lower' ? log10Factor >= 0 : log10Factor <= 0) return [];
+  if (Math.abs(log10Factor) > Math.log10(maxFactor)) return [];
+  return scaleLr(spec, 10 ** log10Factor);
+}
+
+/**
+ * One lr for the whole network: the one at which the first judged step's largest update
+ * ratio (over the weighted layers) would be the healthy 1e-3. The first step is taken because
+ * it is the one proportional to lr alone; later steps of a diverging probe are inflated or
+ * (once tanh units saturate) deflated by the divergence itself — measured: a median over them
+ * asked for lr 10 → 5e-6 on one network and 100 → 30 (not enough) on another. The largest
+ * layer is taken so no layer's step ends up over 1e-3; one lr for every flag, not one per
+ * layer, so all its diagnostics share one quick fix.
+ */
+export function lrFromFirstStep(spec: NetworkSpec, frames: StepFrame[], direction: 'lower' | 'raise', maxFactor = MAX_LR_FACTOR): FixSuggestion[] {
+  for (const frame of frames) {
+    let largest = -Infinity;
+    for (const leaf of spec.leaves) {
+      const stats = leaf.params.length > 0 ? statsOf(frame, leaf.index) : undefined;
+      const log = stats && log10UpdateRatio(stats);
+      if (log !== undefined && Number.isFinite(log) && log > largest) largest = log;
+    }
+    if (Number.isFinite(largest)) return lrTowardHealthy(spec, largest, direction, maxFactor);
+  }
+  return [];
 }
 
 export function addClip(spec: NetworkSpec): FixSuggestion[] {
@@ -42,17 +92,27 @@ export function replaceSaturating(spec: NetworkSpec, leaf: LeafLayer, with_: ('r
   return with_.map((activation) => ({ kind: 'use-activation', layer: after.leaf.index, activation, init: 'he' }));
 }
 
-/** Insert a layernorm after a leaf, unless a normalisation layer already follows it. */
-export function insertLayerNorm(spec: NetworkSpec, afterIndex: number): FixSuggestion[] {
-  if (afterIndex < 0 || afterIndex >= spec.leaves.length) return [];
-  const next = spec.leaves[afterIndex + 1];
-  if (next && (next.kind === 'layernorm' || next.kind === 'batchnorm')) return [];
-  return [{ kind: 'insert-layernorm', layer: afterIndex }];
+/**
+ * Insert a layernorm between a linear dense layer and the standalone activation after it
+ * (`dense 32` · `layernorm` · `tanh`): it resets the pre-activation scale whatever the init,
+ * so the activation sits in its responsive range and the backward gain returns near 1
+ * (Ba et al. 2016). Nothing for a fused `dense 32 tanh`: a layernorm after it normalises the
+ * next layer's input, but the next weights scale it right back into saturation (measured:
+ * it leaves the flag) — and nothing when a normalisation layer is already there.
+ */
+export function normaliseBeforeActivation(spec: NetworkSpec, leaf: LeafLayer): FixSuggestion[] {
+  const dense = leaf.kind === 'activation' ? spec.leaves[leaf.index - 1] : leaf;
+  if (!dense || dense.kind !== 'dense' || dense.activation !== 'linear') return [];
+  const after = spec.leaves[dense.index + 1];
+  if (!after || after.kind !== 'activation' || after.activation === 'softmax') return [];
+  return [{ kind: 'insert-layernorm', layer: dense.index }];
 }
 
 /**
  * Wrap leaves from..to in `residual { }` — only when they are consecutive top-level statements
- * and the run keeps the width (a residual block must: y = x + block(x)).
+ * and the run keeps the width (a residual block must: y = x + block(x)). A run on the line of
+ * a `repeat` wraps that line, so every copy of it: each copy must keep the width too (the
+ * first copy of `repeat 10 { dense 32 }` after `input 16` does not).
  */
 export function wrapResidual(spec: NetworkSpec, from: number, to: number): FixSuggestion[] {
   const first = spec.leaves[from];
@@ -60,7 +120,21 @@ export function wrapResidual(spec: NetworkSpec, from: number, to: number): FixSu
   if (!first || !last || first.inputWidth !== last.outputWidth) return [];
   const top = topLevelLeafIndices(spec);
   for (let i = from; i <= to; i++) if (!top.has(i)) return [];
+  const copiesOf = (leaf: LeafLayer) => spec.leaves.filter((l) => l.line === leaf.line && l.kind === leaf.kind && l.range.start.character === leaf.range.start.character);
+  const starts = copiesOf(first);
+  const ends = copiesOf(last);
+  if (starts.length > 1 || ends.length > 1) {
+    if (starts.length !== ends.length) return [];
+    for (let k = 0; k < starts.length; k++) if (starts[k].inputWidth !== ends[k].outputWidth) return [];
+  }
   return [{ kind: 'wrap-residual', from, to }];
+}
+
+/** The softmax layer right before cross_entropy (which applies log-softmax itself), if there is one. */
+export function removeSoftmax(spec: NetworkSpec): FixSuggestion[] {
+  const last = spec.leaves[spec.leaves.length - 1];
+  if (spec.loss.kind !== 'cross_entropy' || last?.kind !== 'activation' || last.activation !== 'softmax') return [];
+  return [{ kind: 'remove-softmax', layer: last.index }];
 }
 
 /** Keep the first of equal suggestions (two rules may propose the same edit). */

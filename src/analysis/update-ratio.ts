@@ -9,11 +9,8 @@ import type { NetworkSpec, Thresholds } from '../lang/spec';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
 import { hasParams } from './network';
-import { scaleLr } from './remedies';
+import { lrFromFirstStep } from './remedies';
 import { isMost, log10UpdateRatio, median, statsOf } from './window';
-
-/** log10 of the update ratio Karpathy calls healthy; the suggested lr moves the layer there. */
-export const HEALTHY_LOG10_UPDATE_RATIO = -3;
 
 export const LOW_EXPLANATION =
   'Each step changes this layer\'s weights by a tiny fraction of their size (healthy is about 1e-3), so it learns very slowly. ' +
@@ -28,6 +25,7 @@ export function updateRatio(
   window: StepFrame[],
   thresholds: Thresholds,
   explained: { vanishing: Set<number>; exploding: Set<number> },
+  lrLimit: number,
 ): LayerFinding[] {
   const findings: LayerFinding[] = [];
   for (const leaf of spec.leaves) {
@@ -48,9 +46,6 @@ export function updateRatio(
     const highFlag = isMost(high, window.length) && !explained.exploding.has(leaf.index);
     if (!lowFlag && !highFlag) continue;
     const ratio = 10 ** typical;
-    // Step size is proportional to lr (exactly for SGD, to first order for Adam/RMSprop), so
-    // scaling lr by 10^(−3 − log10 ratio) moves the typical ratio to 1e-3. Capped at ×/÷1000.
-    const factor = 10 ** Math.max(-3, Math.min(3, HEALTHY_LOG10_UPDATE_RATIO - typical));
     findings.push({
       code: lowFlag ? 'update-ratio-low' : 'update-ratio-high',
       severity: 'warning',
@@ -59,7 +54,8 @@ export function updateRatio(
       message: `Update ratio ‖ΔW‖/‖W‖ ${formatNumber(ratio)} (healthy ≈ 1e-3), in ${lowFlag ? low : high} of ${window.length} steps`,
       explanation: lowFlag ? LOW_EXPLANATION : HIGH_EXPLANATION,
       evidence: { updateRatio: ratio, log10UpdateRatio: typical, steps: lowFlag ? low : high, windowSteps: window.length },
-      fixes: Number.isFinite(factor) ? scaleLr(spec, factor) : [],
+      // The lr that moves the ratio to 1e-3, within lrLimit (see analyze).
+      fixes: lrFromFirstStep(spec, window, lowFlag ? 'raise' : 'lower', lrLimit),
     });
   }
   return findings;

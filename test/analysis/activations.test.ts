@@ -14,9 +14,15 @@ describe('dead-relu', () => {
     assert.deepEqual(findings[0].fixes, [
       { kind: 'use-init', layer: 0, init: 'he' },
       { kind: 'use-activation', layer: 0, activation: 'gelu', init: 'he' },
-      { kind: 'set-lr', lr: 0.01 },
     ]);
     assert.deepEqual(analyze(spec, deadRun(0.5), thresholds, 'probe').filter((f) => f.code === 'dead-relu'), []);
+  });
+
+  it('offers a lower lr only when the layer\'s steps are too large (units pushed dead, not born dead)', () => {
+    const pushed = runOf(frames(spec, 5, (i) => (i === 0 ? { deadFraction: 0.8, updateRatio: 1 } : {})));
+    const finding = analyze(spec, pushed, thresholds, 'probe').find((f) => f.code === 'dead-relu')!;
+    // The first step's largest update ratio is 1: lr × 1e-3 brings it to the healthy 1e-3.
+    assert.deepEqual(finding.fixes.filter((f) => f.kind === 'set-lr'), [{ kind: 'set-lr', lr: 0.0001 }]);
   });
 
   it('ignores zero outputs of activations that cannot die (gelu here)', () => {
@@ -49,6 +55,20 @@ describe('saturated-activation', () => {
       { kind: 'use-activation', layer: 0, activation: 'gelu', init: 'he' },
     ]);
     assert.deepEqual(analyze(spec, run(0.3), thresholds, 'probe').filter((f) => f.code === 'saturated-activation'), []);
+  });
+
+  it('offers no Xavier init when the steps are too large (they push the units back into saturation)', () => {
+    const spec = network(4, [dense(16, 'tanh', normal), dense(3)]);
+    const run = runOf(frames(spec, 5, (i) => (i === 0 ? { saturatedFraction: 0.9, updateRatio: 1 } : {})));
+    const finding = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'saturated-activation')!;
+    assert.deepEqual(finding.fixes.map((f) => f.kind), ['use-activation', 'use-activation']);
+  });
+
+  it('offers no layernorm for a fused activation (a layernorm after it does not reach its input)', () => {
+    const spec = network(4, [dense(16, 'relu'), dense(16, 'tanh', normal), dense(3)]);
+    const run = runOf(frames(spec, 5, (i) => (i === 1 ? { saturatedFraction: 0.9 } : {})));
+    const finding = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'saturated-activation')!;
+    assert.ok(!finding.fixes.some((f) => f.kind === 'insert-layernorm'), JSON.stringify(finding.fixes));
   });
 
   it('leaves an output sigmoid under bce alone: the loss cancels its derivative', () => {

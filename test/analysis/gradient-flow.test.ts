@@ -70,14 +70,22 @@ describe('vanishing-gradient', () => {
     assert.deepEqual(codes(findings, 'exploding-gradient'), [0, 1, 2]);
   });
 
-  it('offers relu + He, layernorm and a residual wrap over the flagged run for a saturating stack', () => {
+  it('offers relu + He and a residual wrap over the flagged run for a saturating stack — no init, no layernorm (they left the flag)', () => {
     const { spec, run } = sigmoidStack([1e-9, 1e-7, 1e-2, 1e-2]);
     const first = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'vanishing-gradient' && f.layer === 0)!;
     assert.deepEqual(first.fixes, [
       { kind: 'use-activation', layer: 0, activation: 'relu', init: 'he' },
-      { kind: 'insert-layernorm', layer: 0 },
       { kind: 'wrap-residual', from: 0, to: 1 },
     ]);
+  });
+
+  it('gives the matched init to the layer where the gradient shrinks, not to the flagged one above it', () => {
+    // dense2's units are dead (normal(-1, 0.1)): the gradient shrinks going back through it.
+    const dead = { kind: 'normal', mean: -1, std: 0.1 } as const;
+    const spec = network(8, [dense(8, 'relu', dead), dense(8, 'relu', dead), dense(3)]);
+    const run = runOf(frames(spec, 5, (i) => [{ gradRms: 1e-9 }, { gradRms: 1e-9, inGradNorm: 1e-9, outGradNorm: 1 }, { gradRms: 1e-2 }][i]));
+    const first = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'vanishing-gradient' && f.layer === 0)!;
+    assert.deepEqual(first.fixes.filter((f) => f.kind === 'use-init'), [{ kind: 'use-init', layer: 1, init: 'he' }]);
   });
 
   it('offers the He init for a ReLU stack started too small', () => {
@@ -107,6 +115,15 @@ describe('vanishing-gradient', () => {
     const finding = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'vanishing-gradient')!;
     assert.ok(!finding.fixes.some((f) => f.kind === 'wrap-residual'));
   });
+
+  it('does not wrap a repeated line when one of its copies changes the width (the first after a narrower input)', () => {
+    const normal = { kind: 'normal', mean: 0, std: 1 } as const;
+    const spec = network(4, [...repeat(3, 8, 'sigmoid', normal, 3), dense(3)]);
+    const run = runOf(frames(spec, 5, (i) => ({ gradRms: [1e-9, 1e-9, 1e-9, 1e-2][i] })));
+    const second = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'vanishing-gradient' && f.layer === 1)!;
+    assert.equal(spec.leaves[1].inputWidth, spec.leaves[1].outputWidth, 'the copy itself keeps the width');
+    assert.ok(!second.fixes.some((f) => f.kind === 'wrap-residual'), JSON.stringify(second.fixes));
+  });
 });
 
 describe('exploding-gradient', () => {
@@ -123,12 +140,17 @@ describe('exploding-gradient', () => {
     assert.deepEqual(codes(analyze(below.spec, below.run, thresholds, 'probe'), 'exploding-gradient'), []);
     const finding = findings.find((f) => f.code === 'exploding-gradient')!;
     assert.equal(finding.message, 'Exploding gradient: ‖∇W‖ RMS 0.1; 10.1× the smallest layer\'s after it (dense3); backpropagated gradient 10.1× the smallest after it, in 5 of 5 steps');
-    assert.deepEqual(finding.fixes, [
-      { kind: 'use-init', layer: 0, init: 'he' },
-      { kind: 'add-clip', clip: 1 },
-      { kind: 'set-lr', lr: 0.01 },
-      { kind: 'insert-layernorm', layer: 0 },
-    ]);
+    // Steps of a sane size, gradients growing toward the input: the weights, so the init.
+    assert.deepEqual(finding.fixes, [{ kind: 'use-init', layer: 0, init: 'he' }]);
+  });
+
+  it('offers the lr that makes the first step healthy, and clip, when the steps were too large from the start', () => {
+    // He init already; the first step moves the weights by their whole size, and the
+    // gradients grow toward the input only from the second step on.
+    const spec = network(8, [dense(8, 'relu'), dense(8, 'relu'), dense(3)]);
+    const run = runOf(frames(spec, 5, (i, step) => ({ gradRms: step === 1 ? 1e-2 : [1, 1e-2, 1e-2][i], updateRatio: step === 1 ? 1 : 1e-3 })));
+    const finding = analyze(spec, run, thresholds, 'probe').find((f) => f.code === 'exploding-gradient' && f.layer === 0)!;
+    assert.deepEqual(finding.fixes, [{ kind: 'set-lr', lr: 0.0001 }, { kind: 'add-clip', clip: 1 }]);
   });
 
   it('flags a weight gradient rising toward the input with a large update ratio even when the signal is flat', () => {

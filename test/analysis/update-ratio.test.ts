@@ -14,12 +14,26 @@ describe('update-ratio-low / update-ratio-high', () => {
     assert.deepEqual(flagged(0.316), []);
   });
 
-  it('suggests the lr that moves the ratio to the healthy 1e-3 (step size ∝ lr)', () => {
+  const everyLayer = (ratio: number) => analyze(spec, runOf(frames(spec, 5, () => ({ updateRatio: ratio }))), thresholds, 'probe').filter((f) => f.code.startsWith('update-ratio'));
+
+  it('suggests the one lr that moves the first step\'s largest ratio to the healthy 1e-3 (step size ∝ lr)', () => {
+    const low = everyLayer(1e-6);
+    assert.equal(low[0].message, 'Update ratio ‖ΔW‖/‖W‖ 1e-6 (healthy ≈ 1e-3), in 5 of 5 steps');
+    assert.deepEqual(low.map((f) => f.fixes), [[{ kind: 'set-lr', lr: 100 }], [{ kind: 'set-lr', lr: 100 }]]);
+    assert.deepEqual(everyLayer(1)[0].fixes, [{ kind: 'set-lr', lr: 0.0001 }]);
+  });
+
+  it('moves lr by up to 1000× when the init is broken, any amount when it is sound', () => {
+    assert.deepEqual(everyLayer(1e-7)[0].fixes, [{ kind: 'set-lr', lr: 1000 }], 'sound init: ×10⁴');
+    const broken = runOf(frames(spec, 5, (i) => ({ updateRatio: 1e-7, inGradNorm: i === 0 ? 1e4 : undefined })));
+    const findings = analyze(spec, broken, thresholds, 'probe');
+    assert.ok(findings.some((f) => f.code === 'backward-gain'));
+    assert.deepEqual(findings.find((f) => f.code === 'update-ratio-low')!.fixes, []);
+  });
+
+  it('offers no lr when other layers are healthy: one lr for all cannot fix one layer without pushing the others off', () => {
     const [low] = flagged(1e-6);
-    assert.equal(low.message, 'Update ratio ‖ΔW‖/‖W‖ 1e-6 (healthy ≈ 1e-3), in 5 of 5 steps');
-    assert.deepEqual(low.fixes, [{ kind: 'set-lr', lr: 100 }]);
-    const [high] = flagged(1);
-    assert.deepEqual(high.fixes, [{ kind: 'set-lr', lr: 0.0001 }]);
+    assert.deepEqual(low.fixes, []);
   });
 
   it('weighs every parameter tensor by its norm, ignoring tensors still at zero', () => {
