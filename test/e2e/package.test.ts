@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../src/protocol/settings';
 import { VOCABULARY } from '../../src/lang/vocabulary';
-import { buildVsix, root, vsixPath } from './setup.mjs';
+import { buildVsix, ensureAptPackages, root, vsixPath } from './setup.mjs';
 
 interface Manifest {
   activationEvents: string[];
@@ -40,7 +40,10 @@ function flatten(value: object, prefix = ''): Record<string, unknown> {
 
 describe('the packaged extension', function () {
   this.timeout(120_000);
-  before(() => buildVsix());
+  before(() => {
+    ensureAptPackages(); // unzip reads the .vsix
+    buildVsix();
+  });
 
   it('holds only the bundles, the grammar, the language configuration, the icon and the docs', () => {
     const files = vsixEntries()

@@ -3,6 +3,7 @@ export declare const root: string;
 export declare const e2eDir: string;
 export declare const codeServerEntry: string;
 export declare const vsixPath: string;
+export declare function ensureAptPackages(): void;
 export declare function ensureCodeServer(): string;
 export declare function buildVsix(): string;
 export declare function installExtension(extensionsDir: string, userDataDir: string): string;

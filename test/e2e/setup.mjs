@@ -36,7 +36,8 @@ function run(command, args, cwd, { allowFailure = false } = {}) {
   return result.status === 0;
 }
 
-function ensureAptPackages() {
+/** The Debian packages the end-to-end tests and the demo use, installed only when missing. */
+export function ensureAptPackages() {
   const missing = Object.entries(APT_PACKAGES).filter(([, file]) => !existsSync(file)).map(([name]) => name);
   if (missing.length === 0) return;
   log(`apt-get install -y ${missing.join(' ')}`);

@@ -174,6 +174,7 @@ describe('GradLens in VS Code', function () {
       60_000,
       'the inspector shows the finished run of xor.net',
     );
+    await vscode.screenshot('code-lens-run');
   });
 
   it('Cancel on the progress notification stops a run', async () => {
@@ -220,6 +221,7 @@ describe('GradLens in VS Code', function () {
     await vscode.page.getByRole('treeitem', { name: 'after-crash.net', exact: true }).waitFor({ timeout: 10_000 });
     await vscode.openFile('after-crash.net');
     await vscode.page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: 15_000 });
+    await vscode.screenshot('server-restarted');
   });
 });
 
