@@ -82,22 +82,11 @@ export class Envelope {
   }
 
   private mergePairs(): void {
-    const merged = Math.ceil(this.count / 2);
+    // Called only when all `capacity` (even) buckets are full, so every bucket has a partner.
+    const merged = this.count / 2;
     for (let i = 0; i < merged; i++) {
       const a = 2 * i;
-      // An odd count (only in snapshots) leaves the last bucket without a partner: it merges with itself.
-      const b = a + 1 < this.count ? a + 1 : a;
-      if (b === a) {
-        this.firstX[i] = this.firstX[a];
-        this.lastX[i] = this.lastX[a];
-        this.samples[i] = this.samples[a];
-        this.min[i] = this.min[a];
-        this.max[i] = this.max[a];
-        this.last[i] = this.last[a];
-        this.logSum[i] = this.logSum[a];
-        this.logCount[i] = this.logCount[a];
-        continue;
-      }
+      const b = a + 1;
       this.firstX[i] = this.firstX[a];
       this.lastX[i] = this.lastX[b];
       this.samples[i] = this.samples[a] + this.samples[b];
