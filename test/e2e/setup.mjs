@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const e2eDir = join(root, '.e2e');
-const installDir = join(e2eDir, 'code-server');
+/** GRADLENS_CODE_SERVER_DIR=dir installs (or finds) code-server elsewhere, e.g. to try a fresh install. */
+const installDir = process.env.GRADLENS_CODE_SERVER_DIR ? resolve(process.env.GRADLENS_CODE_SERVER_DIR) : join(e2eDir, 'code-server');
 const codeServerPkg = join(installDir, 'node_modules', 'code-server');
 export const codeServerEntry = join(codeServerPkg, 'out', 'node', 'entry.js');
 /** Written last: its presence means every step before it succeeded. */
