@@ -33,6 +33,8 @@ export class Recorder {
   private readonly scratch = new Float64Array(3);
   /** [0]: the global ‖g‖² of the last measureGradients (a typed array: returning a float would box it). */
   readonly gradSquares = new Float64Array(1);
+  /** Σg, Σg², max |g| per param (3 slots each): from measureGradients, or from the optimizer's pass. */
+  readonly gradMoments: Float64Array;
   private readonly paramsOfLayer: number[][];
   /** Per layer: the earlier layer whose output is this layer's input (its gradient norm is shared), or −1. */
   private readonly inputFrom: Int32Array;
@@ -43,6 +45,7 @@ export class Recorder {
     this.paramStats = new Float64Array(params * PARAM_SLOTS);
     this.weightSquares = new Float64Array(params);
     this.updateSquares = new Float64Array(params);
+    this.gradMoments = new Float64Array(params * 3);
     for (let k = 0; k < params; k++) this.weightSquares[k] = sumSquares(net.params[k].value, net.params[k].count);
     this.saturation = net.spec.leaves.map((leaf) => saturationOf(leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : undefined));
     this.unitMass = new Float64Array(Math.max(1, ...net.layerOps.map((op) => op.output.width)));
@@ -61,14 +64,51 @@ export class Recorder {
       const high = sat === 'sigmoid' ? 0.985 : sat === 'tanh' ? 0.97 : Infinity;
       mass.fill(0, 0, width);
       let sum = 0, squares = 0, saturated = 0;
-      for (let i = 0, o = 0; i < rows; i++) {
-        for (let j = 0; j < width; j++, o++) {
-          const v = y[o];
-          sum += v;
-          squares += v * v;
-          mass[j] += Math.abs(v); // branch-free: ReLU outputs are zero at random
-          saturated += (v < low ? 1 : 0) + (v > high ? 1 : 0);
+      if (sat === 'none') {
+        // Two rows at a time: half the read-modify-writes of `mass`, two independent sums.
+        let sum2 = 0, squares2 = 0, i = 0;
+        for (; i + 1 < rows; i += 2) {
+          const o = i * width, o2 = o + width;
+          for (let j = 0; j < width; j++) {
+            const v = y[o + j], u = y[o2 + j];
+            sum += v; sum2 += u;
+            squares += v * v; squares2 += u * u;
+            mass[j] += Math.abs(v) + Math.abs(u); // branch-free: ReLU outputs are zero at random
+          }
         }
+        for (; i < rows; i++) {
+          for (let j = 0, o = i * width; j < width; j++) {
+            const v = y[o + j];
+            sum += v;
+            squares += v * v;
+            mass[j] += Math.abs(v);
+          }
+        }
+        sum += sum2;
+        squares += squares2;
+      } else {
+        let sum2 = 0, squares2 = 0, i = 0;
+        for (; i + 1 < rows; i += 2) {
+          const o = i * width, o2 = o + width;
+          for (let j = 0; j < width; j++) {
+            const v = y[o + j], u = y[o2 + j];
+            sum += v; sum2 += u;
+            squares += v * v; squares2 += u * u;
+            mass[j] += Math.abs(v) + Math.abs(u);
+            saturated += (v < low ? 1 : 0) + (v > high ? 1 : 0) + (u < low ? 1 : 0) + (u > high ? 1 : 0);
+          }
+        }
+        for (; i < rows; i++) {
+          for (let j = 0, o = i * width; j < width; j++) {
+            const v = y[o + j];
+            sum += v;
+            squares += v * v;
+            mass[j] += Math.abs(v);
+            saturated += (v < low ? 1 : 0) + (v > high ? 1 : 0);
+          }
+        }
+        sum += sum2;
+        squares += squares2;
       }
       let dead = 0;
       for (let j = 0; j < width; j++) if (mass[j] === 0) dead++;
@@ -81,23 +121,24 @@ export class Recorder {
   }
 
   /**
-   * After backward, before clipping and the update: gradient moments per param and the
-   * gradient norms at each layer's output and input; the global ‖g‖² into gradSquares.
+   * After backward, before clipping and the update: the gradient norms at each layer's
+   * output and input, and ‖W‖ before the update. With `paramMoments`, also each param
+   * gradient's moments and the global ‖g‖² (gradSquares, for clipping); without, the
+   * optimizer's pass fills gradMoments (the gradient is unchanged until then).
    */
-  measureGradients(rows: number): void {
-    const params = this.net.params, ps = this.paramStats, m = this.scratch;
+  measureGradients(rows: number, paramMoments: boolean): void {
+    const params = this.net.params, ps = this.paramStats, m = this.scratch, gm = this.gradMoments;
     let total = 0;
     for (let k = 0; k < params.length; k++) {
-      const p = params[k], b = k * PARAM_SLOTS;
-      moments(p.grad, p.count, m);
-      ps[b + G_SQUARES] = m[SUM_SQUARES];
-      ps[b + G_MAX] = m[MAX_ABS];
-      const mean = m[SUM] / p.count, variance = m[SUM_SQUARES] / p.count - mean * mean;
-      ps[b + G_MEAN] = mean;
-      ps[b + G_STD] = variance > 0 ? Math.sqrt(variance) : 0;
-      ps[b + W_SQUARES] = this.weightSquares[k];
+      ps[k * PARAM_SLOTS + W_SQUARES] = this.weightSquares[k];
+      if (!paramMoments) continue;
+      moments(params[k].grad, params[k].count, m);
+      gm[3 * k] = m[SUM];
+      gm[3 * k + 1] = m[SUM_SQUARES];
+      gm[3 * k + 2] = m[MAX_ABS];
       total += m[SUM_SQUARES];
     }
+    this.gradSquares[0] = total;
     const ops = this.net.layerOps, s = this.layerStats;
     for (let l = 0; l < ops.length; l++) {
       const op = ops[l], b = l * LAYER_SLOTS, from = this.inputFrom[l];
@@ -111,13 +152,20 @@ export class Recorder {
         s[b + IN_GRAD] = Math.sqrt(m[SUM_SQUARES]);
       }
     }
-    this.gradSquares[0] = total;
   }
 
-  /** After the update: ‖ΔW‖ per param (the optimizer filled updateSquares). */
+  /** After the update: gradient moments and ‖ΔW‖ per param (gradMoments and updateSquares are filled by now). */
   measureUpdate(): void {
-    const ps = this.paramStats;
-    for (let k = 0; k < this.updateSquares.length; k++) ps[k * PARAM_SLOTS + UPDATE_SQUARES] = this.updateSquares[k];
+    const ps = this.paramStats, gm = this.gradMoments, params = this.net.params;
+    for (let k = 0; k < params.length; k++) {
+      const b = k * PARAM_SLOTS, count = params[k].count;
+      const mean = gm[3 * k] / count, variance = gm[3 * k + 1] / count - mean * mean;
+      ps[b + G_SQUARES] = gm[3 * k + 1];
+      ps[b + G_MAX] = gm[3 * k + 2];
+      ps[b + G_MEAN] = mean;
+      ps[b + G_STD] = variance > 0 ? Math.sqrt(variance) : 0;
+      ps[b + UPDATE_SQUARES] = this.updateSquares[k];
+    }
   }
 
   /** The step's numbers as plain data. */

@@ -90,14 +90,18 @@ export class Session {
 
   /** Telemetry, clipping and the optimizer step; false when the update made a weight NaN/Inf. */
   update(): boolean {
-    const net = this.net, clip = this.spec.optimizer.clip;
-    if (this.recorder !== null) {
-      this.recorder.measureOutputs(this.rows);
-      this.recorder.measureGradients(this.rows);
+    const net = this.net, clip = this.spec.optimizer.clip, recorder = this.recorder;
+    // Without clipping the optimizer reads the raw gradient anyway: it sums its moments for
+    // the telemetry in the same pass. Clipping needs the global norm first, so then the
+    // recorder measures them beforehand.
+    const momentsInUpdate = recorder !== null && clip === undefined;
+    if (recorder !== null) {
+      recorder.measureOutputs(this.rows);
+      recorder.measureGradients(this.rows, !momentsInUpdate);
     }
     if (clip !== undefined) {
       let squares = 0;
-      if (this.recorder !== null) squares = this.recorder.gradSquares[0];
+      if (recorder !== null) squares = recorder.gradSquares[0];
       else {
         for (let k = 0; k < net.params.length; k++) {
           moments(net.params[k].grad, net.params[k].count, this.scratch);
@@ -109,7 +113,7 @@ export class Session {
       const coef = clip / (Math.sqrt(squares) + 1e-6);
       this.optimizer.gradScale[0] = coef < 1 ? coef : 1;
     }
-    this.optimizer.step(this.updateSquares, this.weightSquares);
+    this.optimizer.step(this.updateSquares, this.weightSquares, momentsInUpdate ? recorder.gradMoments : null);
     this.steps++;
     this.recorder?.measureUpdate();
     for (let k = 0; k < this.weightSquares.length; k++) {

@@ -182,6 +182,23 @@ describe('telemetry', () => {
     assert.ok(frame.accuracy! >= 0 && frame.accuracy! <= 1);
   });
 
+  it('gradient statistics are the same whether the optimizer pass sums them (no clip) or the recorder does (clip)', () => {
+    const spec = (clip?: number) => network({ input: 2, layers: [dense(6, 'tanh'), dense(1, 'sigmoid')], loss: { kind: 'bce' }, optimizer: adam(0.01, clip === undefined ? {} : { clip }), trainSize: 8, batch: 4 });
+    const plain = train(spec(), binary(8), { steps: 3, dtype: 'float64' });
+    const clipped = train(spec(1e9), binary(8), { steps: 3, dtype: 'float64' }); // a clip that never acts
+    for (let f = 0; f < 3; f++) {
+      for (let l = 0; l < 2; l++) {
+        for (let k = 0; k < 2; k++) {
+          const a = plain.frames[f].layers[l].params[k], b = clipped.frames[f].layers[l].params[k];
+          assert.equal(a.gradMaxAbs, b.gradMaxAbs);
+          assert.ok(Math.abs(a.gradNorm - b.gradNorm) <= 1e-12 * b.gradNorm);
+          assert.ok(Math.abs(a.gradMean - b.gradMean) <= 1e-12 * Math.abs(b.gradMean) + 1e-18);
+          assert.ok(Math.abs(a.updateRatio - b.updateRatio) <= 1e-12 * b.updateRatio);
+        }
+      }
+    }
+  });
+
   it("the first layer's input gradient is measured on step 1 and every histogram step, and kept in between", () => {
     const frames = train(xorNet({ epochs: 4 }), binary(10), { histogramEvery: 5 }).frames;
     const inGrad = frames.map((f) => f.layers[0].inGradNorm);
