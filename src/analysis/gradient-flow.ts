@@ -170,7 +170,7 @@ function vanishingFixes(spec: NetworkSpec, frame: StepFrame, leaf: LeafLayer, ru
   const initTargetSaturates = isSaturating(activationAfter(spec, initTarget)?.activation);
   return distinct([
     ...replaceSaturating(spec, leaf, ['relu']),
-    ...(after && isSaturating(after.activation) || initTargetSaturates ? [] : useMatchedInit(spec, initTarget)),
+    ...((after && isSaturating(after.activation)) || initTargetSaturates ? [] : useMatchedInit(spec, initTarget)),
     ...wrapResidual(spec, run[0], runEnd),
   ]);
 }
@@ -182,9 +182,9 @@ function vanishingFixes(spec: NetworkSpec, frame: StepFrame, leaf: LeafLayer, ru
  * not — they change the step, not the ratio between layers' gradients (measured on
  * exploding.net: both leave the flag); nor does a layernorm after the activation (the next
  * weights scale it right back), and one before a standalone activation moved the flag onto
- * its own γ on one of two measured networks. When the
- * flag comes from the steps instead (update ratio far above healthy, or a spike against the
- * running median in a run), the lr that brings the update ratio to 1e-3 and clip=1 do.
+ * its own γ on one of two measured networks. When the flag comes from the steps instead
+ * (update ratio far above healthy from the first step, or a spike against the running median
+ * in a run), the lr that makes the first step healthy and clip=1 do.
  */
 function explodingFixes({ spec, thresholds, window, lrLimit }: Context, leaf: LeafLayer, v: Verdict): FixSuggestion[] {
   // The weights' fault when the signal already grows at the first judged step, before the
@@ -196,10 +196,9 @@ function explodingFixes({ spec, thresholds, window, lrLimit }: Context, leaf: Le
   if ((grows || !stepsTooLarge) && v.spikes === 0) {
     const after = activationAfter(spec, leaf);
     const init = useMatchedInit(spec, leaf);
-    return distinct([
-      // He init on a non-ReLU layer is √2 too large per layer: lecun (Var W = 1/fan_in) is the fix.
-      ...(init.length ? init : leaf.kind === 'dense' && leaf.init.kind === 'he' && after?.activation !== 'relu' ? useInit(leaf, 'lecun') : []),
-    ]);
+    if (init.length) return init;
+    // He init on a non-ReLU layer is √2 too large per layer: lecun (Var W = 1/fan_in) is the fix.
+    return leaf.kind === 'dense' && leaf.init.kind === 'he' && after?.activation !== 'relu' ? useInit(leaf, 'lecun') : [];
   }
   return distinct([...lrFromFirstStep(spec, window, 'lower', lrLimit), ...addClip(spec)]);
 }

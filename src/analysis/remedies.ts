@@ -14,9 +14,9 @@ import { log10UpdateRatio, statsOf } from './window';
 /** log10 of the update ratio Karpathy calls healthy (CS231n; makemore part 3). */
 export const HEALTHY_LOG10_UPDATE_RATIO = -3;
 /**
- * The most an lr fix changes lr by. An update ratio further than this from healthy is not
- * the learning rate's fault (the gradients themselves are broken, e.g. by the init), and an
- * lr 10⁴× smaller would only hide that.
+ * The most an lr fix changes lr by when the init is broken (backward gain out of band; see
+ * analyze): an update ratio further than this from healthy is then the gradients' fault, and
+ * an lr 10⁴× smaller would only hide that. With a sound init the change is not limited.
  */
 export const MAX_LR_FACTOR = 1000;
 
@@ -33,7 +33,7 @@ export function scaleLr(spec: NetworkSpec, factor: number): FixSuggestion[] {
 }
 
 /**
- * Scale lr so a typical update ratio of 10^log10Ratio moves to the healthy 1e-3 (step size is
+ * Scale lr so an update ratio of 10^log10Ratio moves to the healthy 1e-3 (step size is
  * proportional to lr: exactly for SGD, to first order for Adam/RMSprop). Only lowers when
  * `direction` is 'lower' (and only raises for 'raise'); nothing when the factor needed is
  * beyond `maxFactor`.
