@@ -9,7 +9,7 @@ import type { ActivationKind } from '../lang/spec';
 import type { Histogram, LayerStats, ParamStats, StepFrame } from './telemetry';
 import type { Network } from './compile';
 import type { Floats } from './floats';
-import { MAX_ABS, moments, SUM, SUM_SQUARES, sumSquares } from './kernels/reduce';
+import { MAX_ABS, moments, SUM, SUM_SQUARES, sumSquares, sumSquaresInto } from './kernels/reduce';
 
 // Per-layer slots in `layerStats`.
 const OUT_MEAN = 0, OUT_STD = 1, DEAD = 2, SATURATED = 3, OUT_GRAD = 4, IN_GRAD = 5, LAYER_SLOTS = 6;
@@ -142,14 +142,14 @@ export class Recorder {
     const ops = this.net.layerOps, s = this.layerStats;
     for (let l = 0; l < ops.length; l++) {
       const op = ops[l], b = l * LAYER_SLOTS, from = this.inputFrom[l];
-      moments(op.output.grad, rows * op.output.width, m);
-      s[b + OUT_GRAD] = Math.sqrt(m[SUM_SQUARES]);
+      sumSquaresInto(op.output.grad, rows * op.output.width, m);
+      s[b + OUT_GRAD] = Math.sqrt(m[0]);
       if (from >= 0) {
         s[b + IN_GRAD] = s[from * LAYER_SLOTS + OUT_GRAD]; // the same tensor, measured just before
       } else if (op.input.needsGrad) {
         // An input without a gradient this step is the data batch between samples: keep the last value.
-        moments(op.input.grad, rows * op.input.width, m);
-        s[b + IN_GRAD] = Math.sqrt(m[SUM_SQUARES]);
+        sumSquaresInto(op.input.grad, rows * op.input.width, m);
+        s[b + IN_GRAD] = Math.sqrt(m[0]);
       }
     }
   }

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { gemm, gemmNT, gemmTN } from '../../src/engine/kernels/gemm';
 import { activate, activationGrad, biasActivate, softmaxRows } from '../../src/engine/kernels/activations';
 import { erf, erfc, normalCdf, normalCdfs } from '../../src/engine/kernels/erf';
-import { moments, stdFrom, sumRows, MAX_ABS, SUM, SUM_SQUARES } from '../../src/engine/kernels/reduce';
+import { moments, stdFrom, sumRows, sumSquares, sumSquaresInto, MAX_ABS, SUM, SUM_SQUARES } from '../../src/engine/kernels/reduce';
 import { testRandom } from './helpers/specs';
 
 function randomArray(n: number, seed: number, Type: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array) {
@@ -152,6 +152,16 @@ describe('reductions', () => {
     const out = new Float64Array(3);
     sumRows(Float64Array.from([1, 2, 3, 4, 5, 6]), out, 2, 3);
     assert.deepEqual(Array.from(out), [5, 7, 9]);
+  });
+  it('sum of squares, returned or stored, over lengths that are and are not multiples of 4', () => {
+    const out = new Float64Array(1);
+    for (const n of [0, 1, 3, 4, 7, 9]) {
+      const v = Float64Array.from({ length: n }, (_, i) => i - 2);
+      const expected = Array.from(v).reduce((a, x) => a + x * x, 0);
+      sumSquaresInto(v, n, out);
+      assert.equal(out[0], expected);
+      assert.equal(sumSquares(v, n), expected);
+    }
   });
   it('moments: sum, sum of squares and max |x| in one pass', () => {
     const out = new Float64Array(3);

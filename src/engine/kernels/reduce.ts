@@ -22,6 +22,18 @@ export function sumSquares(v: Floats, n: number): number {
   return s0 + s1 + s2 + s3;
 }
 
+/** out[0] = Σv² over the first n values: sumSquares with its result in a typed array (no boxed float). */
+export function sumSquaresInto(v: Floats, n: number, out: Float64Array): void {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n4 = n - (n % 4);
+  for (let i = 0; i < n4; i += 4) {
+    const a = v[i], b = v[i + 1], c = v[i + 2], d = v[i + 3];
+    s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d;
+  }
+  for (let i = n4; i < n; i++) s0 += v[i] * v[i];
+  out[0] = s0 + s1 + s2 + s3;
+}
+
 /** Index layout of `moments` results. */
 export const SUM = 0, SUM_SQUARES = 1, MAX_ABS = 2;
 
