@@ -100,6 +100,17 @@ describe('training loop', () => {
     );
   });
 
+  it('an update that overflows float32 is reported in the update phase, naming the optimizer and layer', () => {
+    const spec = network({ input: 2, layers: [dense(4, 'tanh'), dense(1)], loss: { kind: 'mse' }, optimizer: sgd(1e39), trainSize: 4 });
+    const x = randomRows(4, 2, 2);
+    const report = train(spec, dataset(x, x.map(([a]) => [a]), 'regression')).nonFinite!;
+    assert.deepEqual(
+      { step: report.step, phase: report.phase, op: report.op, layer: report.layer, layerName: report.layerName },
+      { step: 1, phase: 'update', op: 'sgd', layer: 0, layerName: 'dense1' },
+    );
+    assert.match(report.message, /in the weights after the update of sgd in layer dense1/);
+  });
+
   it('an overflow in a residual add names the residual block and its line', () => {
     const spec = network({ input: 2, layers: [residual(act('linear')), dense(1)], loss: { kind: 'mse' }, trainSize: 2 });
     // float32 holds 2e38 but not 2e38 + 2e38.
