@@ -2,6 +2,7 @@
 
 import { strict as assert } from 'node:assert';
 import { gemm, gemmNT, gemmTN } from '../../src/engine/kernels/gemm';
+import { allFinite } from '../../src/engine/floats';
 import { activate, activationGrad, biasActivate, softmaxRows } from '../../src/engine/kernels/activations';
 import { erf, erfc, normalCdf, normalCdfs } from '../../src/engine/kernels/erf';
 import { moments, stdFrom, sumRows, sumSquares, sumSquaresInto, MAX_ABS, SUM, SUM_SQUARES } from '../../src/engine/kernels/reduce';
@@ -148,6 +149,20 @@ describe('erf (exact gelu needs it to double precision)', () => {
 });
 
 describe('reductions', () => {
+  it('allFinite finds NaN, +Inf, −Inf (also together) in any lane, and only within the first n values', () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      for (const at of [0, 1, 2, 3, 4, 8]) {
+        const v = new Float32Array(9).fill(1);
+        v[at] = bad;
+        assert.equal(allFinite(v, 9), false, `${bad} at ${at}`);
+        assert.equal(allFinite(v, at), true, 'values past n are not read');
+      }
+    }
+    const both = Float64Array.from([1, Infinity, -Infinity, 2]);
+    assert.equal(allFinite(both, 4), false);
+    assert.equal(allFinite(Float64Array.from([1e300, -1e300, 3]), 3), true);
+  });
+
   it('sumRows gives the column sums (the bias gradient)', () => {
     const out = new Float64Array(3);
     sumRows(Float64Array.from([1, 2, 3, 4, 5, 6]), out, 2, 3);
