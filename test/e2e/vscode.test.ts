@@ -3,7 +3,7 @@
 // and click around the inspector. Screenshots go to test-output/e2e/.
 
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FLAG_CODES } from '../../src/protocol/lsp';
 import { Workbench } from './workbench';
@@ -101,8 +101,7 @@ describe('GradLens in VS Code', function () {
   });
 
   it('underlines a misspelt activation as an error with a "did you mean" quick fix', async () => {
-    writeFileSync(join(vscode.workspace, 'typo.net'), 'data xor\ninput 2\ndense 8 rleu\ndense 1 sigmoid\nloss bce\n');
-    await vscode.page.getByRole('treeitem', { name: 'typo.net', exact: true }).waitFor({ timeout: 10_000 });
+    await vscode.addFile('typo.net', 'data xor\ninput 2\ndense 8 rleu\ndense 1 sigmoid\nloss bce\n');
     await vscode.openFile('typo.net');
     const squiggle = vscode.page.locator('.editor-group-container.active .squiggly-error');
     await squiggle.first().waitFor({ timeout: 10_000 });
@@ -177,12 +176,11 @@ describe('GradLens in VS Code', function () {
     await vscode.screenshot('code-lens-run');
   });
 
-  it('Cancel on the progress notification stops a run', async () => {
-    writeFileSync(
-      join(vscode.workspace, 'long.net'),
+  it('editing the file during a run marks the run stale; Cancel on the progress notification stops it', async () => {
+    await vscode.addFile(
+      'long.net',
       'data spiral n=2000 classes=3 seed=1\ninput 2\nrepeat 6 {\n  dense 64 relu\n}\ndense 3\nloss cross_entropy\noptimizer adam lr=0.001\ntrain epochs=100000 batch=8\n',
     );
-    await vscode.page.getByRole('treeitem', { name: 'long.net', exact: true }).waitFor({ timeout: 10_000 });
     await vscode.openFile('long.net');
     await vscode.runCommand('GradLens: Train and Inspect');
     const toast = vscode.page.locator('.notification-toast', { hasText: 'GradLens: training long.net' });
@@ -192,6 +190,11 @@ describe('GradLens in VS Code', function () {
     const statusItem = vscode.page.locator('.statusbar-item', { hasText: 'GradLens: step' });
     await statusItem.first().waitFor({ timeout: 5_000 });
     await vscode.screenshot('train-progress');
+    await vscode.focusEditor();
+    await vscode.page.keyboard.press('Control+End');
+    await vscode.page.keyboard.type('\n# edited during the run');
+    await inspector.locator('.stale:not([hidden])').waitFor({ timeout: 10_000 });
+    await waitFor(async () => /file changed/.test(await toast.innerText()), 10_000, 'the notification says the file changed');
     await toast.getByRole('button', { name: 'Cancel' }).click();
     await toast.waitFor({ state: 'detached', timeout: 5_000 });
     await inspector.locator('.status[data-kind="cancelled"]').waitFor({ timeout: 5_000 });
@@ -217,8 +220,7 @@ describe('GradLens in VS Code', function () {
       .waitFor({ timeout: 15_000 });
     await waitFor(async () => vscode.languageServerPids().some((p) => p !== pid), 15_000, 'a new server process runs');
     // The new server checks files again: a fresh typo gets its squiggle.
-    writeFileSync(join(vscode.workspace, 'after-crash.net'), 'data xor\ninput 2\ndense 8 sigmiod\ndense 1 sigmoid\nloss bce\n');
-    await vscode.page.getByRole('treeitem', { name: 'after-crash.net', exact: true }).waitFor({ timeout: 10_000 });
+    await vscode.addFile('after-crash.net', 'data xor\ninput 2\ndense 8 sigmiod\ndense 1 sigmoid\nloss bce\n');
     await vscode.openFile('after-crash.net');
     await vscode.page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: 15_000 });
     await vscode.screenshot('server-restarted');

@@ -5,7 +5,7 @@
 
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildVsix, copyExamples, ensureCodeServer, installExtension, root, startCodeServer, type CodeServer } from './setup.mjs';
@@ -91,6 +91,18 @@ export class Workbench {
     return path;
   }
 
+  /** Writes a file into the workspace and waits for its Explorer row (refreshing if the watcher is slow). */
+  async addFile(name: string, content: string): Promise<void> {
+    writeFileSync(join(this.workspace, name), content);
+    const row = this.page.getByRole('treeitem', { name, exact: true });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await row.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
+      await this.page.locator('.explorer-folders-view, .pane-header[aria-label*="Explorer"]').first().hover().catch(() => undefined);
+      await this.page.locator('.action-label.codicon-explorer-refresh, a[aria-label="Refresh Explorer"]').first().click().catch(() => undefined);
+    }
+    await row.waitFor({ timeout: 5_000 });
+  }
+
   /** Opens a workspace file by clicking its Explorer row; resolves when its editor shows text. */
   async openFile(name: string): Promise<void> {
     await this.page.getByRole('treeitem', { name, exact: true }).click();
@@ -98,9 +110,10 @@ export class Workbench {
     await this.page.locator('.monaco-editor .view-line').first().waitFor({ timeout: 20_000 });
   }
 
-  /** Focuses the active editor's text. */
+  /** Focuses the text editor in the first editor group (Ctrl+1; the inspector sits in the second). */
   async focusEditor(): Promise<void> {
-    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+    await this.page.keyboard.press('Control+1');
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: 5_000 });
   }
 
   /** Moves the cursor with "Go to Line" (1-based, like the status bar). */
