@@ -17,6 +17,8 @@ export interface TrainOptions {
   /** Record histograms every this many steps (default 25; 0 for never). */
   histogramEvery?: number;
   onFrame?: (frame: StepFrame) => void;
+  /** Called with the histograms recorded at a step (every `histogramEvery` steps), before that step's `onFrame`. */
+  onHistograms?: (step: number, histograms: Histogram[]) => void;
   /** Checked between steps. */
   shouldCancel?: () => boolean;
 }
@@ -54,7 +56,9 @@ export function train(spec: NetworkSpec, data: Dataset, options: TrainOptions = 
       ? recorder.frame(step, session.epoch, loss, accuracy)
       : { step, epoch: session.epoch, loss, layers: [], ...(accuracy !== undefined ? { accuracy } : {}) };
     if (recorder !== null && sampled && histogramEvery > 0) {
+      const first = histograms.length;
       recorder.histograms(step, session.rows, histograms);
+      options.onHistograms?.(step, histograms.slice(first));
     }
     if (session.epochEnds && data.validation !== undefined && data.validation.n > 0) {
       const val = session.evaluate(data.validation);

@@ -10,7 +10,7 @@ import type { LayerFinding } from '../analysis/types';
 import { gradientsAt, train } from '../engine';
 import { loadDataset } from '../engine/data';
 import type { Dataset } from '../engine/data/dataset';
-import type { RunResult, StepFrame } from '../engine/telemetry';
+import type { Histogram, RunResult, StepFrame } from '../engine/telemetry';
 import type { NetworkSpec } from '../lang/spec';
 import type { TelemetryFrame } from '../protocol/lsp';
 import { downsample } from './numbers';
@@ -121,6 +121,14 @@ function probe(message: Extract<ToWorker, { type: 'probe' }>): void {
   }
 }
 
+/** Attaches a step's histograms (non-finite bins cannot cross JSON; such histograms are left out). */
+function withHistograms(frame: TelemetryFrame | undefined, histograms: Histogram[] | undefined): TelemetryFrame | undefined {
+  if (frame === undefined || histograms === undefined) return frame;
+  const finite = histograms.filter((h) => Number.isFinite(h.min) && Number.isFinite(h.max));
+  if (finite.length === 0) return frame;
+  return { ...frame, histograms: finite.map(({ layer, of, min, max, counts }) => ({ layer, of, min, max, counts })) };
+}
+
 function partialRun(frames: StepFrame[]): RunResult {
   return { reason: 'done', frames, histograms: [], initialLoss: frames[0]?.loss ?? Number.NaN };
 }
@@ -131,6 +139,9 @@ function runTraining(message: Extract<ToWorker, { type: 'train' }>): void {
   const cancelled = (): boolean => Atomics.load(flag, 0) !== 0;
   const seen: StepFrame[] = [];
   let pending: StepFrame[] = [];
+  // Histograms recorded since the last flush, by step; their frames survive downsampling
+  // so the inspector's scrubber gets every recorded step.
+  let pendingHistograms = new Map<number, Histogram[]>();
   let lastFlush = 0;
   let findings: LayerFinding[] = [];
 
@@ -139,10 +150,13 @@ function runTraining(message: Extract<ToWorker, { type: 'train' }>): void {
     if (pending.length === 0) return;
     findings = analyze(spec, partialRun(seen), thresholds, 'run');
     const flags = flagsByLayer(findings);
-    const frames = downsample(pending, FRAMES_PER_BATCH)
-      .map((frame) => toTelemetryFrame(frame, spec, flags))
+    const kept = new Set(downsample(pending, FRAMES_PER_BATCH));
+    const frames = pending
+      .filter((frame) => kept.has(frame) || pendingHistograms.has(frame.step))
+      .map((frame) => withHistograms(toTelemetryFrame(frame, spec, flags), pendingHistograms.get(frame.step)))
       .filter((frame): frame is TelemetryFrame => frame !== undefined);
     pending = [];
+    pendingHistograms = new Map();
     lastFlush = Date.now();
     if (frames.length > 0) post({ type: 'frames', frames });
   };
@@ -155,6 +169,7 @@ function runTraining(message: Extract<ToWorker, { type: 'train' }>): void {
       telemetry: true,
       histogramEvery: message.histogramEvery,
       shouldCancel: cancelled,
+      onHistograms: (step, histograms) => pendingHistograms.set(step, histograms),
       onFrame: (frame) => {
         seen.push(frame);
         pending.push(frame);

@@ -48,6 +48,18 @@ describe('training runs over the language server', function () {
     const losses = frames.map((f) => f.loss);
     assert.ok(mean(losses.slice(-10)) < 0.7 * mean(losses.slice(0, 10)), `loss falls: ${mean(losses.slice(0, 10))} → ${mean(losses.slice(-10))}`);
     assert.ok(frames.every((f) => f.layers.length === 3 && f.layers[0].name === 'h1' && f.layers[0].line === 6));
+    // Histograms are recorded on step 1 and every 50 steps; each recorded step reaches the
+    // client, with a gradient and an activation histogram per layer.
+    const withHistograms = frames.filter((f) => f.histograms !== undefined);
+    assert.deepEqual(withHistograms.map((f) => f.step), [1, 50, 100, 150, 200, 250, 300, 350, 400]);
+    for (const frame of withHistograms) {
+      const kinds = frame.histograms!.map((h) => `${h.layer}:${h.of}`).sort();
+      assert.deepEqual(kinds, ['0:activation', '0:gradient', '1:activation', '1:gradient', '2:activation', '2:gradient']);
+      for (const h of frame.histograms!) {
+        assert.ok(h.min <= h.max && h.counts.length > 0, 'bins over [min, max]');
+        assert.equal(h.counts.reduce((a, b) => a + b, 0) > 0, true, 'a histogram counts values');
+      }
+    }
   });
 
   it('sends at most about 20 telemetry notifications per second', async () => {
