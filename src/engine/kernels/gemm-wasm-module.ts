@@ -2,10 +2,12 @@
 // (no prebuilt binary, no build step): a few encoders for the WebAssembly binary format and
 // two functions, `product` and `transpose`, written in the stack machine's instructions below.
 //
-// product(a, aRow, aDepth, b, bDepth, c, cRow, m, k, n) — addresses and strides in bytes:
+// product(a, aRow, aDepth, b, bDepth, c, cRow, m, k, n, add) — addresses and strides in bytes:
 //   A(i, p) at a + i·aRow + p·aDepth   (so a row-major A or, with the strides swapped, Aᵀ)
 //   B(p, j) at b + p·bDepth + j·4      (row-major; eight adjacent columns load as two f32x4)
-//   C(i, j) at c + i·cRow + j·4, overwritten with Σₚ A(i, p)·B(p, j)
+//   C(i, j) at c + i·cRow + j·4, overwritten with Σₚ A(i, p)·B(p, j) (add = 0) or
+//   incremented by it (add = 1; only where n is the true width, as the spill below would
+//   otherwise be added into)
 // for i < m (a multiple of 4) and j < n (a multiple of 8). The caller leaves room: reads
 // past the last real row or column fetch neighbouring or padding values, and writes past
 // the last real column land in the next row's first columns — which is why panels run
@@ -54,6 +56,8 @@ const op = {
   mul: [0x6c],
   ltU: [0x49],
   loop: [0x03, 0x40],
+  if: [0x04, 0x40],
+  else: [0x05],
   end: [0x0b],
   brIf: (depth: number) => [0x0d, ...unsigned(depth)],
   load: (offset: number) => [0xfd, ...unsigned(0x00), 4, ...unsigned(offset)],
@@ -67,11 +71,11 @@ const op = {
 };
 
 // Parameters and locals of `product`.
-const A = 0, A_ROW = 1, A_DEPTH = 2, B = 3, B_DEPTH = 4, C = 5, C_ROW = 6, M = 7, K = 8, N = 9;
-const PANEL = 10, A_BLOCK = 11, A_END = 12, C_AT = 13, BP = 14, P0 = 15, P1 = 16, P2 = 17, P3 = 18, LEFT = 19;
-const ACC = 20; // 8 v128 accumulators: ACC + 2·row + half
-const BV0 = 28, BV1 = 29, AV = 30;
-const PARAMS = 10;
+const A = 0, A_ROW = 1, A_DEPTH = 2, B = 3, B_DEPTH = 4, C = 5, C_ROW = 6, M = 7, K = 8, N = 9, ADD = 10;
+const PANEL = 11, A_BLOCK = 12, A_END = 13, C_AT = 14, BP = 15, P0 = 16, P1 = 17, P2 = 18, P3 = 19, LEFT = 20, TILE = 21;
+const ACC = 22; // 8 v128 accumulators: ACC + 2·row + half
+const BV0 = 30, BV1 = 31, AV = 32;
+const PARAMS = 11;
 
 function productBody(): number[] {
   const code: number[][] = [];
@@ -87,7 +91,16 @@ function productBody(): number[] {
   emit(op.get(A), op.set(A_BLOCK));
   emit(op.get(C), op.get(PANEL), op.add, op.set(C_AT));
   emit(op.loop); // over 4-row blocks
+  // The tile starts from zero, or from C when `add` is set (a later slice of a long k).
+  emit(op.get(ADD), op.if);
+  emit(op.get(C_AT), op.set(TILE));
+  for (let r = 0; r < 4; r++) {
+    emit(op.get(TILE), op.load(0), op.set(acc(r, 0)), op.get(TILE), op.load(16), op.set(acc(r, 1)));
+    emit(op.get(TILE), op.get(C_ROW), op.add, op.set(TILE));
+  }
+  emit(op.else);
   for (let r = 0; r < 4; r++) for (let h = 0; h < 2; h++) emit(op.zero, op.set(acc(r, h)));
+  emit(op.end);
   emit(op.get(B), op.get(PANEL), op.add, op.set(BP));
   emit(op.get(A_BLOCK), op.tee(P0), op.get(A_ROW), op.add, op.tee(P1), op.get(A_ROW), op.add, op.tee(P2), op.get(A_ROW), op.add, op.set(P3));
   emit(op.get(K), op.set(LEFT));

@@ -11,7 +11,7 @@ import { gemmModuleBytes } from './gemm-wasm-module';
 
 interface Kernel {
   memory: WebAssembly.Memory;
-  product: (a: number, aRow: number, aDepth: number, b: number, bDepth: number, c: number, cRow: number, m: number, k: number, n: number) => void;
+  product: (a: number, aRow: number, aDepth: number, b: number, bDepth: number, c: number, cRow: number, m: number, k: number, n: number, add: number) => void;
   transpose: (src: number, dst: number, rows: number, cols: number) => void;
 }
 
@@ -88,6 +88,25 @@ function copyOut(at: number, count: number, out: Float32Array): void {
   out.set(heapView(at, count));
 }
 
+/**
+ * Depth per kernel call when the output needs no padding: a slice of B's panel (DEPTH_SLICE
+ * rows of 32 bytes) stays in the first-level cache while every row block passes over it,
+ * where a whole 1024-deep panel would not. Later slices add into C.
+ */
+const DEPTH_SLICE = 256;
+
+/** C = A·B over the whole depth, in slices when that is safe (see the module). Addresses in floats. */
+function multiply(k: Kernel, a: number, aRow: number, aDepth: number, b: number, bDepth: number, c: number, cRow: number, m: number, depth: number, n: number, exactWidth: boolean): void {
+  if (!exactWidth || depth <= DEPTH_SLICE) {
+    k.product(a * 4, aRow * 4, aDepth * 4, b * 4, bDepth * 4, c * 4, cRow * 4, m, depth, n, 0);
+    return;
+  }
+  for (let p = 0; p < depth; p += DEPTH_SLICE) {
+    const slice = Math.min(DEPTH_SLICE, depth - p);
+    k.product((a + p * aDepth) * 4, aRow * 4, aDepth * 4, (b + p * bDepth) * 4, bDepth * 4, c * 4, cRow * 4, m, slice, n, p === 0 ? 0 : 1);
+  }
+}
+
 /** y[rows, cols] = x[rows, inner] · w[inner, cols] */
 export function wasmGemm(x: Float32Array, w: Float32Array, y: Float32Array, rows: number, inner: number, cols: number): boolean {
   const k = load();
@@ -97,7 +116,7 @@ export function wasmGemm(x: Float32Array, w: Float32Array, y: Float32Array, rows
   reserve(k, aSize, bSize, cSize);
   copyIn(x, rows * inner, aAt, aSize);
   copyIn(w, inner * cols, bAt, bSize);
-  k.product(aAt * 4, inner * 4, 4, bAt * 4, cols * 4, cAt * 4, cols * 4, m, inner, n);
+  multiply(k, aAt, inner, 1, bAt, cols, cAt, cols, m, inner, n, n === cols);
   copyOut(cAt, rows * cols, y);
   return true;
 }
@@ -115,7 +134,7 @@ export function wasmGemmNT(dy: Float32Array, w: Float32Array, dx: Float32Array, 
   copyIn(w, inner * cols, cAt, inner * cols);
   k.transpose(cAt * 4, bAt * 4, inner, cols); // B = wᵀ, [cols, inner]
   heap.fill(0, bAt + cols * inner, bAt + bSize);
-  k.product(aAt * 4, cols * 4, 4, bAt * 4, inner * 4, cAt * 4, inner * 4, m, cols, n);
+  multiply(k, aAt, cols, 1, bAt, inner, cAt, inner, m, cols, n, n === inner);
   copyOut(cAt, rows * inner, dx);
   return true;
 }
@@ -129,7 +148,7 @@ export function wasmGemmTN(x: Float32Array, dy: Float32Array, dw: Float32Array, 
   reserve(k, aSize, bSize, cSize);
   copyIn(x, rows * inner, aAt, aSize); // read as Aᵀ: A(p, i) = x[i, p]
   copyIn(dy, rows * cols, bAt, bSize);
-  k.product(aAt * 4, 4, inner * 4, bAt * 4, cols * 4, cAt * 4, cols * 4, m, rows, n);
+  multiply(k, aAt, 1, inner, bAt, cols, cAt, cols, m, rows, n, n === cols);
   copyOut(cAt, inner * cols, dw);
   return true;
 }
