@@ -68,7 +68,12 @@ export class RunController implements vscode.Disposable {
       void vscode.window.showErrorMessage('GradLens: the language server is not running; run "GradLens: Restart Language Server".');
       return;
     }
-    if (this.active) await this.stop();
+    const previous = this.active;
+    if (previous) {
+      // The inspector shows one run: the previous one stops and its progress closes now.
+      await this.stop();
+      if (this.active === previous) this.end({ runId: previous.runId, reason: 'cancelled', message: 'Replaced by a new run.' });
+    }
 
     const params: TrainParams = { uri: uri.toString() };
     let result: TrainResult;
@@ -97,13 +102,33 @@ export class RunController implements vscode.Disposable {
     this.statusBar.tooltip = 'Click to stop training';
     this.statusBar.show();
 
+    // Active before the progress UI exists: telemetry (even the end of a short run) can
+    // arrive before withProgress calls back.
+    let ended = false;
+    let closeProgress = () => {};
+    const run: ActiveRun = {
+      runId: result.runId,
+      uri,
+      fileName,
+      totalSteps: result.totalSteps,
+      lastStep: 0,
+      stale: false,
+      finish: () => {
+        ended = true;
+        closeProgress();
+      },
+    };
+    this.active = run;
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `GradLens: training ${fileName}`, cancellable: true },
-      (progress, token) =>
-        new Promise<void>((finish) => {
-          this.active = { runId: result.runId, uri, fileName, totalSteps: result.totalSteps, lastStep: 0, stale: false, finish, progress };
-          token.onCancellationRequested(() => void this.stop());
-        }),
+      (progress, token) => {
+        run.progress = progress;
+        token.onCancellationRequested(() => void this.stop(run.runId));
+        return new Promise<void>((resolve) => {
+          if (ended) resolve();
+          else closeProgress = resolve;
+        });
+      },
     );
   }
 

@@ -155,6 +155,7 @@ describe('GradLens in VS Code', function () {
     // Several fixes: a quick pick; exactly one: applied at once.
     await waitFor(async () => (await pick.isVisible()) || (await applied()), 10_000, 'a quick pick or the fix');
     if (await pick.isVisible()) {
+      await vscode.page.locator('.quick-input-list .monaco-list-row.focused').first().waitFor({ timeout: 5_000 });
       await vscode.screenshot('inspector-fix-pick');
       await vscode.page.keyboard.press('Enter');
     }
@@ -176,7 +177,7 @@ describe('GradLens in VS Code', function () {
     await vscode.screenshot('code-lens-run');
   });
 
-  it('editing the file during a run marks the run stale; Cancel on the progress notification stops it', async () => {
+  it('editing the file during a run marks the run stale; training again replaces it; Cancel on the progress notification stops it', async () => {
     await vscode.addFile(
       'long.net',
       'data spiral n=2000 classes=3 seed=1\ninput 2\nrepeat 6 {\n  dense 64 relu\n}\ndense 3\nloss cross_entropy\noptimizer adam lr=0.001\ntrain epochs=100000 batch=8\n',
@@ -195,6 +196,12 @@ describe('GradLens in VS Code', function () {
     await vscode.page.keyboard.type('\n# edited during the run');
     await inspector.locator('.stale:not([hidden])').waitFor({ timeout: 10_000 });
     await waitFor(async () => /file changed/.test(await toast.innerText()), 10_000, 'the notification says the file changed');
+
+    // Training again replaces the run: one progress notification, a fresh (not stale) run.
+    await vscode.runCommand('GradLens: Train and Inspect');
+    await inspector.locator('.stale[hidden]').waitFor({ state: 'attached', timeout: 10_000 });
+    await waitFor(async () => /step \d+/.test(await toast.innerText()) && !/file changed/.test(await toast.innerText()), 15_000, 'the new run reports its steps');
+    assert.equal(await toast.count(), 1, 'the replaced run\'s notification closed');
     await toast.getByRole('button', { name: 'Cancel' }).click();
     await toast.waitFor({ state: 'detached', timeout: 5_000 });
     await inspector.locator('.status[data-kind="cancelled"]').waitFor({ timeout: 5_000 });

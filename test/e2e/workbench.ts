@@ -103,8 +103,10 @@ export class Workbench {
     await row.waitFor({ timeout: 5_000 });
   }
 
-  /** Opens a workspace file by clicking its Explorer row; resolves when its editor shows text. */
+  /** Opens a workspace file in the first editor group by clicking its Explorer row; resolves when its editor shows text. */
   async openFile(name: string): Promise<void> {
+    // Explorer opens into the active group: make it the first one, not the inspector's.
+    await this.page.keyboard.press('Control+1');
     await this.page.getByRole('treeitem', { name, exact: true }).click();
     await this.page.locator(`.tab.active[aria-label*="${name}"]`).first().waitFor({ timeout: 20_000 });
     await this.page.locator('.monaco-editor .view-line').first().waitFor({ timeout: 20_000 });
@@ -129,7 +131,9 @@ export class Workbench {
    */
   async lineText(line: number): Promise<string> {
     return this.page.evaluate((n) => {
-      const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+      // The active group's text editor, or the first group's when the inspector has focus.
+      const editor =
+        document.querySelector('.editor-group-container.active .monaco-editor') ?? document.querySelector('.editor-group-container .monaco-editor');
       const lines = [...(editor?.querySelectorAll('.view-line') ?? [])] as HTMLElement[];
       lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
       return (lines[n - 1]?.textContent ?? '').replace(/\u00a0/g, ' ');
@@ -221,7 +225,9 @@ export class Workbench {
   async spanOnLine(line: number, word: string) {
     const handle = await this.page.evaluateHandle(
       ({ n, word }) => {
-        const editor = document.querySelector('.editor-group-container.active .monaco-editor');
+        // The active group's text editor, or the first group's when the inspector has focus.
+      const editor =
+        document.querySelector('.editor-group-container.active .monaco-editor') ?? document.querySelector('.editor-group-container .monaco-editor');
         const lines = [...(editor?.querySelectorAll('.view-line') ?? [])] as HTMLElement[];
         lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
         const spans = [...(lines[n - 1]?.querySelectorAll('span > span') ?? [])] as HTMLElement[];
