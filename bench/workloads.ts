@@ -99,8 +99,8 @@ export const WORKLOADS: Record<WorkloadId, Workload> = {
     loss: 'cross_entropy',
     optimizer: { kind: 'adam', lr: 0.001 },
     examples: 256,
-    steps: 2,
-    repeats: 3,
+    steps: 4,
+    repeats: 5,
   },
 };
 
