@@ -122,7 +122,12 @@ describe('GradLens in VS Code', function () {
     assert.ok(values.every((value) => /\d/.test(value)), `every row shows its ‖∇‖: ${values.join(', ')}`);
     const badges = await inspector.locator('tr.layer-row .badge').evaluateAll((elements) => elements.map((e) => (e as HTMLElement).dataset.code));
     assert.ok(badges.includes('exploding-gradient'), `an exploding-gradient badge; badges: ${badges.join(', ')}`);
+    // The README's picture: give the inspector the room the side bar and the panel take.
+    await vscode.runCommand('View: Close Primary Side Bar');
+    await vscode.runCommand('View: Hide Panel');
+    await vscode.page.waitForTimeout(500);
     await vscode.screenshot('inspector-vscode');
+    await vscode.page.keyboard.press('Control+Shift+E');
 
     const row = rows.nth(3);
     const line = Number(await row.getAttribute('data-line'));
