@@ -5,19 +5,16 @@
 // He et al. 2015. Comparing a layer with the layers downstream of it makes the measure
 // scale-free: multiplying the loss (so every gradient) by any factor changes nothing.
 
-import type { RunResult, StepFrame } from '../engine/telemetry';
+import type { StepFrame } from '../engine/telemetry';
 import type { LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
 import type { FixSuggestion } from '../lang/rewrites';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
 import { activationAfter, activationOf, hasParams, initName, isFusedWithLoss, isSaturating, matchedInit, weightsFeeding } from './network';
 import { addClip, distinct, lrFromFirstStep, replaceSaturating, useInit, useMatchedInit, wrapResidual } from './remedies';
-import { MEDIAN_HISTORY, isMost, log10UpdateRatio, median, statsOf } from './window';
-
-/** A run's gradient norm this many times its running median is a spike (exploding in run mode). */
-export const SPIKE_FACTOR = 10;
-/** Fewest earlier steps a running median needs before spikes are judged. */
-const MIN_HISTORY = 10;
+import { isMost, log10UpdateRatio, median, statsOf } from './window';
+import { type EpisodeVerdict, type Span, headline, spanEvidence, spanLength } from './episodes';
+import type { FlowPayload, SpikeSummary } from './run-history';
 
 /** One layer's gradients relative to the layers downstream of it, at one step. */
 export interface FlowSample {
@@ -35,66 +32,113 @@ export interface FlowSample {
 }
 
 /**
- * The backpropagated gradient that reaches a layer: ‖∂L/∂(its output)‖. For an output sigmoid
- * fused with bce the gradient at the probability is not what flows back (σ' cancels against
- * the loss), so take it at the layer's input instead.
+ * One layer's flow sample per weighted layer (undefined where its gradient is not finite): each
+ * value against the largest at or after it (toward the loss) and the smallest positive one
+ * strictly after it, for the weight gradient RMS and for the backpropagated signal ‖∂L/∂output‖.
+ * (For an output sigmoid fused with bce the gradient at the probability is not what flows back
+ * — σ' cancels against the loss — so the signal is taken at that layer's input.) One backward
+ * pass over the layers; the probe and the run's streaming history both use it.
  */
-function signalOf(spec: NetworkSpec, leaf: LeafLayer, frame: StepFrame): number {
-  const stats = statsOf(frame, leaf.index);
-  if (!stats) return NaN;
-  return isFusedWithLoss(spec, leaf) ? stats.inGradNorm : stats.outGradNorm;
+export function flowSamples(spec: NetworkSpec, frame: StepFrame, weighted: LeafLayer[]): (FlowSample | undefined)[] {
+  const out = weighted.map(() => emptySample());
+  fillFlow(spec, frame, weighted, out);
+  return out.map((s) => (Number.isNaN(s.rms) ? undefined : s));
 }
 
-/** For each position, the ratio of its value to the largest value at or after it and to the smallest positive one after it. */
-function againstDownstream(values: number[]): { below: number[]; above: (number | undefined)[]; largestAt: number[]; smallestAt: (number | undefined)[] } {
-  const below: number[] = [];
-  const above: (number | undefined)[] = [];
-  const largestAt: number[] = [];
-  const smallestAt: (number | undefined)[] = [];
+export function emptySample(): FlowSample {
+  return { rms: NaN, belowLargest: NaN, largest: -1, aboveSmallest: undefined, smallest: undefined, signalBelow: NaN, signalAbove: undefined, logUpdate: undefined };
+}
+
+/**
+ * flowSamples into objects the caller owns (`out[i]` for `weighted[i]`; rms NaN where the
+ * gradient is not finite), so a long run's history reads every step without allocating.
+ */
+export function fillFlow(spec: NetworkSpec, frame: StepFrame, weighted: LeafLayer[], out: FlowSample[]): void {
   let largest = -Infinity;
-  let largestIndex = -1;
+  let largestAt = -1;
   let smallest = Infinity;
-  let smallestIndex: number | undefined;
-  for (let i = values.length - 1; i >= 0; i--) {
-    const v = values[i];
-    if (Number.isFinite(v) && v > largest) [largest, largestIndex] = [v, i];
-    below[i] = largest > 0 ? v / largest : 1;
-    largestAt[i] = largestIndex;
-    above[i] = smallestIndex !== undefined ? v / smallest : undefined;
-    smallestAt[i] = smallestIndex;
-    if (Number.isFinite(v) && v > 0 && v < smallest) [smallest, smallestIndex] = [v, i];
+  let smallestAt = -1;
+  let largestSignal = -Infinity;
+  let smallestSignal = Infinity;
+  let hasSmallestSignal = false;
+  const lastLeaf = spec.leaves.length - 1;
+  for (let i = weighted.length - 1; i >= 0; i--) {
+    const leaf = weighted[i];
+    const stats = statsOf(frame, leaf.index);
+    const s = out[i];
+    if (!stats) {
+      s.rms = NaN;
+      continue;
+    }
+    const rms = stats.gradRms;
+    const signal = leaf.index === lastLeaf && isFusedWithLoss(spec, leaf) ? stats.inGradNorm : stats.outGradNorm;
+    const finiteRms = Number.isFinite(rms);
+    const finiteSignal = Number.isFinite(signal);
+    if (finiteRms && rms > largest) {
+      largest = rms;
+      largestAt = i;
+    }
+    if (finiteSignal && signal > largestSignal) largestSignal = signal;
+    s.rms = finiteRms ? rms : NaN;
+    if (finiteRms) {
+      s.belowLargest = largest > 0 ? rms / largest : 1;
+      s.largest = weighted[largestAt].index;
+      s.aboveSmallest = smallestAt >= 0 ? rms / smallest : undefined;
+      s.smallest = smallestAt >= 0 ? weighted[smallestAt].index : undefined;
+      s.signalBelow = largestSignal > 0 ? signal / largestSignal : 1;
+      s.signalAbove = hasSmallestSignal ? signal / smallestSignal : undefined;
+      s.logUpdate = log10UpdateRatio(stats);
+      if (rms > 0 && rms < smallest) {
+        smallest = rms;
+        smallestAt = i;
+      }
+    }
+    if (finiteSignal && signal > 0 && signal < smallestSignal) {
+      smallestSignal = signal;
+      hasSmallestSignal = true;
+    }
   }
-  return { below, above, largestAt, smallestAt };
 }
 
 export function flowAt(spec: NetworkSpec, frame: StepFrame, weighted: LeafLayer[]): Map<number, FlowSample> {
-  const rms = weighted.map((leaf) => statsOf(frame, leaf.index)?.gradRms ?? NaN);
-  const byRms = againstDownstream(rms);
-  const bySignal = againstDownstream(weighted.map((leaf) => signalOf(spec, leaf, frame)));
   const samples = new Map<number, FlowSample>();
-  weighted.forEach((leaf, i) => {
-    if (!Number.isFinite(rms[i])) return;
-    const smallest = byRms.smallestAt[i];
-    samples.set(leaf.index, {
-      rms: rms[i],
-      belowLargest: byRms.below[i],
-      largest: weighted[byRms.largestAt[i]].index,
-      aboveSmallest: byRms.above[i],
-      smallest: smallest !== undefined ? weighted[smallest].index : undefined,
-      signalBelow: bySignal.below[i],
-      signalAbove: bySignal.above[i],
-      logUpdate: log10UpdateRatio(statsOf(frame, leaf.index)!),
-    });
+  flowSamples(spec, frame, weighted).forEach((s, i) => {
+    if (s) samples.set(weighted[i].index, s);
   });
   return samples;
 }
 
+/**
+ * ∇W = xᵀδ mixes the forward activations' scale with the backward signal δ, so ask both: the
+ * weight gradient is far below the layers after it, and so is the signal reaching it (or its
+ * weights barely move at all).
+ */
+export function isVanishingAt(s: FlowSample, thresholds: Thresholds): boolean {
+  return s.belowLargest < thresholds.vanishingRatio &&
+    (s.signalBelow < thresholds.vanishingRatio || (s.logUpdate !== undefined && s.logUpdate < thresholds.updateRatioLow));
+}
+
+/** The mirror image: far above the smallest layer after it, and so is the signal (or the steps are too large). */
+export function isExplodingAt(s: FlowSample, thresholds: Thresholds): boolean {
+  return s.aboveSmallest !== undefined && s.aboveSmallest > thresholds.explodingRatio &&
+    ((s.signalAbove !== undefined && s.signalAbove > thresholds.explodingRatio) ||
+      (s.logUpdate !== undefined && s.logUpdate > thresholds.updateRatioHigh));
+}
+
+/** What a layer's flagged steps say: counted over a probe's steps, or over one episode of a run. */
 interface Verdict {
+  /** Flagged steps, and the steps they were counted among. */
   steps: number;
+  of: number;
   samples: FlowSample[];
   spikes: number;
   spikeNorm: number;
   runningMedian: number;
+  /** The first judged frame (where the fixes read the first step) and the last flagged one (where `related` looks for the cause). */
+  first: StepFrame;
+  last: StepFrame;
+  /** Run mode: the episode. */
+  span?: Span;
 }
 
 function gradName(leaf: LeafLayer): string {
@@ -186,11 +230,11 @@ function vanishingFixes(spec: NetworkSpec, frame: StepFrame, leaf: LeafLayer, ru
  * (update ratio far above healthy from the first step, or a spike against the running median
  * in a run), the lr that makes the first step healthy and clip=1 do.
  */
-function explodingFixes({ spec, thresholds, window, lrLimit }: Context, leaf: LeafLayer, v: Verdict): FixSuggestion[] {
+function explodingFixes({ spec, thresholds, lrLimit }: Context, leaf: LeafLayer, v: Verdict): FixSuggestion[] {
   // The weights' fault when the signal already grows at the first judged step, before the
   // updates could have made it, or when that first step was of a sane size; the steps' fault
   // when they were too large from the start (at lr=1000 the signal grows from step 2 on).
-  const first = window.length > 0 ? flowAt(spec, window[0], spec.leaves.filter(hasParams)).get(leaf.index) : undefined;
+  const first = flowAt(spec, v.first, spec.leaves.filter(hasParams)).get(leaf.index);
   const grows = first?.signalAbove !== undefined && first.signalAbove > thresholds.explodingRatio;
   const stepsTooLarge = first?.logUpdate !== undefined && first.logUpdate > thresholds.updateRatioHigh;
   if ((grows || !stepsTooLarge) && v.spikes === 0) {
@@ -200,7 +244,7 @@ function explodingFixes({ spec, thresholds, window, lrLimit }: Context, leaf: Le
     // He init on a non-ReLU layer is √2 too large per layer: lecun (Var W = 1/fan_in) is the fix.
     return leaf.kind === 'dense' && leaf.init.kind === 'he' && after?.activation !== 'relu' ? useInit(leaf, 'lecun') : [];
   }
-  return distinct([...lrFromFirstStep(spec, window, 'lower', lrLimit), ...addClip(spec)]);
+  return distinct([...lrFromFirstStep(spec, [v.first], 'lower', lrLimit), ...addClip(spec)]);
 }
 
 export const VANISHING_EXPLANATION =
@@ -211,52 +255,25 @@ export const EXPLODING_EXPLANATION =
   'Gradients grow by the product of every later layer\'s gain on their way back, so this layer takes steps far too large and training diverges. ' +
   'A smaller, variance-preserving init (He for ReLU, Xavier otherwise) removes the cause; gradient clipping, a lower learning rate or normalisation keep the steps bounded.';
 
-/** vanishing-gradient and exploding-gradient findings over the window. */
+/** The steps a layer's flags are about: a probe's window, or (run mode) each layer's episodes. */
+export type FlowJudgement =
+  | { mode: 'probe'; window: StepFrame[] }
+  | { mode: 'run'; vanishing: Map<number, EpisodeVerdict<FlowPayload, undefined>>; exploding: Map<number, EpisodeVerdict<FlowPayload, SpikeSummary>> };
+
+/** vanishing-gradient and exploding-gradient findings. */
 export function gradientFlow(
   spec: NetworkSpec,
-  run: RunResult,
-  window: StepFrame[],
+  judged: FlowJudgement,
   thresholds: Thresholds,
-  mode: 'probe' | 'run',
   lrLimit: number,
 ): { findings: LayerFinding[]; vanishing: Set<number>; exploding: Set<number> } {
   const weighted = spec.leaves.filter(hasParams);
-  const vanishing = new Map<number, Verdict>();
-  const exploding = new Map<number, Verdict>();
-  const medians = mode === 'run' ? runningMedians(run, window, weighted) : new Map<number, number>();
-
-  for (const frame of window) {
-    for (const [index, s] of flowAt(spec, frame, weighted)) {
-      // ∇W = xᵀδ mixes the forward activations' scale with the backward signal δ, so ask both:
-      // the weight gradient is far below the layers after it, and so is the signal reaching it
-      // (or its weights barely move at all).
-      const small = s.belowLargest < thresholds.vanishingRatio &&
-        (s.signalBelow < thresholds.vanishingRatio || (s.logUpdate !== undefined && s.logUpdate < thresholds.updateRatioLow));
-      const large = s.aboveSmallest !== undefined && s.aboveSmallest > thresholds.explodingRatio &&
-        ((s.signalAbove !== undefined && s.signalAbove > thresholds.explodingRatio) ||
-          (s.logUpdate !== undefined && s.logUpdate > thresholds.updateRatioHigh));
-      const norm = statsOf(frame, index)?.gradNorm ?? NaN;
-      const reference = medians.get(index);
-      const spike = reference !== undefined && reference > 0 && norm > SPIKE_FACTOR * reference;
-      if (small) record(vanishing, index, s);
-      if (large || spike) {
-        const verdict = record(exploding, index, s);
-        if (spike) {
-          verdict.spikes++;
-          verdict.spikeNorm = Math.max(verdict.spikeNorm, norm);
-          verdict.runningMedian = reference!;
-        }
-      }
-    }
-  }
-
-  const steps = window.length;
+  const { vanishing, exploding } = judged.mode === 'probe' ? probeVerdicts(spec, judged.window, thresholds) : runVerdicts(judged);
   const flagged = (verdicts: Map<number, Verdict>) =>
-    [...verdicts].filter(([, v]) => isMost(v.steps, steps)).map(([i]) => i).sort((a, b) => a - b);
+    [...verdicts].filter(([, v]) => isMost(v.steps, v.of)).map(([i]) => i).sort((a, b) => a - b);
   const flaggedVanishing = flagged(vanishing);
   const flaggedExploding = flagged(exploding);
-  const last = window[window.length - 1];
-  const context = { spec, thresholds, steps, last, window, lrLimit };
+  const context = { spec, thresholds, lrLimit };
   const findings: LayerFinding[] = [];
   for (const span of runsOf(flaggedVanishing, weighted)) {
     for (const index of flaggedVanishing.filter((i) => i >= span[0] && i <= span[1])) {
@@ -267,21 +284,57 @@ export function gradientFlow(
   return { findings, vanishing: new Set(flaggedVanishing), exploding: new Set(flaggedExploding) };
 }
 
+/** Every step of a probe counts; no spikes (a probe has no history to judge them against). */
+function probeVerdicts(spec: NetworkSpec, window: StepFrame[], thresholds: Thresholds): { vanishing: Map<number, Verdict>; exploding: Map<number, Verdict> } {
+  const weighted = spec.leaves.filter(hasParams);
+  const vanishing = new Map<number, Verdict>();
+  const exploding = new Map<number, Verdict>();
+  const record = (verdicts: Map<number, Verdict>, index: number, sample: FlowSample) => {
+    let verdict = verdicts.get(index);
+    if (!verdict) {
+      verdict = { steps: 0, of: window.length, samples: [], spikes: 0, spikeNorm: 0, runningMedian: NaN, first: window[0], last: window[window.length - 1] };
+      verdicts.set(index, verdict);
+    }
+    verdict.steps++;
+    verdict.samples.push(sample);
+  };
+  for (const frame of window) {
+    for (const [index, s] of flowAt(spec, frame, weighted)) {
+      if (isVanishingAt(s, thresholds)) record(vanishing, index, s);
+      if (isExplodingAt(s, thresholds)) record(exploding, index, s);
+    }
+  }
+  return { vanishing, exploding };
+}
+
+/** Each layer's episode (run-history.ts): its flagged steps among the steps it spans. */
+function runVerdicts(judged: Extract<FlowJudgement, { mode: 'run' }>): { vanishing: Map<number, Verdict>; exploding: Map<number, Verdict> } {
+  const verdictOf = (e: EpisodeVerdict<FlowPayload, SpikeSummary | undefined>): Verdict => ({
+    steps: e.span.flagged,
+    of: spanLength(e.span),
+    samples: e.samples.map((p) => p.sample),
+    spikes: e.summary?.spikes ?? 0,
+    spikeNorm: e.summary?.spikeNorm ?? 0,
+    runningMedian: e.summary?.runningMedian ?? NaN,
+    first: e.samples[0].frame,
+    last: e.samples[e.samples.length - 1].frame,
+    span: e.span,
+  });
+  const convert = <S>(m: Map<number, EpisodeVerdict<FlowPayload, S>>) =>
+    new Map([...m].map(([i, e]) => [i, verdictOf(e as EpisodeVerdict<FlowPayload, SpikeSummary | undefined>)]));
+  return { vanishing: convert(judged.vanishing), exploding: convert(judged.exploding) };
+}
+
 interface Context {
   spec: NetworkSpec;
   thresholds: Thresholds;
-  /** Steps in the window. */
-  steps: number;
-  /** The window's last frame: where `related` looks for the cause. */
-  last: StepFrame;
   /** How far an lr fix may move lr (see analyze). */
   lrLimit: number;
-  window: StepFrame[];
 }
 
 const medianOf = (values: (number | undefined)[]) => median(values.filter((v): v is number => v !== undefined));
 
-function vanishingFinding({ spec, thresholds, steps, last }: Context, leaf: LeafLayer, v: Verdict, span: [number, number]): LayerFinding {
+function vanishingFinding({ spec, thresholds }: Context, leaf: LeafLayer, v: Verdict, span: [number, number]): LayerFinding {
   const rms = medianOf(v.samples.map((s) => s.rms));
   const ratio = medianOf(v.samples.map((s) => s.belowLargest));
   const signal = medianOf(v.samples.map((s) => s.signalBelow));
@@ -295,16 +348,16 @@ function vanishingFinding({ spec, thresholds, steps, last }: Context, leaf: Leaf
     severity: 'warning',
     layer: leaf.index,
     line: leaf.line,
-    message: `Vanishing gradient: ${details.join('; ')}, in ${v.steps} of ${steps} steps`,
+    message: `${headline('Vanishing gradient', v.span)}${details.join('; ')}, in ${v.steps} of ${v.of} steps`,
     explanation: VANISHING_EXPLANATION,
-    evidence: { gradRms: rms, ratioToLargest: ratio, signalRatio: signal, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps },
-    related: related(spec, last, leaf, true),
-    fixes: vanishingFixes(spec, last, leaf, span),
+    evidence: { gradRms: rms, ratioToLargest: ratio, signalRatio: signal, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: v.of, ...(v.span ? spanEvidence(v.span) : {}) },
+    related: related(spec, v.last, leaf, true),
+    fixes: vanishingFixes(spec, v.last, leaf, span),
   };
 }
 
 function explodingFinding(context: Context, leaf: LeafLayer, v: Verdict): LayerFinding {
-  const { spec, thresholds, steps, last } = context;
+  const { spec, thresholds } = context;
   const rms = medianOf(v.samples.map((s) => s.rms));
   const ratio = medianOf(v.samples.map((s) => s.aboveSmallest));
   const signal = medianOf(v.samples.map((s) => s.signalAbove));
@@ -315,44 +368,20 @@ function explodingFinding(context: Context, leaf: LeafLayer, v: Verdict): LayerF
   if (signal > thresholds.explodingRatio) details.push(`backpropagated gradient ${formatNumber(signal)}× the smallest after it`);
   if (logUpdate > thresholds.updateRatioHigh) details.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
   if (v.spikes) details.push(`norm ${formatNumber(v.spikeNorm)}, ${formatNumber(v.spikeNorm / v.runningMedian)}× its running median`);
-  const evidence: Record<string, number> = { gradRms: rms, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: steps };
+  const evidence: Record<string, number> = { gradRms: rms, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: v.of };
   if (!Number.isNaN(ratio)) evidence.ratioToSmallest = ratio;
   if (!Number.isNaN(signal)) evidence.signalRatio = signal;
   if (v.spikes) Object.assign(evidence, { spikes: v.spikes, spikeNorm: v.spikeNorm, runningMedian: v.runningMedian });
+  if (v.span) Object.assign(evidence, spanEvidence(v.span));
   return {
     code: 'exploding-gradient',
     severity: 'warning',
     layer: leaf.index,
     line: leaf.line,
-    message: `Exploding gradient: ${details.join('; ')}, in ${v.steps} of ${steps} steps`,
+    message: `${headline('Exploding gradient', v.span)}${details.join('; ')}, in ${v.steps} of ${v.of} steps`,
     explanation: EXPLODING_EXPLANATION,
     evidence,
-    related: related(spec, last, leaf, false),
+    related: related(spec, v.last, leaf, false),
     fixes: explodingFixes(context, leaf, v),
   };
-}
-
-function record(verdicts: Map<number, Verdict>, index: number, sample: FlowSample): Verdict {
-  let verdict = verdicts.get(index);
-  if (!verdict) verdicts.set(index, (verdict = { steps: 0, samples: [], spikes: 0, spikeNorm: 0, runningMedian: NaN }));
-  verdict.steps++;
-  verdict.samples.push(sample);
-  return verdict;
-}
-
-/** Each weighted layer's median gradient norm over the steps before the window (run mode). */
-function runningMedians(run: RunResult, window: StepFrame[], weighted: LeafLayer[]): Map<number, number> {
-  const medians = new Map<number, number>();
-  if (window.length === 0) return medians;
-  const start = run.frames.indexOf(window[0]);
-  const history = run.frames.slice(Math.max(0, start - MEDIAN_HISTORY), Math.max(0, start));
-  if (history.length < MIN_HISTORY) return medians;
-  for (const leaf of weighted) {
-    const norms = history.flatMap((f) => {
-      const norm = statsOf(f, leaf.index)?.gradNorm;
-      return norm !== undefined && Number.isFinite(norm) ? [norm] : [];
-    });
-    if (norms.length >= MIN_HISTORY) medians.set(leaf.index, median(norms));
-  }
-  return medians;
 }

@@ -1,7 +1,9 @@
 // The gradient-health analysis: a checked network and a run's telemetry in, findings out.
-// Pure and allocation-light (it runs after every probe); the same for a probe (a few steps
-// at initialisation) and a full run (judged on its latest steps). Every threshold is a
-// ratio — to other layers, to the weights, to the expected initial loss — never a bare norm.
+// Pure and allocation-light (it runs after every probe); the same rules for a probe (a few
+// steps at initialisation, all of them judged) and a full run (judged over every window of
+// `lossWindow` steps, reporting each layer's episode: when, and whether it recovered —
+// episodes.ts). Every threshold is a ratio — to other layers, to the weights, to the expected
+// initial loss — never a bare norm.
 // docs/gradient-health.md explains each rule, its default and its sources.
 
 import type { RunResult } from '../engine/telemetry';
@@ -14,7 +16,8 @@ import { lossNotDecreasing } from './loss';
 import { nonFinite } from './nonfinite';
 import { MAX_LR_FACTOR } from './remedies';
 import { updateRatio } from './update-ratio';
-import { analysisWindow } from './window';
+import { runEpisodes } from './run-history';
+import { judgedFrames } from './window';
 
 export type { FindingCode, LayerFinding } from './types';
 export { FINDING_CODES } from './types';
@@ -23,20 +26,23 @@ export { formatNumber, formatPercent } from './format';
 const SEVERITY_ORDER = { error: 0, warning: 1, information: 2 } as const;
 
 export function analyze(spec: NetworkSpec, run: RunResult, thresholds: Thresholds, mode: 'probe' | 'run'): LayerFinding[] {
-  const window = analysisWindow(run, mode);
+  const frames = judgedFrames(run);
+  // A run's episodes are read incrementally (run-history.ts): the server calls this on every
+  // telemetry flush of a growing run.
+  const episodes = mode === 'run' ? runEpisodes(spec, frames, thresholds) : undefined;
   const gain = backwardGain(spec, run);
   // How far an lr fix may move lr. With a sound init (backward gain in band) steps far off
   // healthy are the lr's fault, however far; with a broken one they are the gradients' (a
   // ReLU stack under normal(0, 1) takes first steps 10⁴× too large), and an lr 10⁴× smaller
   // would only hide that — measured: it still overflows.
   const lrLimit = gain.length === 0 ? Infinity : MAX_LR_FACTOR;
-  const flow = gradientFlow(spec, run, window, thresholds, mode, lrLimit);
+  const flow = gradientFlow(spec, episodes ? { mode: 'run', ...episodes } : { mode: 'probe', window: frames }, thresholds, lrLimit);
   const findings = [
     ...nonFinite(spec, run, lrLimit),
     ...flow.findings,
-    ...deadRelu(spec, window, thresholds, lrLimit),
-    ...saturatedActivation(spec, window, thresholds),
-    ...updateRatio(spec, window, thresholds, flow, lrLimit),
+    ...deadRelu(spec, episodes ? { mode: 'run', episodes: episodes.dead } : { mode: 'probe', window: frames }, thresholds, lrLimit),
+    ...saturatedActivation(spec, episodes ? { mode: 'run', episodes: episodes.saturated } : { mode: 'probe', window: frames }, thresholds),
+    ...updateRatio(spec, episodes ? { mode: 'run', low: episodes.updateLow, high: episodes.updateHigh } : { mode: 'probe', window: frames }, thresholds, flow, lrLimit),
     ...(mode === 'run' ? lossNotDecreasing(spec, run, thresholds) : []),
     ...initialLoss(spec, run),
     ...gain,

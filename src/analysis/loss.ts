@@ -3,7 +3,7 @@
 // EarlyStopping/ReduceLROnPlateau, restricted to runs that have not learned (a plateau after
 // the loss fell by half is convergence, not a broken gradient path).
 
-import type { RunResult } from '../engine/telemetry';
+import type { RunResult, StepFrame } from '../engine/telemetry';
 import type { NetworkSpec, Thresholds } from '../lang/spec';
 import type { FixSuggestion } from '../lang/rewrites';
 import type { LayerFinding } from './types';
@@ -21,23 +21,27 @@ export const LOSS_EXPLANATION =
   'The loss has stopped going down while still near where it started, so the network is not learning. ' +
   'Check the other flags (vanishing, dead or saturated layers); otherwise the learning rate is usually too small (tiny update ratios) or too large (the loss bounces).';
 
-/** Moving average over `span` steps (trailing), so one noisy batch does not look like progress. */
-function smooth(losses: number[], span: number): number[] {
-  const out: number[] = [];
+/**
+ * The lowest trailing moving average (over `span` steps, so one noisy batch does not look like
+ * progress) among steps [from, split) and among [split, end), and the last one. One pass, no
+ * copy of the losses: it runs on every telemetry flush of a live run of up to 100k steps.
+ * NaN when any loss is not finite.
+ */
+function smoothedLows(frames: StepFrame[], span: number, from: number, split: number): { before: number; since: number; current: number } {
   let sum = 0;
-  for (let i = 0; i < losses.length; i++) {
-    sum += losses[i];
-    if (i >= span) sum -= losses[i - span];
-    out.push(sum / Math.min(i + 1, span));
+  let before = Infinity;
+  let since = Infinity;
+  let current = NaN;
+  for (let i = 0; i < frames.length; i++) {
+    const loss = frames[i].loss;
+    if (!Number.isFinite(loss)) return { before: NaN, since: NaN, current: NaN };
+    sum += loss;
+    if (i >= span) sum -= frames[i - span].loss;
+    current = sum / Math.min(i + 1, span);
+    if (i >= from && i < split && current < before) before = current;
+    if (i >= split && current < since) since = current;
   }
-  return out;
-}
-
-/** Smallest of values[from..to) — a loop, not Math.min(...), which overflows the stack on 100k steps. */
-function lowest(values: number[], from: number, to: number): number {
-  let min = Infinity;
-  for (let i = from; i < to; i++) if (values[i] < min) min = values[i];
-  return min;
+  return { before, since, current };
 }
 
 export function lossNotDecreasing(spec: NetworkSpec, run: RunResult, thresholds: Thresholds): LayerFinding[] {
@@ -46,13 +50,9 @@ export function lossNotDecreasing(spec: NetworkSpec, run: RunResult, thresholds:
   const frames = run.nonFinite ? [] : run.frames;
   // Warm-up: the first `span` steps, before the moving average is full.
   if (frames.length < span + window + 1) return [];
-  const smoothed = smooth(frames.map((f) => f.loss), span);
-  if (!smoothed.every(Number.isFinite)) return [];
-  const split = smoothed.length - window;
-  const bestBefore = lowest(smoothed, span - 1, split);
-  const bestSince = lowest(smoothed, split, smoothed.length);
-  const start = Number.isFinite(run.initialLoss) ? run.initialLoss : smoothed[span - 1];
-  const current = smoothed[smoothed.length - 1];
+  const { before: bestBefore, since: bestSince, current } = smoothedLows(frames, span, span - 1, frames.length - window);
+  if (!Number.isFinite(current)) return [];
+  const start = Number.isFinite(run.initialLoss) ? run.initialLoss : smoothedAt(frames, span, span - 1);
   if (bestSince < bestBefore * (1 - MIN_RELATIVE_DECREASE)) return [];
   if (current < LEARNED_FRACTION * start) return [];
   return [{
@@ -67,6 +67,13 @@ export function lossNotDecreasing(spec: NetworkSpec, run: RunResult, thresholds:
 }
 
 /** Suggest an lr change only when the update ratios say which way (median over layers and the last steps). */
+/** The moving average over `span` steps ending at step index `at`. */
+function smoothedAt(frames: StepFrame[], span: number, at: number): number {
+  let sum = 0;
+  for (let i = Math.max(0, at - span + 1); i <= at; i++) sum += frames[i].loss;
+  return sum / Math.min(at + 1, span);
+}
+
 function lrDirection(spec: NetworkSpec, run: RunResult): FixSuggestion[] {
   const logs: number[] = [];
   for (const frame of run.frames.slice(-RUN_WINDOW)) {

@@ -1,27 +1,22 @@
 // Which steps a rule looks at, and how it votes over them. A probe is a handful of steps
-// at initialisation: all of them count. A full run is judged on its latest steps, so the
-// flags describe the network as it is now, not as it was at step 1.
+// at initialisation: all of them count. A full run is judged over every window of
+// `lossWindow` steps (episodes.ts), so a layer that vanished for the first 200 steps and then
+// recovered is reported with when — neither averaged away nor forgotten.
 
 import type { LayerStats, RunResult, StepFrame } from '../engine/telemetry';
 
-/** Steps at the end of a full run that the per-layer rules judge. */
+/** Latest steps of a full run whose update ratios say which way loss-not-decreasing's lr fix goes. */
 export const RUN_WINDOW = 20;
-
-/** Frames before the window from which a run's running median gradient norm is taken. */
-export const MEDIAN_HISTORY = 200;
 
 /**
  * The frames the per-layer rules judge. Frames from the step that produced a non-finite value
  * onward are left out: their numbers are NaN/Inf, and `nonfinite-gradient` reports them.
  */
-export function analysisWindow(run: RunResult, mode: 'probe' | 'run'): StepFrame[] {
-  let frames = run.frames;
-  if (run.nonFinite) {
-    const firstBad = run.nonFinite.step;
-    const end = frames.findIndex((f) => f.step >= firstBad);
-    if (end >= 0) frames = frames.slice(0, end);
-  }
-  return mode === 'probe' ? frames : frames.slice(Math.max(0, frames.length - RUN_WINDOW));
+export function judgedFrames(run: RunResult): StepFrame[] {
+  if (!run.nonFinite) return run.frames;
+  const firstBad = run.nonFinite.step;
+  const end = run.frames.findIndex((f) => f.step >= firstBad);
+  return end >= 0 ? run.frames.slice(0, end) : run.frames;
 }
 
 /** A flag holds for "most steps" when it holds in more than half of them. */

@@ -1,20 +1,23 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { analyze, FINDING_CODES } from '../../src/analysis';
-import { RUN_WINDOW } from '../../src/analysis/window';
 import { act, dense, frames, layernorm, network, residual, runOf, thresholds } from './builder';
 
 describe('analyze', () => {
   const spec = network(8, [dense(8, 'sigmoid', { kind: 'xavier' }), dense(8, 'sigmoid', { kind: 'xavier' }), dense(3)]);
 
-  it('judges a probe on all its steps and a full run on its last 20', () => {
-    // Vanishing for the first 30 steps, healthy after: the run has recovered, the start had not.
-    const stepFrames = frames(spec, 30 + RUN_WINDOW, (i, step) => ({ gradRms: i < 2 && step <= 30 ? 1e-6 : 1e-2 }));
+  it('judges a probe on all its steps and a full run by its sustained episodes, recovered or not', () => {
+    // Vanishing for the first 140 steps, healthy for the 260 after: the start is reported with when.
+    const stepFrames = frames(spec, 400, (i, step) => ({ gradRms: i < 2 && step <= 140 ? 1e-6 : 1e-2 }));
     const vanishing = (mode: 'probe' | 'run', n: number) =>
-      analyze(spec, runOf(stepFrames.slice(0, n)), thresholds, mode).filter((f) => f.code === 'vanishing-gradient').map((f) => f.layer);
-    assert.deepEqual(vanishing('probe', 5), [0, 1]);
-    assert.deepEqual(vanishing('run', stepFrames.length), []);
-    assert.deepEqual(vanishing('run', 30), [0, 1]);
+      analyze(spec, runOf(stepFrames.slice(0, n)), thresholds, mode).filter((f) => f.code === 'vanishing-gradient');
+    assert.deepEqual(vanishing('probe', 5).map((f) => f.layer), [0, 1]);
+    assert.deepEqual(vanishing('probe', 5).map((f) => f.evidence.firstStep), [undefined, undefined], 'a probe has no episodes');
+    const [first] = vanishing('run', 400);
+    assert.equal(first.layer, 0);
+    assert.match(first.message, /^Vanishing gradient during steps 1–140 of 400 \(then recovered\): ‖∇W‖ RMS 1e-6, 1e-4× the largest layer's after it \(dense3\)/);
+    assert.match(first.message, /, in 140 of 140 steps$/);
+    assert.match(vanishing('run', 100)[0].message, /^Vanishing gradient during steps 1–100 of 100 \(not recovered\): /);
   });
 
   it('says nothing about a run without frames', () => {

@@ -169,19 +169,23 @@ describe('exploding-gradient', () => {
     assert.deepEqual(codes(findings, 'update-ratio-high'), [0, 1, 2]);
   });
 
-  it('in a full run, flags a gradient norm over 10× its running median; a probe has no history to judge', () => {
+  it('in a full run, flags a gradient norm over 10× its running median for most of a window; a probe has no history to judge', () => {
     const spec = network(8, [dense(8, 'relu'), dense(3)]);
-    // 100 quiet steps, then the last 20 (the run window) with the first layer's norm 20× higher.
-    const stepFrames = frames(spec, 120, (i, step) => ({ gradRms: 1e-2, gradNorm: i === 0 && step > 100 ? 20 : 1 }));
+    // 100 quiet steps, then 30 (most of a 50-step window) with the first layer's norm 20× higher.
+    const stepFrames = frames(spec, 130, (i, step) => ({ gradRms: 1e-2, gradNorm: i === 0 && step > 100 ? 20 : 1 }));
     const findings = analyze(spec, runOf(stepFrames), thresholds, 'run');
     assert.deepEqual(codes(findings, 'exploding-gradient'), [0]);
-    assert.equal(findings.find((f) => f.code === 'exploding-gradient')!.evidence.runningMedian, 1);
+    const finding = findings.find((f) => f.code === 'exploding-gradient')!;
+    assert.deepEqual([finding.evidence.runningMedian, finding.evidence.spikes, finding.evidence.firstStep, finding.evidence.lastStep], [1, 30, 101, 130]);
+    assert.match(finding.message, /^Exploding gradient during steps 101–130 of 130 \(not recovered\): .*norm 20, 20× its running median, in 30 of 30 steps$/);
     assert.deepEqual(codes(analyze(spec, runOf(stepFrames.slice(95)), thresholds, 'probe'), 'exploding-gradient'), []);
+    // 25 spiking steps are half a window, not most of one.
+    assert.deepEqual(codes(analyze(spec, runOf(stepFrames.slice(0, 125)), thresholds, 'run'), 'exploding-gradient'), []);
   });
 
   it('does not call a 9× jump a spike', () => {
     const spec = network(8, [dense(8, 'relu'), dense(3)]);
-    const stepFrames = frames(spec, 120, (i, step) => ({ gradNorm: i === 0 && step > 100 ? 9 : 1 }));
+    const stepFrames = frames(spec, 160, (i, step) => ({ gradNorm: i === 0 && step > 100 ? 9 : 1 }));
     assert.deepEqual(codes(analyze(spec, runOf(stepFrames), thresholds, 'run'), 'exploding-gradient'), []);
   });
 });
