@@ -4,7 +4,7 @@
 // that eight adjacent output columns are adjacent in memory), runs the kernel, and copies
 // the product out. Each region keeps a zeroed tail for the kernel's reads past the last
 // real row or column (see the module). Copies cost O(m·k + k·n), the product O(m·k·n):
-// worth it from a few thousand multiply-adds on. Where WebAssembly SIMD is unavailable
+// worth it from about a thousand multiply-adds on. Where WebAssembly SIMD is unavailable
 // every function returns false and the caller runs the JavaScript kernel.
 
 import { gemmModuleBytes } from './gemm-wasm-module';
