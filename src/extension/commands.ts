@@ -1,7 +1,7 @@
 // Every GradLens command in one place (titles and palette rules are in package.json).
 
 import * as vscode from 'vscode';
-import type { LanguageClient } from 'vscode-languageclient/node';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
 import type { Inspector } from './inspector';
 import type { RunController } from './run';
 
@@ -13,12 +13,17 @@ export function registerCommands(
 ): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('gradlens.trainAndInspect', (target?: string | vscode.Uri) => runs.trainAndInspect(target)),
-    vscode.commands.registerCommand('gradlens.stopTraining', () => runs.stop()),
+    vscode.commands.registerCommand('gradlens.stopTraining', () => {
+      if (!runs.running) vscode.window.setStatusBarMessage('GradLens: no training is running', 3000);
+      return runs.stop();
+    }),
     vscode.commands.registerCommand('gradlens.showInspector', () => inspector.show(false)),
     vscode.commands.registerCommand('gradlens.restartServer', async () => {
       await runs.stop();
       output.appendLine('[client] restarting the language server on request');
-      await client.restart();
+      // A client that gave up after repeated crashes is stopped: start it instead.
+      if (client.state === State.Stopped) await client.start();
+      else await client.restart();
       void vscode.window.setStatusBarMessage('GradLens: language server restarted', 4000);
     }),
     vscode.commands.registerCommand('gradlens.showOutput', () => output.show(true)),

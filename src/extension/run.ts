@@ -57,6 +57,10 @@ export class RunController implements vscode.Disposable {
     );
   }
 
+  get running(): boolean {
+    return this.active !== undefined;
+  }
+
   /** Trains `target` (a uri string from the code lens, a Uri, or the active .net editor). */
   async trainAndInspect(target?: string | vscode.Uri): Promise<void> {
     const uri = await this.resolveTarget(target);
