@@ -103,6 +103,18 @@ describe('gradlens CLI (built)', function () {
       assert.equal(status, 1);
       assert.match(stdout, /^dense1 +dense sigmoid +\[64, 32\] +1,056 .*vanishing/m);
       assert.match(stdout, /warning vanishing-gradient dense1 \(line 10\): /);
+      // The full run (400 steps) sits on a plateau while its first layers barely get a gradient,
+      // then escapes it and learns: the flag says when, and that they recovered.
+      assert.match(stdout, /warning vanishing-gradient dense1 \(line 10\): Vanishing gradient during steps 1–\d+ of 400 \(then recovered\): ‖∇W‖ RMS \S+, \S+× the largest layer's after it/);
+      assert.doesNotMatch(stdout, /^dense(1[0-3]|[7-9]) .*vanishing/m, 'not the layers near the output');
+    });
+
+    it('full runs: exploding.net flags exploding (exit 1 with --fail-on exploding); the healthy examples raise no gradient flag', () => {
+      assert.equal(gradlens('inspect', 'examples/exploding.net', '--fail-on', 'exploding').status, 1);
+      for (const file of ['examples/residual.net', 'examples/xor.net', 'examples/iris.net']) {
+        const { status, stdout } = gradlens('inspect', file, '--fail-on', 'vanishing,exploding,nan,dead,saturated,update-low,update-high');
+        assert.equal(status, 0, `${file}:\n${stdout}`);
+      }
     });
 
     it('exits 0 on the healthy spiral.net even when failing on every flag', () => {
