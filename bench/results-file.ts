@@ -14,10 +14,10 @@ const ORDER: SectionName[] = ['machine', 'training', 'lsp-latency', 'telemetry',
 
 const HEADER = `# GradLens benchmarks
 
-Written by the scripts under bench/ (\`npm run bench\`, \`node --import tsx bench/lsp-latency.ts\`,
-\`node --import tsx bench/telemetry.ts\`); each replaces its own section. Numbers are from one
-machine shared with other work, so read ratios measured in the same run rather than absolute
-rates across runs.
+Written by the scripts under bench/ (see bench/README.md: \`npm run bench\`, then
+\`node --import tsx bench/<lsp-latency|telemetry|webview-frames>.ts\` after \`npm run build\`); each
+replaces its own section. Numbers are from one machine shared with other work, so read ratios
+measured in the same run rather than absolute rates across runs.
 `;
 
 function markers(name: SectionName): [string, string] {
