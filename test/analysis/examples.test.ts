@@ -84,3 +84,44 @@ describe('the default thresholds on the examples (5-step probe)', function () {
     });
   }
 });
+
+/** The file's own full run (its `train` statement), analysed in run mode — what `gradlens inspect` reports. */
+function fullRun(name: string) {
+  const path = join(EXAMPLES, name);
+  const readFile = (p: string) => readFileSync(p, 'utf8');
+  const { spec } = check(readFile(path), { documentPath: path, readFile });
+  assert.ok(spec);
+  const run = train(spec, loadDataset(spec.data, readFile));
+  return { spec, run, findings: analyze(spec, run, DEFAULT_THRESHOLDS, 'run') };
+}
+
+describe('the default thresholds on the examples (full runs, episodes)', function () {
+  this.timeout(120_000);
+
+  it('deep-sigmoid.net: its first layers vanish while the loss sits on its plateau, then recover; the later layers never do', () => {
+    const { run, findings } = fullRun('deep-sigmoid.net');
+    assert.equal(run.frames.length, 400);
+    assert.ok(run.frames[run.frames.length - 1].loss < 0.3, 'the run escapes the plateau and learns');
+    const vanishing = findings.filter((f) => f.code === 'vanishing-gradient');
+    assert.deepEqual(vanishing.map((f) => f.layer), [0, 1, 2, 3, 4]);
+    for (const f of vanishing) {
+      assert.equal(f.evidence.firstStep, 1);
+      assert.ok(f.evidence.lastStep > 100 && f.evidence.lastStep < 300, `${f.evidence.lastStep}`);
+      assert.equal(f.evidence.recovered, 1);
+      assert.match(f.message, /^Vanishing gradient during steps 1–\d+ of 400 \(then recovered\): /);
+    }
+  });
+
+  it('exploding.net: exploding gradient on its first layer for the whole run', () => {
+    const first = fullRun('exploding.net').findings.find((f) => f.code === 'exploding-gradient' && f.layer === 0);
+    assert.ok(first);
+    assert.equal(first.evidence.recovered, 0);
+  });
+
+  for (const name of ['spiral.net', 'residual.net', 'xor.net', 'iris.net']) {
+    it(`${name}: none of the gradient codes in any window of the run`, () => {
+      const gradient = fullRun(name).findings.filter((f) => GRADIENT_CODES.includes(f.code));
+      assert.deepEqual(gradient.map((f) => `${f.code} ${f.layer}: ${f.message}`), []);
+    });
+  }
+});
