@@ -32,8 +32,10 @@ export interface Span {
 
 export interface EpisodeVerdict<T, S> {
   span: Span;
-  /** Payloads of the episode's flagged steps, in step order (all of them, or an evenly spaced subset). */
+  /** Payloads of the episode's flagged steps, in step order (all of them, or an evenly spaced subset that starts with the first). */
   samples: T[];
+  /** The payload of its last flagged step. */
+  last: T;
   /** The fold over every flagged step's payload (not only the samples). */
   summary: S | undefined;
 }
@@ -56,8 +58,9 @@ class Sampler<T> {
 }
 
 interface Episode<T, S> {
-  /** Index (in push order) of the last flagged step added. */
+  /** Index (in push order) of the last flagged step added, and its payload. */
   last: number;
+  lastPayload: T | undefined;
   firstStep: number;
   lastStep: number;
   flagged: number;
@@ -138,13 +141,14 @@ export class EpisodeTracker<T, S = undefined> {
     return {
       span: { firstStep: episode.firstStep, lastStep: episode.lastStep, flagged: episode.flagged, runSteps: this.lastStepSeen, recovered, episodes },
       samples: episode.sampler.items,
+      last: episode.lastPayload as T,
       summary: episode.summary,
     };
   }
 
   /** A new episode from the flagged steps among push indices from..to (all inside the ring). */
   private episodeFrom(from: number, to: number): Episode<T, S> {
-    const episode: Episode<T, S> = { last: -1, firstStep: NaN, lastStep: NaN, flagged: 0, sampler: new Sampler<T>(), summary: undefined };
+    const episode: Episode<T, S> = { last: -1, lastPayload: undefined, firstStep: NaN, lastStep: NaN, flagged: 0, sampler: new Sampler<T>(), summary: undefined };
     for (let k = from; k <= to; k++) if (this.flags[k % this.window]) this.extend(episode, k);
     return episode;
   }
@@ -155,6 +159,7 @@ export class EpisodeTracker<T, S = undefined> {
     if (episode.flagged === 0) episode.firstStep = this.steps[slot];
     episode.lastStep = this.steps[slot];
     episode.last = index;
+    episode.lastPayload = payload;
     episode.flagged++;
     episode.sampler.add(payload);
     if (this.fold) episode.summary = this.fold(episode.summary, payload);

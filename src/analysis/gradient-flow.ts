@@ -317,7 +317,7 @@ function runVerdicts(judged: Extract<FlowJudgement, { mode: 'run' }>): { vanishi
     spikeNorm: e.summary?.spikeNorm ?? 0,
     runningMedian: e.summary?.runningMedian ?? NaN,
     first: e.samples[0].frame,
-    last: e.samples[e.samples.length - 1].frame,
+    last: e.last.frame,
     span: e.span,
   });
   const convert = <S>(m: Map<number, EpisodeVerdict<FlowPayload, S>>) =>

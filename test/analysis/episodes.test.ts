@@ -55,6 +55,7 @@ describe('episodes of a full run (EpisodeTracker)', () => {
     const gaps = new Set(verdict.samples.slice(1).map((s, k) => s - verdict.samples[k]));
     assert.equal(gaps.size, 1, 'one stride');
     assert.equal(verdict.span.flagged, 100_000 - 7);
+    assert.equal(verdict.last, 100_000, 'the last flagged step is kept apart from the samples');
   });
 
   it('once a whole window qualified, the episode stays reported whatever comes next', () => {
