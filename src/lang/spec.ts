@@ -178,7 +178,11 @@ export interface Thresholds {
   deadFraction: number;
   /** Fraction of sigmoid/tanh unit-activations saturated → saturated-activation. */
   saturatedFraction: number;
-  /** Steps without improvement before loss-not-decreasing (full runs). */
+  /**
+   * Full runs: the window, in steps, over which a condition must hold for most steps to count
+   * as an episode (every per-layer flag), and the steps without improvement before
+   * loss-not-decreasing.
+   */
   lossWindow: number;
 }
 

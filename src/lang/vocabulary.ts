@@ -300,7 +300,7 @@ export const WATCH_OPTIONS: readonly OptionDoc[] = [
     doc: `Fraction of a ReLU layer's units that are zero for every example above which it is flagged dead-relu (default ${T.deadFraction}).` },
   { name: 'saturatedFraction', type: 'number', default: T.saturatedFraction, range: { min: 0, max: 1, minExclusive: true },
     doc: `Fraction of sigmoid/tanh unit-activations saturated above which a layer is flagged (default ${T.saturatedFraction}).` },
-  { name: 'lossWindow', type: 'integer', default: T.lossWindow, range: atLeastOne, doc: `Steps without improvement before a full run flags loss-not-decreasing (default ${T.lossWindow}).` },
+  { name: 'lossWindow', type: 'integer', default: T.lossWindow, range: atLeastOne, doc: `Full runs: a layer is flagged when its condition holds in most steps of a window of this many steps (the finding says during which steps, and whether it recovered); also the steps without improvement before loss-not-decreasing (default ${T.lossWindow}).` },
 ];
 
 // ---------------------------------------------------------------- statements

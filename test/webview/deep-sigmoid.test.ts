@@ -60,7 +60,7 @@ describe('inspector webview playing a real deep-sigmoid.net run (Chromium)', fun
     for (let i = 0; i < 4; i++) assert.match(badges[i], /vanishing/, `dense${i + 1}`);
     assert.equal(badges[12], '');
     const title = await page.locator('tr.layer-row').first().locator('.badge').first().getAttribute('title');
-    assert.match(title ?? '', /^Vanishing gradient: ‖∇W‖ RMS .*\n\nGradients shrink/);
+    assert.match(title ?? '', /^Vanishing gradient during steps 1–\d+ of 400 \(then recovered\): ‖∇W‖ RMS .*\n\nGradients shrink/);
   });
 
   it('draws the gradient, loss and update-ratio charts and the heatmap', async () => {
