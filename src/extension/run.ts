@@ -61,16 +61,19 @@ export class RunController implements vscode.Disposable {
     return this.active !== undefined;
   }
 
-  /** Trains `target` (a uri string from the code lens, a Uri, or the active .net editor). */
-  async trainAndInspect(target?: string | vscode.Uri): Promise<void> {
+  /**
+   * Trains `target` (a uri string from the code lens, a Uri, or the active .net editor);
+   * resolves with the run's id when the run ends, or undefined when it could not start.
+   */
+  async trainAndInspect(target?: string | vscode.Uri): Promise<string | undefined> {
     const uri = await this.resolveTarget(target);
     if (!uri) {
       void vscode.window.showErrorMessage('GradLens: open a .net file to train it.');
-      return;
+      return undefined;
     }
-    if (this.client.state !== State.Running) {
+    if (!(await this.serverRunning())) {
       void vscode.window.showErrorMessage('GradLens: the language server is not running; run "GradLens: Restart Language Server".');
-      return;
+      return undefined;
     }
     const previous = this.active;
     if (previous) {
@@ -79,21 +82,8 @@ export class RunController implements vscode.Disposable {
       if (this.active === previous) this.end({ runId: previous.runId, reason: 'cancelled', message: 'Replaced by a new run.' });
     }
 
-    const params: TrainParams = { uri: uri.toString() };
-    let result: TrainResult;
-    try {
-      const parsed = TrainResult.safeParse(await this.client.sendRequest(TrainRequest, params));
-      if (!parsed.success) {
-        this.output.appendLine(`[run] invalid train result: ${parsed.error.message}`);
-        void vscode.window.showErrorMessage('GradLens: the server answered the train request with something unexpected (see the GradLens output).');
-        return;
-      }
-      result = parsed.data;
-    } catch (error) {
-      // The server refuses with a message the user can act on (e.g. the file has errors).
-      void vscode.window.showErrorMessage(`GradLens: ${error instanceof Error ? error.message : String(error)}`);
-      return;
-    }
+    const result = await this.requestTraining({ uri: uri.toString() });
+    if (!result) return undefined;
 
     const fileName = uri.path.split('/').pop() ?? uri.toString();
     this.inspector.show();
@@ -134,6 +124,49 @@ export class RunController implements vscode.Disposable {
         });
       },
     );
+    return run.runId;
+  }
+
+  /** True once the client runs, waiting a little while it is (re)starting. */
+  private async serverRunning(): Promise<boolean> {
+    if (this.client.state === State.Running) return true;
+    if (this.client.state !== State.Starting) return false;
+    return new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        resolve(false);
+      }, 10_000);
+      const subscription = this.client.onDidChangeState(({ newState }: StateChangeEvent) => {
+        if (newState === State.Starting) return;
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(newState === State.Running);
+      });
+    });
+  }
+
+  /** Sends gradlens/train; undefined (after telling the user why) when the server refuses. */
+  private async requestTraining(params: TrainParams): Promise<TrainResult | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const parsed = TrainResult.safeParse(await this.client.sendRequest(TrainRequest, params));
+        if (parsed.success) return parsed.data;
+        this.output.appendLine(`[run] invalid train result: ${parsed.error.message}`);
+        void vscode.window.showErrorMessage('GradLens: the server answered the train request with something unexpected (see the GradLens output).');
+        return undefined;
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        // A document opened a moment ago may not have reached the server yet: ask again shortly.
+        if (/is not open/.test(message) && attempt < 5) {
+          await new Promise((resolve) => setTimeout(resolve, 200));
+          continue;
+        }
+        // The server refuses with a message the user can act on (e.g. the file has errors).
+        this.output.appendLine(`[run] train request refused: ${message}`);
+        void vscode.window.showErrorMessage(`GradLens: ${message}`);
+        return undefined;
+      }
+    }
   }
 
   /** Stops the current run; the server confirms with runEnded (or we end it after a delay). */

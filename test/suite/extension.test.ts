@@ -85,10 +85,14 @@ describe('GradLens through the VS Code API', () => {
     const uri = workspaceFile('xor.net');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     // The command resolves when the run ends (its progress notification closes then).
-    await vscode.commands.executeCommand('gradlens.trainAndInspect', uri.toString());
-    const inspectorTab = vscode.window.tabGroups.all
-      .flatMap((group) => group.tabs)
-      .find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('gradlens.inspector'));
-    assert.ok(inspectorTab, 'the inspector panel is open');
+    const runId = await vscode.commands.executeCommand<string | undefined>('gradlens.trainAndInspect', uri.toString());
+    assert.ok(runId, 'the run started (the command resolves with its id when it ends)');
+    // The tab model reaches the extension host asynchronously: poll briefly.
+    const inspectorTab = () =>
+      vscode.window.tabGroups.all
+        .flatMap((group) => group.tabs)
+        .find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('gradlens.inspector'));
+    for (let waited = 0; !inspectorTab() && waited < 5_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.ok(inspectorTab(), 'the inspector panel is open');
   });
 });
