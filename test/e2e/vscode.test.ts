@@ -122,6 +122,20 @@ describe('GradLens in VS Code', function () {
     await waitFor(async () => (await squiggle.count()) === 0, 10_000, 'the error squiggle goes');
   });
 
+  it('edits like a language: braces close themselves, blocks indent, Ctrl+/ comments with #', async () => {
+    await vscode.addFile('typing.net', '');
+    await vscode.openFile('typing.net');
+    await vscode.focusEditor();
+    await vscode.page.keyboard.type('repeat 2 {');
+    await waitFor(async () => (await vscode.lineText(1)).startsWith('repeat 2 {}'), 5_000, 'the brace closes itself');
+    await vscode.page.keyboard.press('Enter');
+    await vscode.page.keyboard.type('dense 4 relu');
+    await waitFor(async () => /^\s+dense 4 relu/.test(await vscode.lineText(2)), 5_000, 'the block body is indented');
+    assert.match(await vscode.lineText(3), /^}/);
+    await vscode.page.keyboard.press('Control+/');
+    await waitFor(async () => /^\s+# dense 4 relu/.test(await vscode.lineText(2)), 5_000, 'Ctrl+/ comments the line with #');
+  });
+
   it('"GradLens: Train and Inspect" opens the inspector, whose rows fill in and flag layers; a row click moves the cursor to its line', async () => {
     await vscode.openFile('exploding.net');
     await vscode.runCommand('GradLens: Train and Inspect');
