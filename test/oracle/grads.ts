@@ -4,18 +4,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import type { GradientReport } from '../../src/engine/gradients';
 
-export interface GradsReport {
-  loss: number;
-  batch: { x: number[][]; y: number[] | number[][] };
-  layers: {
-    name: string;
-    kind: string;
-    activation?: string;
-    line: number;
-    params: { name: string; shape: number[]; value: number[]; grad: number[] }[];
-  }[];
-}
+/** The JSON of `gradlens grads --json` is the engine's GradientReport, verbatim. */
+export type GradsReport = GradientReport;
 
 export const CLI = resolve(__dirname, '../../dist/cli.js');
 
