@@ -1,7 +1,9 @@
 // Telemetry of a compiled network: per step, per layer and per parameter tensor, the
 // numbers of telemetry.ts. Everything is accumulated into typed arrays planned at
-// compile time (one pass over each buffer, reusing the sums the optimizer already
-// produces); StepFrame objects are built from them only on request. On the step path no
+// compile time: relu layers sum their outputs and output gradients inside their own
+// kernels (Op.measureInto), the optimizer sums the parameter gradients it reads anyway,
+// and the rest gets one pass per buffer here. StepFrame objects are built from them only
+// on request. On the step path no
 // helper takes or returns a float: V8 boxes those when it does not inline the call,
 // which would allocate every step.
 
@@ -9,7 +11,8 @@ import type { ActivationKind } from '../lang/spec';
 import type { Histogram, LayerStats, ParamStats, StepFrame } from './telemetry';
 import type { Network } from './compile';
 import type { Floats } from './floats';
-import { MAX_ABS, moments, SUM, SUM_SQUARES, sumSquares, sumSquaresInto } from './kernels/reduce';
+import { DY_SQUARES, MEASURE_SLOTS, measureGradient, measureValues, Y_SATURATED, Y_SQUARES, Y_SUM } from './kernels/measured-activations';
+import { deadColumns, MAX_ABS, moments, SUM, SUM_SQUARES, sumSquares, sumSquaresInto } from './kernels/reduce';
 
 // Per-layer slots in `layerStats`.
 const OUT_MEAN = 0, OUT_STD = 1, DEAD = 2, SATURATED = 3, OUT_GRAD = 4, IN_GRAD = 5, LAYER_SLOTS = 6;
@@ -18,8 +21,6 @@ const G_SQUARES = 0, G_MAX = 1, G_MEAN = 2, G_STD = 3, W_SQUARES = 4, UPDATE_SQU
 
 export const HISTOGRAM_BINS = 30;
 
-type Saturation = 'sigmoid' | 'tanh' | 'none';
-
 export class Recorder {
   private readonly layerStats: Float64Array;
   private readonly paramStats: Float64Array;
@@ -27,9 +28,12 @@ export class Recorder {
   readonly weightSquares: Float64Array;
   /** ‖ΔW‖² of the last update per param. */
   readonly updateSquares: Float64Array;
-  private readonly saturation: Saturation[];
-  /** Per-unit Σ|output| over the batch for the dead-unit count (0 exactly when every example gave 0). */
-  private readonly unitMass: Float64Array;
+  /** Per layer: the activation that produced its output (saturation depends on it), or 'none'. */
+  private readonly activationOf: (ActivationKind | 'none')[];
+  /** Per layer: Σy, Σy², saturated count and Σdy² of the current step (measured-activations.ts slots). */
+  private readonly measures: Float64Array[];
+  /** Per layer: 1 when its op fills `measures` from its own kernels (Op.measureInto), 0 when the recorder does. */
+  private readonly selfMeasured: Uint8Array;
   private readonly scratch = new Float64Array(3);
   /** [0]: the global ‖g‖² of the last measureGradients (a typed array: returning a float would box it). */
   readonly gradSquares = new Float64Array(1);
@@ -47,76 +51,32 @@ export class Recorder {
     this.updateSquares = new Float64Array(params);
     this.gradMoments = new Float64Array(params * 3);
     for (let k = 0; k < params; k++) this.weightSquares[k] = sumSquares(net.params[k].value, net.params[k].count);
-    this.saturation = net.spec.leaves.map((leaf) => saturationOf(leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : undefined));
-    this.unitMass = new Float64Array(Math.max(1, ...net.layerOps.map((op) => op.output.width)));
+    this.activationOf = net.spec.leaves.map((leaf) => (leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : 'none'));
+    this.measures = net.layerOps.map(() => new Float64Array(MEASURE_SLOTS));
+    this.selfMeasured = Uint8Array.from(net.layerOps, (op, l) => {
+      if (op.measureInto === undefined) return 0;
+      op.measureInto(this.measures[l]);
+      return 1;
+    });
     this.paramsOfLayer = net.layerOps.map((_, i) => net.params.flatMap((p, k) => (p.layer === i ? [k] : [])));
     this.inputFrom = Int32Array.from(net.layerOps, (op, l) => net.layerOps.findIndex((other, k) => k < l && other.output === op.input));
   }
 
-  /** After forward: each layer output's mean, std, dead and saturated fractions. */
+  /**
+   * After forward and backward: each layer output's mean, std, dead and saturated fractions.
+   * The sums come from the layer's own kernels when it measures itself (dense, activation);
+   * other layers get a pass here.
+   */
   measureOutputs(rows: number): void {
     const ops = this.net.layerOps, s = this.layerStats;
     for (let l = 0; l < ops.length; l++) {
-      const out = ops[l].output, width = out.width, y = out.value, n = rows * width, mass = this.unitMass;
-      // Saturation bounds: sigmoid outside [0.015, 0.985], |tanh| > 0.97; none elsewhere (±∞).
-      const sat = this.saturation[l];
-      const low = sat === 'sigmoid' ? 0.015 : sat === 'tanh' ? -0.97 : -Infinity;
-      const high = sat === 'sigmoid' ? 0.985 : sat === 'tanh' ? 0.97 : Infinity;
-      mass.fill(0, 0, width);
-      let sum = 0, squares = 0, saturated = 0;
-      if (sat === 'none') {
-        // Two rows at a time: half the read-modify-writes of `mass`, two independent sums.
-        let sum2 = 0, squares2 = 0, i = 0;
-        for (; i + 1 < rows; i += 2) {
-          const o = i * width, o2 = o + width;
-          for (let j = 0; j < width; j++) {
-            const v = y[o + j], u = y[o2 + j];
-            sum += v; sum2 += u;
-            squares += v * v; squares2 += u * u;
-            mass[j] += Math.abs(v) + Math.abs(u); // branch-free: ReLU outputs are zero at random
-          }
-        }
-        for (; i < rows; i++) {
-          for (let j = 0, o = i * width; j < width; j++) {
-            const v = y[o + j];
-            sum += v;
-            squares += v * v;
-            mass[j] += Math.abs(v);
-          }
-        }
-        sum += sum2;
-        squares += squares2;
-      } else {
-        let sum2 = 0, squares2 = 0, i = 0;
-        for (; i + 1 < rows; i += 2) {
-          const o = i * width, o2 = o + width;
-          for (let j = 0; j < width; j++) {
-            const v = y[o + j], u = y[o2 + j];
-            sum += v; sum2 += u;
-            squares += v * v; squares2 += u * u;
-            mass[j] += Math.abs(v) + Math.abs(u);
-            saturated += (v < low ? 1 : 0) + (v > high ? 1 : 0) + (u < low ? 1 : 0) + (u > high ? 1 : 0);
-          }
-        }
-        for (; i < rows; i++) {
-          for (let j = 0, o = i * width; j < width; j++) {
-            const v = y[o + j];
-            sum += v;
-            squares += v * v;
-            mass[j] += Math.abs(v);
-            saturated += (v < low ? 1 : 0) + (v > high ? 1 : 0);
-          }
-        }
-        sum += sum2;
-        squares += squares2;
-      }
-      let dead = 0;
-      for (let j = 0; j < width; j++) if (mass[j] === 0) dead++;
-      const b = l * LAYER_SLOTS, mean = n > 0 ? sum / n : 0, variance = n > 0 ? squares / n - mean * mean : 0;
+      const out = ops[l].output, width = out.width, n = rows * width, m = this.measures[l];
+      if (this.selfMeasured[l] === 0) measureValues(out.value, n, this.activationOf[l], m);
+      const b = l * LAYER_SLOTS, mean = n > 0 ? m[Y_SUM] / n : 0, variance = n > 0 ? m[Y_SQUARES] / n - mean * mean : 0;
       s[b + OUT_MEAN] = mean;
       s[b + OUT_STD] = variance > 0 ? Math.sqrt(variance) : 0;
-      s[b + DEAD] = width > 0 ? dead / width : 0;
-      s[b + SATURATED] = n > 0 ? saturated / n : 0;
+      s[b + DEAD] = width > 0 ? deadColumns(out.value, rows, width) / width : 0;
+      s[b + SATURATED] = n > 0 ? m[Y_SATURATED] / n : 0;
     }
   }
 
@@ -141,9 +101,9 @@ export class Recorder {
     this.gradSquares[0] = total;
     const ops = this.net.layerOps, s = this.layerStats;
     for (let l = 0; l < ops.length; l++) {
-      const op = ops[l], b = l * LAYER_SLOTS, from = this.inputFrom[l];
-      sumSquaresInto(op.output.grad, rows * op.output.width, m);
-      s[b + OUT_GRAD] = Math.sqrt(m[0]);
+      const op = ops[l], b = l * LAYER_SLOTS, from = this.inputFrom[l], measure = this.measures[l];
+      if (this.selfMeasured[l] === 0) measureGradient(op.output.grad, rows * op.output.width, measure);
+      s[b + OUT_GRAD] = Math.sqrt(measure[DY_SQUARES]);
       if (from >= 0) {
         s[b + IN_GRAD] = s[from * LAYER_SLOTS + OUT_GRAD]; // the same tensor, measured just before
       } else if (op.input.needsGrad) {
@@ -223,10 +183,6 @@ export class Recorder {
       into.push(histogram(step, l, 'activation', [{ values: out.value, n: rows * out.width }]));
     }
   }
-}
-
-function saturationOf(activation: ActivationKind | undefined): Saturation {
-  return activation === 'sigmoid' ? 'sigmoid' : activation === 'tanh' ? 'tanh' : 'none';
 }
 
 /** Equal-width bins between the finite min and max of the values (all in one bin when they are equal). */

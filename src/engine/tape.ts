@@ -45,6 +45,12 @@ export interface Op {
   forwardFault(rows: number): string | null;
   /** After backward: the same for the gradients this op wrote. */
   backwardFault(rows: number): string | null;
+  /**
+   * Implemented by ops whose kernels can measure the layer as they run (telemetry without
+   * its own passes): from then on each training forward writes its output's sums and each
+   * backward Σ(∂loss/∂output)² into `stats` (slots in kernels/measured-activations.ts).
+   */
+  measureInto?(stats: Float64Array): void;
 }
 
 /** Where a pass first produced a non-finite value (filled in place, never allocated per step). */

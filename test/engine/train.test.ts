@@ -10,7 +10,7 @@ import { check } from '../../src/lang';
 import { generate } from '../../src/engine/data';
 import type { StepFrame } from '../../src/engine/telemetry';
 import type { InitSpec } from '../../src/lang/spec';
-import { act, adam, batchnorm, dataset, dense, dropout, network, randomRows, residual, sgd } from './helpers/specs';
+import { act, adam, batchnorm, dataset, dense, dropout, layernorm, network, randomRows, residual, sgd } from './helpers/specs';
 
 const binary = (n: number, seed = 3) => {
   const x = randomRows(n, 2, seed);
@@ -217,6 +217,42 @@ describe('telemetry', () => {
     assert.deepEqual(inGrad.slice(1, 4), [inGrad[0], inGrad[0], inGrad[0]], 'steps 2–4 keep step 1’s value');
     assert.notEqual(inGrad[4], inGrad[0], 'step 5 measures again');
     assert.notEqual(frames[1].layers[1].inGradNorm, frames[0].layers[1].inGradNorm, 'inner layers are measured every step');
+  });
+
+  it('layer outputs: mean, std, dead and saturated fractions and gradient norms a reader can recompute from the outputs', () => {
+    // relu layers (dense and activation) measure themselves inside their kernels; tanh,
+    // sigmoid, gelu, layernorm and the linear output get the recorder's own pass.
+    const wide = { init: { kind: 'normal' as const, mean: 0, std: 2 } };
+    const spec = network({
+      input: 2,
+      layers: [dense(6, 'relu'), dense(5, 'tanh', wide), act('relu'), layernorm(), dense(4, 'sigmoid', wide), act('gelu'), dense(3)],
+      loss: { kind: 'cross_entropy' }, optimizer: sgd(0.1), trainSize: 9, batch: 9,
+    });
+    const session = new Session(spec, classify3(9), { dtype: 'float64' });
+    const [w, b] = session.net.params;
+    for (let r = 0; r < 2; r++) w.value[r * 6] = 0;
+    b.value[0] = -1; // unit 0 of the first layer: 0 for every example, a dead relu unit
+    session.nextBatch();
+    assert.ok(session.computeGradients() && session.update());
+    const frame = session.recorder!.frame(1, 1, session.net.loss.value, 1);
+    const saturatedBy: Record<string, (v: number) => boolean> = { tanh: (v) => Math.abs(v) > 0.97, sigmoid: (v) => v < 0.015 || v > 0.985 };
+    spec.leaves.forEach((leaf, l) => {
+      const op = session.net.layerOps[l], width = op.output.width, rows = session.rows;
+      const y = Array.from(op.output.value.subarray(0, rows * width)), dy = Array.from(op.output.grad.subarray(0, rows * width));
+      const mean = y.reduce((a, v) => a + v, 0) / y.length;
+      const std = Math.sqrt(y.reduce((a, v) => a + (v - mean) ** 2, 0) / y.length);
+      const dead = Array.from({ length: width }, (_, j) => y.filter((_, i) => i % width === j).every((v) => v === 0)).filter(Boolean).length;
+      const saturates = leaf.kind === 'dense' || leaf.kind === 'activation' ? saturatedBy[leaf.activation] : undefined;
+      const saturated = saturates ? y.filter(saturates).length : 0;
+      const stats = frame.layers[l];
+      assert.ok(Math.abs(stats.outMean - mean) < 1e-12, `layer ${l} mean`);
+      assert.ok(Math.abs(stats.outStd - std) < 1e-9 * Math.max(1, std), `layer ${l} std`);
+      assert.equal(stats.deadFraction, dead / width, `layer ${l} dead`);
+      assert.equal(stats.saturatedFraction, saturated / y.length, `layer ${l} saturated`);
+      assert.ok(Math.abs(stats.outGradNorm - Math.hypot(...dy)) < 1e-12 * Math.max(1, stats.outGradNorm), `layer ${l} output gradient`);
+    });
+    assert.equal(frame.layers[0].deadFraction, 1 / 6);
+    assert.ok(frame.layers[1].saturatedFraction > 0 && frame.layers[1].saturatedFraction < 1, 'some tanh outputs saturate, not all');
   });
 
   it('dead units: a relu layer whose weights and bias are all zero outputs 0 everywhere', () => {

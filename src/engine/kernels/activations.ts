@@ -19,10 +19,13 @@ export type ElementwiseKind = Exclude<ActivationKind, 'softmax'>;
 export function biasActivate(
   z: Floats, bias: Floats | null, y: Floats, rows: number, cols: number, kind: ElementwiseKind, alpha: number,
 ): void {
-  if (bias !== null) {
-    for (let i = 0, o = 0; i < rows; i++) for (let j = 0; j < cols; j++, o++) z[o] += bias[j];
-  }
+  if (bias !== null) addBias(z, bias, rows, cols);
   activate(z, y, rows * cols, kind, alpha);
+}
+
+/** z[rows, cols] += bias[cols]. */
+export function addBias(z: Floats, bias: Floats, rows: number, cols: number): void {
+  for (let i = 0, o = 0; i < rows; i++) for (let j = 0; j < cols; j++, o++) z[o] += bias[j];
 }
 
 /** y = f(z) over the first n values. */

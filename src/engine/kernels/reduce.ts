@@ -34,6 +34,21 @@ export function sumSquaresInto(v: Floats, n: number, out: Float64Array): void {
   out[0] = s0 + s1 + s2 + s3;
 }
 
+/**
+ * How many columns of m[rows, cols] are exactly 0 in every row (dead units). A live column
+ * usually shows a non-zero in its first rows, so the scan stops early: far less than a
+ * pass over the matrix, though it walks down columns.
+ */
+export function deadColumns(m: Floats, rows: number, cols: number): number {
+  let dead = 0;
+  for (let j = 0; j < cols; j++) {
+    let i = 0;
+    for (let o = j; i < rows && m[o] === 0; i++, o += cols);
+    if (i === rows) dead++;
+  }
+  return dead;
+}
+
 /** Index layout of `moments` results. */
 export const SUM = 0, SUM_SQUARES = 1, MAX_ABS = 2;
 

@@ -1,14 +1,18 @@
 // An activation layer: y = f(x) element-wise (or softmax over each row's features);
 // backward multiplies by the local derivative (for softmax, its Jacobian-vector product).
+// With telemetry on, the element-wise passes also measure y and dy (measured-activations.ts).
 
 import type { ActivationKind } from '../../lang/spec';
 import { allFinite, allocate, type DType } from '../floats';
 import { activate, activationGrad, softmaxRows, softmaxRowsGrad } from '../kernels/activations';
+import { activateMeasured, activationGradMeasured, measureGradient, measureValues } from '../kernels/measured-activations';
 import { makeTensor, type Op, type Tensor } from '../tape';
 
 export class ActivationOp implements Op {
   readonly output: Tensor;
   private readonly width: number;
+  /** Where the layer's telemetry goes when the recorder asked for it (see Op.measureInto). */
+  private stats: Float64Array | null = null;
 
   constructor(
     readonly layer: number,
@@ -22,15 +26,29 @@ export class ActivationOp implements Op {
     this.output = makeTensor(this.width, allocate(dtype, capacity * this.width), allocate(dtype, capacity * this.width));
   }
 
-  forward(rows: number): void {
-    if (this.name === 'softmax') softmaxRows(this.input.value, this.output.value, rows, this.width);
-    else activate(this.input.value, this.output.value, rows * this.width, this.name, this.alpha);
+  measureInto(stats: Float64Array): void {
+    this.stats = stats;
+  }
+
+  forward(rows: number, training: boolean): void {
+    const x = this.input.value, y = this.output.value, n = rows * this.width, stats = training ? this.stats : null;
+    if (this.name === 'softmax') {
+      softmaxRows(x, y, rows, this.width);
+      if (stats !== null) measureValues(y, n, 'softmax', stats);
+    } else if (stats === null) activate(x, y, n, this.name, this.alpha);
+    else activateMeasured(x, y, n, this.name, this.alpha, stats);
   }
 
   backward(rows: number): void {
-    if (!this.input.needsGrad) return;
-    if (this.name === 'softmax') softmaxRowsGrad(this.output.value, this.output.grad, this.input.grad, rows, this.width);
-    else activationGrad(this.input.value, this.output.value, this.output.grad, this.input.grad, rows * this.width, this.name, this.alpha);
+    const n = rows * this.width, stats = this.stats;
+    if (this.name === 'softmax' || !this.input.needsGrad) {
+      // No element-wise kernel reads dy here to measure it on the way.
+      if (stats !== null) measureGradient(this.output.grad, n, stats);
+      if (this.name === 'softmax' && this.input.needsGrad) softmaxRowsGrad(this.output.value, this.output.grad, this.input.grad, rows, this.width);
+      return;
+    }
+    if (stats === null) activationGrad(this.input.value, this.output.value, this.output.grad, this.input.grad, n, this.name, this.alpha);
+    else activationGradMeasured(this.input.value, this.output.value, this.output.grad, this.input.grad, n, this.name, this.alpha, stats);
   }
 
   forwardFault(rows: number): string | null {

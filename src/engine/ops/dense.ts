@@ -1,10 +1,12 @@
 // dense: y = f(x·W + b), W [in, out] row-major. Matmul, bias add and the activation run
 // fused (one matrix product, then one pass for bias + activation); backward undoes them
-// in reverse: dz = dy ⊙ f′(z), db = Σ_rows dz, dW = xᵀ·dz, dx = dz·Wᵀ.
+// in reverse: dz = dy ⊙ f′(z), db = Σ_rows dz, dW = xᵀ·dz, dx = dz·Wᵀ. With telemetry on,
+// the activation passes also measure y and dy (measured-activations.ts).
 
 import { allFinite, allocate, type DType, type Floats } from '../floats';
-import { activationGrad, biasActivate, type ElementwiseKind } from '../kernels/activations';
+import { activationGrad, addBias, biasActivate, type ElementwiseKind } from '../kernels/activations';
 import { gemm, gemmNT, gemmTN } from '../kernels/gemm';
+import { activateMeasured, activationGradMeasured } from '../kernels/measured-activations';
 import { sumRows } from '../kernels/reduce';
 import { makeTensor, type Op, type Param, type Tensor } from '../tape';
 
@@ -17,6 +19,8 @@ export class DenseOp implements Op {
   private readonly dz: Floats;
   private readonly inWidth: number;
   private readonly outWidth: number;
+  /** Where the layer's telemetry goes when the recorder asked for it (see Op.measureInto). */
+  private stats: Float64Array | null = null;
 
   constructor(
     readonly layer: number,
@@ -39,15 +43,26 @@ export class DenseOp implements Op {
     this.dz = linear ? dy : allocate(dtype, size);
   }
 
-  forward(rows: number): void {
+  measureInto(stats: Float64Array): void {
+    this.stats = stats;
+  }
+
+  forward(rows: number, training: boolean): void {
     gemm(this.input.value, this.weight.value, this.z, rows, this.inWidth, this.outWidth);
     const b = this.bias === null ? null : this.bias.value;
-    biasActivate(this.z, b, this.output.value, rows, this.outWidth, this.activation, this.alpha);
+    // Telemetry describes training steps; an evaluation pass runs the plain kernels.
+    if (this.stats === null || !training) {
+      biasActivate(this.z, b, this.output.value, rows, this.outWidth, this.activation, this.alpha);
+    } else {
+      if (b !== null) addBias(this.z, b, rows, this.outWidth);
+      activateMeasured(this.z, this.output.value, rows * this.outWidth, this.activation, this.alpha, this.stats);
+    }
   }
 
   backward(rows: number): void {
     const n = rows * this.outWidth;
-    activationGrad(this.z, this.output.value, this.output.grad, this.dz, n, this.activation, this.alpha);
+    if (this.stats === null) activationGrad(this.z, this.output.value, this.output.grad, this.dz, n, this.activation, this.alpha);
+    else activationGradMeasured(this.z, this.output.value, this.output.grad, this.dz, n, this.activation, this.alpha, this.stats);
     if (this.bias !== null) sumRows(this.dz, this.bias.grad, rows, this.outWidth);
     gemmTN(this.input.value, this.dz, this.weight.grad, rows, this.inWidth, this.outWidth);
     if (this.input.needsGrad) gemmNT(this.dz, this.weight.value, this.input.grad, rows, this.inWidth, this.outWidth);

@@ -1,0 +1,98 @@
+// The activation kernels with a layer's telemetry folded in: the forward sums what it
+// writes (Σy, Σy², saturated count), the backward the squares of the gradient it reads
+// (Σdy²), into `stats` (slots below) so no float is returned. Same flat row-major layout
+// as activations.ts.
+//
+// Only relu is fused. Its loops are a compare per element, so a separate measuring pass
+// would cost as much again, and its data-dependent branch hides the extra adds. Sigmoid,
+// tanh and the other curved kinds call into C++ (Math.exp, Math.tanh) per element, which
+// spills the accumulators around each call: fused, W4's sigmoid forward went from 8.7 to
+// 10.3 ns per element, against 0.5 for the separate two-lane pass they get instead. A
+// fused backward with one accumulator is slower than the separate four-lane Σdy² too (a
+// chain of dependent adds), so the other kinds run their plain kernel, then the pass.
+
+import type { ActivationKind } from '../../lang/spec';
+import type { Floats } from '../floats';
+import { activate, activationGrad, type ElementwiseKind } from './activations';
+
+/** Slots of a layer's measurement in `stats`. */
+export const Y_SUM = 0, Y_SQUARES = 1, Y_SATURATED = 2, DY_SQUARES = 3, MEASURE_SLOTS = 4;
+
+// Saturated: the local derivative is below 6% of its maximum (GRADIENT-HEALTH.md, after
+// Karpathy's makemore part 3: 1 − 0.97² ≈ 0.06) — |tanh| > 0.97, sigmoid outside [0.015, 0.985].
+const SIGMOID_LOW = 0.015, SIGMOID_HIGH = 0.985, TANH_LIMIT = 0.97;
+
+/** activate() over the first n values, measuring the outputs into stats[Y_SUM…Y_SATURATED]. */
+export function activateMeasured(z: Floats, y: Floats, n: number, kind: ElementwiseKind, alpha: number, stats: Float64Array): void {
+  if (kind !== 'relu') {
+    activate(z, y, n, kind, alpha);
+    measureValues(y, n, kind, stats);
+    return;
+  }
+  let sum = 0, squares = 0;
+  for (let i = 0; i < n; i++) {
+    const v = z[i], r = v > 0 ? v : 0;
+    y[i] = r;
+    sum += r; squares += r * r;
+  }
+  stats[Y_SUM] = sum;
+  stats[Y_SQUARES] = squares;
+  stats[Y_SATURATED] = 0; // relu does not saturate
+}
+
+/** activationGrad() over the first n values, with Σdy² into stats[DY_SQUARES]. */
+export function activationGradMeasured(
+  z: Floats, y: Floats, dy: Floats, dz: Floats, n: number, kind: ElementwiseKind, alpha: number, stats: Float64Array,
+): void {
+  if (kind !== 'relu') {
+    activationGrad(z, y, dy, dz, n, kind, alpha);
+    measureGradient(dy, n, stats);
+    return;
+  }
+  let squares = 0;
+  for (let i = 0; i < n; i++) {
+    const g = dy[i];
+    squares += g * g;
+    dz[i] = z[i] > 0 ? g : 0;
+  }
+  stats[DY_SQUARES] = squares;
+}
+
+/**
+ * The forward measurement as its own pass, for outputs no fused kernel wrote (linear,
+ * the rarer activations, normalisation and dropout layers). `kind` is the activation that
+ * produced the values: only sigmoid and tanh saturate.
+ */
+export function measureValues(y: Floats, n: number, kind: ActivationKind | 'none', stats: Float64Array): void {
+  const low = kind === 'sigmoid' ? SIGMOID_LOW : kind === 'tanh' ? -TANH_LIMIT : -Infinity;
+  const high = kind === 'sigmoid' ? SIGMOID_HIGH : kind === 'tanh' ? TANH_LIMIT : Infinity;
+  // Two lanes: the adds of one do not wait on the other's.
+  let s0 = 0, s1 = 0, q0 = 0, q1 = 0, saturated = 0;
+  const n2 = n - (n % 2);
+  for (let i = 0; i < n2; i += 2) {
+    const a = y[i], b = y[i + 1];
+    s0 += a; q0 += a * a;
+    s1 += b; q1 += b * b;
+    saturated += (a < low ? 1 : 0) + (a > high ? 1 : 0) + (b < low ? 1 : 0) + (b > high ? 1 : 0);
+  }
+  if (n2 < n) {
+    const a = y[n2];
+    s0 += a; q0 += a * a;
+    saturated += (a < low ? 1 : 0) + (a > high ? 1 : 0);
+  }
+  stats[Y_SUM] = s0 + s1;
+  stats[Y_SQUARES] = q0 + q1;
+  stats[Y_SATURATED] = saturated;
+}
+
+/** Σdy² over the first n values into stats[DY_SQUARES], as its own pass. */
+export function measureGradient(dy: Floats, n: number, stats: Float64Array): void {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  const n4 = n - (n % 4);
+  for (let i = 0; i < n4; i += 4) {
+    const a = dy[i], b = dy[i + 1], c = dy[i + 2], d = dy[i + 3];
+    s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d;
+  }
+  for (let i = n4; i < n; i++) s0 += dy[i] * dy[i];
+  stats[DY_SQUARES] = s0 + s1 + s2 + s3;
+}
