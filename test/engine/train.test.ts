@@ -220,12 +220,13 @@ describe('telemetry', () => {
   });
 
   it('layer outputs: mean, std, dead and saturated fractions and gradient norms a reader can recompute from the outputs', () => {
-    // relu layers (dense and activation) measure themselves inside their kernels; tanh,
-    // sigmoid, gelu, layernorm and the linear output get the recorder's own pass.
+    // Each kind is measured where it is cheapest (measured-activations.ts): relu in its
+    // kernels, sigmoid and tanh in their backward (or apart when there is none, as for the
+    // data batch's activation layer), gelu, layernorm and the linear output by the recorder.
     const wide = { init: { kind: 'normal' as const, mean: 0, std: 2 } };
     const spec = network({
       input: 2,
-      layers: [dense(6, 'relu'), dense(5, 'tanh', wide), act('relu'), layernorm(), dense(4, 'sigmoid', wide), act('gelu'), dense(3)],
+      layers: [act('tanh'), dense(6, 'relu'), dense(5, 'tanh', wide), act('relu'), layernorm(), act('sigmoid'), dense(4, 'sigmoid'), act('gelu'), dense(3)],
       loss: { kind: 'cross_entropy' }, optimizer: sgd(0.1), trainSize: 9, batch: 9,
     });
     const session = new Session(spec, classify3(9), { dtype: 'float64' });
@@ -251,8 +252,8 @@ describe('telemetry', () => {
       assert.equal(stats.saturatedFraction, saturated / y.length, `layer ${l} saturated`);
       assert.ok(Math.abs(stats.outGradNorm - Math.hypot(...dy)) < 1e-12 * Math.max(1, stats.outGradNorm), `layer ${l} output gradient`);
     });
-    assert.equal(frame.layers[0].deadFraction, 1 / 6);
-    assert.ok(frame.layers[1].saturatedFraction > 0 && frame.layers[1].saturatedFraction < 1, 'some tanh outputs saturate, not all');
+    assert.equal(frame.layers[1].deadFraction, 1 / 6);
+    assert.ok(frame.layers[2].saturatedFraction > 0 && frame.layers[2].saturatedFraction < 1, 'some tanh outputs saturate, not all');
   });
 
   it('dead units: a relu layer whose weights and bias are all zero outputs 0 everywhere', () => {

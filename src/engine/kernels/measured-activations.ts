@@ -1,15 +1,15 @@
-// The activation kernels with a layer's telemetry folded in: the forward sums what it
-// writes (Σy, Σy², saturated count), the backward the squares of the gradient it reads
-// (Σdy²), into `stats` (slots below) so no float is returned. Same flat row-major layout
-// as activations.ts.
-//
-// Only relu is fused. Its loops are a compare per element, so a separate measuring pass
-// would cost as much again, and its data-dependent branch hides the extra adds. Sigmoid,
-// tanh and the other curved kinds call into C++ (Math.exp, Math.tanh) per element, which
-// spills the accumulators around each call: fused, W4's sigmoid forward went from 8.7 to
-// 10.3 ns per element, against 0.5 for the separate two-lane pass they get instead. A
-// fused backward with one accumulator is slower than the separate four-lane Σdy² too (a
-// chain of dependent adds), so the other kinds run their plain kernel, then the pass.
+// The activation kernels with a layer's telemetry folded in: Σy, Σy² and the saturated
+// count of the output, and Σdy² of its gradient, into `stats` (slots below) so no float
+// is returned. Same flat row-major layout as activations.ts. Where each kind measures
+// follows what was measured to cost least on the benchmark workloads:
+// - relu sums y in its forward and dy in its backward: each loop is a compare per
+//   element whose data-dependent branch hides the extra adds, where a separate pass would
+//   cost as much again.
+// - sigmoid and tanh measure everything in their backward, which reads y and dy anyway
+//   (0.65 → 1.25 ns per element, against 1.8 for the backward plus separate passes). Not in
+//   their forward: the accumulators spill around each Math.exp/Math.tanh call into C++
+//   (8.7 → 10.3 ns per element).
+// - the other kinds run their plain kernels, then the measuring passes.
 
 import type { ActivationKind } from '../../lang/spec';
 import type { Floats } from '../floats';
@@ -22,8 +22,15 @@ export const Y_SUM = 0, Y_SQUARES = 1, Y_SATURATED = 2, DY_SQUARES = 3, MEASURE_
 // Karpathy's makemore part 3: 1 − 0.97² ≈ 0.06) — |tanh| > 0.97, sigmoid outside [0.015, 0.985].
 const SIGMOID_LOW = 0.015, SIGMOID_HIGH = 0.985, TANH_LIMIT = 0.97;
 
-/** activate() over the first n values, measuring the outputs into stats[Y_SUM…Y_SATURATED]. */
+/**
+ * activate() over the first n values. Measures the outputs into stats[Y_SUM…Y_SATURATED],
+ * except for sigmoid and tanh, whose backward does it (activationGradMeasured).
+ */
 export function activateMeasured(z: Floats, y: Floats, n: number, kind: ElementwiseKind, alpha: number, stats: Float64Array): void {
+  if (kind === 'sigmoid' || kind === 'tanh') {
+    activate(z, y, n, kind, alpha);
+    return;
+  }
   if (kind !== 'relu') {
     activate(z, y, n, kind, alpha);
     measureValues(y, n, kind, stats);
@@ -40,22 +47,48 @@ export function activateMeasured(z: Floats, y: Floats, n: number, kind: Elementw
   stats[Y_SATURATED] = 0; // relu does not saturate
 }
 
-/** activationGrad() over the first n values, with Σdy² into stats[DY_SQUARES]. */
+/**
+ * activationGrad() over the first n values, with Σdy² into stats[DY_SQUARES]; for sigmoid
+ * and tanh also the output's sums (see activateMeasured).
+ */
 export function activationGradMeasured(
   z: Floats, y: Floats, dy: Floats, dz: Floats, n: number, kind: ElementwiseKind, alpha: number, stats: Float64Array,
 ): void {
-  if (kind !== 'relu') {
-    activationGrad(z, y, dy, dz, n, kind, alpha);
-    measureGradient(dy, n, stats);
-    return;
+  let sum = 0, squares = 0, saturated = 0, gradSquares = 0;
+  switch (kind) {
+    case 'relu':
+      for (let i = 0; i < n; i++) {
+        const g = dy[i];
+        gradSquares += g * g;
+        dz[i] = z[i] > 0 ? g : 0;
+      }
+      stats[DY_SQUARES] = gradSquares;
+      return;
+    case 'sigmoid':
+      for (let i = 0; i < n; i++) {
+        const s = y[i], g = dy[i];
+        sum += s; squares += s * s; gradSquares += g * g;
+        saturated += (s < SIGMOID_LOW ? 1 : 0) + (s > SIGMOID_HIGH ? 1 : 0);
+        dz[i] = g * s * (1 - s);
+      }
+      break;
+    case 'tanh':
+      for (let i = 0; i < n; i++) {
+        const t = y[i], g = dy[i];
+        sum += t; squares += t * t; gradSquares += g * g;
+        saturated += Math.abs(t) > TANH_LIMIT ? 1 : 0;
+        dz[i] = g * (1 - t * t);
+      }
+      break;
+    default:
+      activationGrad(z, y, dy, dz, n, kind, alpha);
+      measureGradient(dy, n, stats);
+      return;
   }
-  let squares = 0;
-  for (let i = 0; i < n; i++) {
-    const g = dy[i];
-    squares += g * g;
-    dz[i] = z[i] > 0 ? g : 0;
-  }
-  stats[DY_SQUARES] = squares;
+  stats[Y_SUM] = sum;
+  stats[Y_SQUARES] = squares;
+  stats[Y_SATURATED] = saturated;
+  stats[DY_SQUARES] = gradSquares;
 }
 
 /**

@@ -42,8 +42,11 @@ export class ActivationOp implements Op {
   backward(rows: number): void {
     const n = rows * this.width, stats = this.stats;
     if (this.name === 'softmax' || !this.input.needsGrad) {
-      // No element-wise kernel reads dy here to measure it on the way.
-      if (stats !== null) measureGradient(this.output.grad, n, stats);
+      // No element-wise kernel reads y and dy here to measure them on the way.
+      if (stats !== null) {
+        measureGradient(this.output.grad, n, stats);
+        if (this.name === 'sigmoid' || this.name === 'tanh') measureValues(this.output.value, n, this.name, stats);
+      }
       if (this.name === 'softmax' && this.input.needsGrad) softmaxRowsGrad(this.output.value, this.output.grad, this.input.grad, rows, this.width);
       return;
     }
