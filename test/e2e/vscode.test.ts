@@ -128,10 +128,12 @@ describe('GradLens in VS Code', function () {
     await vscode.focusEditor();
     await vscode.page.keyboard.type('repeat 2 {');
     await waitFor(async () => (await vscode.lineText(1)).startsWith('repeat 2 {}'), 5_000, 'the brace closes itself');
+    await vscode.page.keyboard.press('Escape'); // close completion, so Enter is a new line
     await vscode.page.keyboard.press('Enter');
     await vscode.page.keyboard.type('dense 4 relu');
     await waitFor(async () => /^\s+dense 4 relu/.test(await vscode.lineText(2)), 5_000, 'the block body is indented');
     assert.match(await vscode.lineText(3), /^}/);
+    await vscode.page.keyboard.press('Escape');
     await vscode.page.keyboard.press('Control+/');
     await waitFor(async () => /^\s+# dense 4 relu/.test(await vscode.lineText(2)), 5_000, 'Ctrl+/ comments the line with #');
   });
