@@ -130,18 +130,20 @@ export class Recorder {
 
   /** The step's numbers as plain data. */
   frame(step: number, epoch: number, loss: number, accuracy: number | undefined): StepFrame {
-    const layers: LayerStats[] = [];
-    const s = this.layerStats, ps = this.paramStats;
-    for (let l = 0; l < this.net.layerOps.length; l++) {
-      const b = l * LAYER_SLOTS;
-      const params: ParamStats[] = [];
+    // A run keeps every frame, so each is as small as its contract allows: arrays of their
+    // final length (push would grow them with slack) and one object per number group.
+    const s = this.layerStats, ps = this.paramStats, layerCount = this.net.layerOps.length;
+    const layers = new Array<LayerStats>(layerCount);
+    for (let l = 0; l < layerCount; l++) {
+      const b = l * LAYER_SLOTS, owned = this.paramsOfLayer[l];
+      const params = new Array<ParamStats>(owned.length);
       let squares = 0, count = 0;
-      for (const k of this.paramsOfLayer[l]) {
-        const p = this.net.params[k], pb = k * PARAM_SLOTS;
+      for (let i = 0; i < owned.length; i++) {
+        const k = owned[i], p = this.net.params[k], pb = k * PARAM_SLOTS;
         const weightNorm = Math.sqrt(ps[pb + W_SQUARES]);
         squares += ps[pb + G_SQUARES];
         count += p.count;
-        params.push({
+        params[i] = {
           name: p.name,
           gradNorm: Math.sqrt(ps[pb + G_SQUARES]),
           gradMaxAbs: ps[pb + G_MAX],
@@ -149,10 +151,10 @@ export class Recorder {
           gradStd: ps[pb + G_STD],
           weightNorm,
           updateRatio: weightNorm > 0 ? Math.sqrt(ps[pb + UPDATE_SQUARES]) / weightNorm : 0,
-        });
+        };
       }
       const gradNorm = Math.sqrt(squares);
-      layers.push({
+      layers[l] = {
         index: l,
         gradNorm,
         gradRms: count > 0 ? gradNorm / Math.sqrt(count) : 0,
@@ -163,7 +165,7 @@ export class Recorder {
         deadFraction: s[b + DEAD],
         saturatedFraction: s[b + SATURATED],
         params,
-      });
+      };
     }
     const frame: StepFrame = { step, epoch, loss, layers };
     if (accuracy !== undefined) frame.accuracy = accuracy;
