@@ -15,6 +15,17 @@ export interface LayerTableEvents {
   fix(layer: number, code: string): void;
 }
 
+/** Column classes and titles, in order; the cells below use the same classes. */
+const COLUMNS: readonly (readonly [string, string])[] = [
+  ['name', 'layer'],
+  ['kind', 'kind'],
+  ['shape', 'output'],
+  ['params num', 'params'],
+  ['spark', '‖∇‖ over steps'],
+  ['value num', '‖∇‖'],
+  ['flags', 'flags'],
+];
+
 interface Row {
   tr: HTMLTableRowElement;
   sparkline: HTMLCanvasElement;
@@ -36,8 +47,10 @@ export class LayerTable {
     this.el.setAttribute('role', 'grid');
     this.el.setAttribute('aria-label', 'Layers in network order');
     const head = append(append(this.el, 'thead'), 'tr');
-    for (const title of ['layer', 'kind', 'output', 'params', '‖∇‖ over steps', '‖∇‖', 'flags']) {
-      const th = append(head, 'th', '', title);
+    // Header cells carry their column's class, so a narrow panel hides a column whole
+    // (inspector.css).
+    for (const [cls, title] of COLUMNS) {
+      const th = append(head, 'th', cls, title);
       th.scope = 'col';
       th.setAttribute('role', 'columnheader');
     }
@@ -57,14 +70,16 @@ export class LayerTable {
       tr.dataset.layer = String(i);
       tr.dataset.line = String(layer.line);
       tr.setAttribute('aria-selected', 'false');
-      tr.title = `${layer.name}: line ${layer.line + 1} — click to show it in the editor`;
+      // The title repeats what a narrow panel's hidden columns show.
+      const kind = layer.activation ? `${layer.kind} · ${layer.activation}` : layer.kind;
+      tr.title = `${layer.name} (${kind}, output ${formatShape(layer.outputShape)}, ${formatCount(layer.paramCount)} parameters): line ${layer.line + 1} — click to show it in the editor`;
       const cell = (cls: string, text = '') => {
         const td = append(tr, 'td', cls, text);
         td.setAttribute('role', 'gridcell');
         return td;
       };
       cell('name', layer.name);
-      cell('kind', layer.activation ? `${layer.kind} · ${layer.activation}` : layer.kind);
+      cell('kind', kind);
       cell('shape', formatShape(layer.outputShape));
       cell('params num', formatCount(layer.paramCount));
       const sparkCell = cell('spark');
@@ -72,7 +87,8 @@ export class LayerTable {
       sparkline.setAttribute('role', 'img');
       sparkline.setAttribute('aria-label', `‖∇‖ of ${layer.name} over steps`);
       const value = cell('value num');
-      const flags = cell('flags');
+      // Badges and Fix… wrap inside this list when the column is narrow.
+      const flags = append(cell('flags'), 'div', 'flag-list');
       tr.addEventListener('click', () => this.events.select(i));
       tr.addEventListener('focus', () => this.rovingFocus(i));
       this.rows.push({ tr, sparkline, value, flags, shown: '' });
