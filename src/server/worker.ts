@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { analyze } from '../analysis';
 import type { LayerFinding } from '../analysis/types';
-import { gradientsAt, train } from '../engine';
+import { Session, train } from '../engine';
 import { loadDataset } from '../engine/data';
 import type { Dataset } from '../engine/data/dataset';
 import type { Histogram, RunResult, StepFrame } from '../engine/telemetry';
@@ -70,24 +70,31 @@ function topEntries(values: ArrayLike<number>, shape: number[], k: number): TopE
   });
 }
 
+// The exact gradients at initialisation: the first batch's forward and backward on a
+// fresh session, as `gradientsAt(spec, data, { after: 0 })` (what `gradlens grads` prints)
+// computes them, so the hover and the CLI agree digit for digit. Read straight from the
+// engine's gradient buffers: the report's copies of every weight and gradient into plain
+// arrays cost more than the pass itself on a 100-layer network.
 function initialGradients(spec: NetworkSpec, data: Dataset): InitialGradients {
-  const report = gradientsAt(spec, data, { after: 0 });
+  const session = new Session(spec, data, { telemetry: false });
+  session.nextBatch();
+  session.computeGradients();
+  const params = session.net.params;
   return {
-    loss: report.loss,
-    layers: report.layers.flatMap((layer) => {
-      const leaf = spec.leaves.find((l) => l.name === layer.name);
-      if (!leaf) return [];
-      return [{
-        index: leaf.index,
-        params: layer.params.map((p) => ({
-          name: p.name,
-          shape: p.shape,
-          gradNorm: Math.sqrt(p.grad.reduce((sum, g) => sum + g * g, 0)),
-          top: topEntries(p.grad, p.shape, TOP_ENTRIES),
-        })),
-      }];
-    }),
+    loss: session.net.loss.value,
+    layers: spec.leaves.map((leaf) => ({
+      index: leaf.index,
+      params: params
+        .filter((p) => p.layer === leaf.index)
+        .map((p) => ({ name: p.name, shape: p.shape.slice(), gradNorm: norm(p.grad), top: topEntries(p.grad, p.shape, TOP_ENTRIES) })),
+    })),
   };
+}
+
+function norm(values: ArrayLike<number>): number {
+  let squares = 0;
+  for (let i = 0; i < values.length; i++) squares += values[i] * values[i];
+  return Math.sqrt(squares);
 }
 
 function probe(message: Extract<ToWorker, { type: 'probe' }>): void {
@@ -95,15 +102,15 @@ function probe(message: Extract<ToWorker, { type: 'probe' }>): void {
   const cancelled = (): boolean => Atomics.load(flag, 0) !== 0;
   try {
     const data = datasetFor(message.spec);
-    const run = train(message.spec, data, { steps: message.steps, telemetry: true, shouldCancel: cancelled });
+    // No histograms: the analysis does not read them and the hover shows none.
+    const run = train(message.spec, data, { steps: message.steps, telemetry: true, histogramEvery: 0, shouldCancel: cancelled });
     if (cancelled() || run.reason === 'cancelled') return post({ type: 'probeCancelled', job: message.job });
     const findings = analyze(message.spec, run, message.thresholds, 'probe');
     if (cancelled()) return post({ type: 'probeCancelled', job: message.job });
-    // The exact values at initialisation come from the same entry point as `gradlens grads`,
-    // so the hover and the CLI agree digit for digit. A diverging probe may have none.
+    // Extra detail for the hover: the flags stand without it.
     let atInit: InitialGradients | undefined;
     try {
-      atInit = initialGradients(message.spec, data);
+      if (run.reason !== 'error') atInit = initialGradients(message.spec, data);
     } catch {
       atInit = undefined;
     }
