@@ -76,6 +76,17 @@ export class Envelope {
     return this.logCount[b] > 0 ? this.logSum[b] / this.logCount[b] : NaN;
   }
 
+  /** Mean of log10 over the positive values of buckets b0 … b1 - 1 together (NaN when none). */
+  logMeanOf(b0: number, b1: number): number {
+    let sum = 0;
+    let count = 0;
+    for (let b = b0; b < b1 && b < this.count; b++) {
+      sum += this.logSum[b];
+      count += this.logCount[b];
+    }
+    return count > 0 ? sum / count : NaN;
+  }
+
   /** The most recent value pushed (NaN before any). */
   latest(): number {
     return this.count > 0 ? this.last[this.count - 1] : NaN;

@@ -17,6 +17,7 @@ import { drawHeatLegend, drawHeatmap } from './views/heatmap';
 import { HistogramView } from './views/histogram';
 import { LayerTable } from './views/layerTable';
 import { formatNumber } from './format';
+import { compileCheck } from './validate';
 
 /** The webview side of VS Code's API (acquireVsCodeApi()). */
 export interface VsCodeApi {
@@ -24,6 +25,9 @@ export interface VsCodeApi {
   getState(): unknown;
   setState(state: unknown): void;
 }
+
+/** ToWebview as allocation-free checks; zod itself only for what they reject (validate.ts). */
+const isValidMessage = compileCheck(ToWebview);
 
 const CHART_INTERVAL_MS = 250;
 const SAVE_INTERVAL_MS = 2000;
@@ -58,6 +62,7 @@ export class Inspector {
   private chartTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSave = -Infinity;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private saveIdle: number | undefined;
 
   constructor(root: HTMLElement, private readonly vscode: VsCodeApi) {
     this.palette = readPalette();
@@ -94,12 +99,16 @@ export class Inspector {
 
   /** Handles one message from the extension; anything that fails the schema is logged and ignored. */
   receive(data: unknown): void {
-    const parsed = ToWebview.safeParse(data);
-    if (!parsed.success) {
-      console.warn('GradLens inspector: ignored an invalid message:', parsed.error.issues.slice(0, 3));
-      return;
+    let message: ToWebview;
+    if (isValidMessage(data)) message = data as ToWebview;
+    else {
+      const parsed = ToWebview.safeParse(data);
+      if (!parsed.success) {
+        console.warn('GradLens inspector: ignored an invalid message:', parsed.error.issues.slice(0, 3));
+        return;
+      }
+      message = parsed.data;
     }
-    const message = parsed.data;
     switch (message.type) {
       case 'runStarted': {
         const same = this.current && this.current.info.uri === message.run.uri;
@@ -260,16 +269,35 @@ export class Inspector {
 
   // ---- saved state ------------------------------------------------------------------
 
-  /** Saves at most every SAVE_INTERVAL_MS (and at once when a run ends). */
+  /**
+   * Saves at once when `now` (a run ended, the user selected a layer); otherwise at most
+   * every SAVE_INTERVAL_MS and when the page is idle: snapshotting 200 envelopes and
+   * serialising them takes 10–25 ms, which must not land in a streaming message's task.
+   */
   private save(now: boolean): void {
-    const wait = now ? 0 : this.lastSave + SAVE_INTERVAL_MS - performance.now();
-    if (wait > 0) {
-      this.saveTimer ??= setTimeout(() => {
-        this.saveTimer = undefined;
-        this.save(true);
-      }, wait);
+    if (now) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = undefined;
+      if (this.saveIdle !== undefined) cancelIdleCallback(this.saveIdle);
+      this.saveIdle = undefined;
+      this.writeState();
       return;
     }
+    if (this.saveTimer !== undefined || this.saveIdle !== undefined) return;
+    const wait = Math.max(0, this.lastSave + SAVE_INTERVAL_MS - performance.now());
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.saveIdle = requestIdleCallback(
+        () => {
+          this.saveIdle = undefined;
+          this.writeState();
+        },
+        { timeout: SAVE_INTERVAL_MS },
+      );
+    }, wait);
+  }
+
+  private writeState(): void {
     this.lastSave = performance.now();
     const state: SavedInspector = {
       version: 1,

@@ -43,6 +43,16 @@ describe('Envelope (bounded summary of a series for drawing)', () => {
     assert.equal(e.min[1], 0);
   });
 
+  it('averages log10 over a span of buckets weighted by their values, not by bucket', () => {
+    const e = new Envelope(8);
+    [1e-1, 1e-3, 0, 1e-6].forEach((v, k) => e.push(k + 1, v));
+    // Buckets 0…2 hold 1e-1, 1e-3 and 0: the mean of -1 and -3 (the 0 has no log).
+    assert.equal(e.logMeanOf(0, 3), -2);
+    assert.equal(e.logMeanOf(0, 4), -10 / 3);
+    assert.ok(Number.isNaN(e.logMeanOf(2, 3)));
+    assert.equal(e.logMeanOf(3, 99), -6, 'a span past the end stops at the last bucket');
+  });
+
   it('ignores NaN in min and max but remembers it as the last value', () => {
     const e = new Envelope(4);
     e.push(1, 2);

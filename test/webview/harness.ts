@@ -13,7 +13,8 @@ import type { ToWebview } from '../../src/protocol/webview';
 import { inspectorHtml } from '../../webview/html';
 import { THEMES, type ThemeName } from './themes';
 
-const DIST = join(__dirname, '..', '..', 'dist', 'webview');
+/** GRADLENS_WEBVIEW_DIST: another build of the bundle, e.g. an older commit's, to measure against. */
+const DIST = process.env.GRADLENS_WEBVIEW_DIST ?? join(__dirname, '..', '..', 'dist', 'webview');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
 /** As TESTING.md says: Debian's Chromium, no sandbox (root), no network chatter. */
@@ -42,7 +43,7 @@ export async function startHarness(): Promise<Harness> {
       return;
     }
     const file = join(DIST, path.replace(/^\/+/, ''));
-    if (!file.startsWith(DIST) || !existsSync(file)) {
+    if (!file.startsWith(join(DIST, '/')) || !existsSync(file)) {
       res.writeHead(404).end();
       return;
     }

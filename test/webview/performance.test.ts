@@ -89,7 +89,8 @@ describe('inspector performance: 100,000 steps × 100 layers (Chromium)', functi
       machine: `${cpus().length} cores, load average ${loadavg()[0].toFixed(1)}`,
       messages: m.messages,
       seconds: Number(m.seconds.toFixed(1)),
-      handlerMs: { median: percentile(m.handlerMs, 50), p99: percentile(m.handlerMs, 99), max: Math.max(...m.handlerMs) },
+      handlerMs: { median: percentile(m.handlerMs, 50), p95: percentile(m.handlerMs, 95), p99: percentile(m.handlerMs, 99), max: Math.max(...m.handlerMs) },
+      // Chromium reports every task over 50 ms as a long task.
       longTasks: { count: m.longTasksMs.length, over100ms: m.longTasksMs.filter((d) => d > 100).length, max: Math.max(0, ...m.longTasksMs) },
       frameGapsMs: { frames: m.frameGapsMs.length, median: percentile(m.frameGapsMs, 50), p95: percentile(m.frameGapsMs, 95), p99: percentile(m.frameGapsMs, 99), max: Math.max(...m.frameGapsMs) },
     };

@@ -169,6 +169,9 @@ function previousLayers(ctx: ChartContext, series: (r: Run) => Envelope[]): Enve
   return matched as Envelope[];
 }
 
+/** Points drawn per layer chart, over all its series (see layerSeriesSpec). */
+const LAYER_CHART_POINTS = 60_000;
+
 function layerSeriesSpec(ctx: ChartContext, series: (r: Run) => Envelope[], name: string, extraHooks?: uPlot.Hooks.Arrays): ChartSpec {
   const { run, palette } = ctx;
   const colors = layerColors(palette, run.layers.length);
@@ -185,7 +188,12 @@ function layerSeriesSpec(ctx: ChartContext, series: (r: Run) => Envelope[], name
   const prevSeries: uPlot.Series[] = prev
     ? run.layers.map((l, i) => ({ label: `${l.name} (previous)`, stroke: withAlpha(colors[i], 0.6), width: 1, dash: [4, 4], spanGaps: true, points: { show: false }, value: (_u, v) => (v == null ? '—' : formatNumber(v)) }))
     : [];
-  const data = withPrevious(envelopeColumns(series(run), true, ctx.pixels), prev ? envelopeColumns(prev, true, ctx.pixels) : undefined);
+  // At most a point per pixel (min and max of each 2-pixel group), and at most
+  // LAYER_CHART_POINTS in all: with a series per layer, uPlot's draw is the longest piece of
+  // a redraw (~10 ms for 100 layers × 600 points), and it grows with the points.
+  const seriesCount = run.layers.length * (prev ? 2 : 1);
+  const groups = Math.max(64, Math.min(Math.ceil(ctx.pixels / 2), Math.floor(LAYER_CHART_POINTS / (2 * seriesCount))));
+  const data = withPrevious(envelopeColumns(series(run), true, groups), prev ? envelopeColumns(prev, true, groups) : undefined);
   return {
     key: `${name}|${run.info.runId}|${flagged.join()}|${ctx.themeVersion}|${prev ? ctx.previous?.info.runId : ''}`,
     options: {

@@ -1,6 +1,6 @@
-// The layer × step heatmap: one row per layer (first layer on top), one column per bucket
-// of steps, coloured by the mean of log10 ‖∇‖ over the bucket. Vanishing gradients show as
-// a cold band on top; exploding ones as a hot band at the bottom.
+// The layer × step heatmap: one row per layer (first layer on top), one column per span of
+// steps (at most one per pixel), coloured by the mean of log10 ‖∇‖ over the span. Vanishing
+// gradients show as a cold band on top; exploding ones as a hot band at the bottom.
 
 import type { Run } from '../run';
 import { heatScale, toRgb, type Palette } from '../theme';
@@ -15,16 +15,19 @@ export function drawHeatmap(canvas: HTMLCanvasElement, run: Run, palette: Palett
   const layers = run.gradNorm.length;
   const rowHeight = Math.max(2, Math.min(14, Math.floor(240 / Math.max(1, layers))));
   const ctx = fitCanvas(canvas, cssWidth, layers * rowHeight);
-  const columns = run.gradNorm[0]?.count ?? 0;
-  if (!ctx || columns === 0) return undefined;
+  const buckets = run.gradNorm[0]?.count ?? 0;
+  if (!ctx || buckets === 0) return undefined;
+  // No more columns than the canvas has pixels across: with 100 layers × 2048 buckets a
+  // cell per bucket cost tens of milliseconds per redraw while streaming.
+  const columns = Math.max(1, Math.min(buckets, Math.floor(cssWidth)));
   let min = Infinity;
   let max = -Infinity;
-  const values = new Float64Array(layers * columns);
+  const values = new Float32Array(layers * columns);
   for (let i = 0; i < layers; i++) {
     const e = run.gradNorm[i];
-    for (let b = 0; b < columns; b++) {
-      const v = b < e.count ? e.logMean(b) : NaN;
-      values[i * columns + b] = v;
+    for (let c = 0; c < columns; c++) {
+      const v = e.logMeanOf(Math.floor((c * buckets) / columns), Math.floor(((c + 1) * buckets) / columns));
+      values[i * columns + c] = v;
       if (v < min) min = v;
       if (v > max) max = v;
     }
@@ -34,13 +37,21 @@ export function drawHeatmap(canvas: HTMLCanvasElement, run: Run, palette: Palett
   const scale = heatScale(palette);
   const missing = toRgb(palette.background);
   const image = new ImageData(columns, layers);
+  const pixels = image.data;
   for (let k = 0; k < values.length; k++) {
     const v = values[k];
-    const rgb = Number.isNaN(v) ? missing : scale.subarray(Math.round(((v - min) / span) * 255) * 3, Math.round(((v - min) / span) * 255) * 3 + 3);
-    image.data[k * 4] = rgb[0];
-    image.data[k * 4 + 1] = rgb[1];
-    image.data[k * 4 + 2] = rgb[2];
-    image.data[k * 4 + 3] = 255;
+    const p = k * 4;
+    if (Number.isNaN(v)) {
+      pixels[p] = missing[0];
+      pixels[p + 1] = missing[1];
+      pixels[p + 2] = missing[2];
+    } else {
+      const s = Math.round(((v - min) / span) * 255) * 3;
+      pixels[p] = scale[s];
+      pixels[p + 1] = scale[s + 1];
+      pixels[p + 2] = scale[s + 2];
+    }
+    pixels[p + 3] = 255;
   }
   const cells = document.createElement('canvas');
   cells.width = columns;
