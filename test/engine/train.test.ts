@@ -6,6 +6,7 @@ import { train } from '../../src/engine/train';
 import { gradientsAt } from '../../src/engine/gradients';
 import { Session } from '../../src/engine/session';
 import { Network } from '../../src/engine/compile';
+import { histogram } from '../../src/engine/recorder';
 import { check } from '../../src/lang';
 import { generate } from '../../src/engine/data';
 import type { StepFrame } from '../../src/engine/telemetry';
@@ -285,6 +286,16 @@ describe('telemetry', () => {
     const grad = first.find((h) => h.layer === 0 && h.of === 'gradient')!;
     assert.equal(grad.counts.reduce((a, b) => a + b, 0), 2 * 8 + 8, 'W and b of the first layer');
     assert.ok(act.min >= -1 && act.max <= 1);
+  });
+
+  it('histogram bins: 30 equal widths from min to max, the maximum in the last bin', () => {
+    // 0…29 and one more 29: width (29 − 0)/30, so value k falls in bin ⌊k·30/29⌋ = k.
+    const values = Float64Array.from([...Array.from({ length: 30 }, (_, k) => k), 29]);
+    const h = histogram(7, 2, 'activation', [{ values, n: values.length }]);
+    assert.deepEqual([h.step, h.layer, h.of, h.min, h.max], [7, 2, 'activation', 0, 29]);
+    assert.deepEqual(h.counts, [...Array.from({ length: 29 }, () => 1), 2]);
+    const flat = histogram(1, 0, 'gradient', [{ values: Float32Array.from([0.5, 0.5]), n: 2 }, { values: Float32Array.from([0.5, 9]), n: 1 }]);
+    assert.deepEqual([flat.min, flat.max, flat.counts[0], flat.counts.reduce((a, b) => a + b, 0)], [0.5, 0.5, 3, 3], 'equal values share bin 0; only the first n of each source count');
   });
 
   it('telemetry off keeps loss and accuracy but no layer statistics, and trains identically', () => {

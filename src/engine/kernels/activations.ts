@@ -93,7 +93,8 @@ export function activationGrad(
       for (let i = 0; i < n; i++) { const t = y[i]; dz[i] = dy[i] * (1 - t * t); }
       return;
     case 'sigmoid':
-      for (let i = 0; i < n; i++) { const s = y[i]; dz[i] = dy[i] * s * (1 - s); }
+      // dy·(σ(1 − σ)), grouped as the measured kernel groups it: telemetry must not change training.
+      for (let i = 0; i < n; i++) { const s = y[i]; dz[i] = dy[i] * (s * (1 - s)); }
       return;
     case 'softplus':
       for (let i = 0; i < n; i++) {

@@ -6,9 +6,11 @@
 //   element whose data-dependent branch hides the extra adds, where a separate pass would
 //   cost as much again.
 // - sigmoid and tanh measure everything in their backward, which reads y and dy anyway
-//   (0.65 → 1.25 ns per element, against 1.8 for the backward plus separate passes). Not in
-//   their forward: the accumulators spill around each Math.exp/Math.tanh call into C++
-//   (8.7 → 10.3 ns per element).
+//   (0.65 → 1.25 ns per element, against 1.8 for the backward plus separate passes), and
+//   count saturation from the local derivative the backward computes anyway: one compare
+//   instead of two (1.31 → 1.13 ns per element at W4's 32×32). Not in their forward: the
+//   accumulators spill around each Math.exp/Math.tanh call into C++ (8.7 → 10.3 ns per
+//   element).
 // - the other kinds run their plain kernels, then the measuring passes.
 
 import type { ActivationKind } from '../../lang/spec';
@@ -21,6 +23,10 @@ export const Y_SUM = 0, Y_SQUARES = 1, Y_SATURATED = 2, DY_SQUARES = 3, MEASURE_
 // Saturated: the local derivative is below 6% of its maximum (GRADIENT-HEALTH.md, after
 // Karpathy's makemore part 3: 1 − 0.97² ≈ 0.06) — |tanh| > 0.97, sigmoid outside [0.015, 0.985].
 const SIGMOID_LOW = 0.015, SIGMOID_HIGH = 0.985, TANH_LIMIT = 0.97;
+// The same limits on the derivative: σ′ = σ(1 − σ) < 0.015·0.985 when σ is outside
+// [0.015, 0.985], tanh′ = 1 − tanh² < 1 − 0.97² when |tanh| > 0.97 (the two tests can only
+// disagree within a few double ulps of a limit, closer than any float32 output gets).
+const SIGMOID_SATURATED_SLOPE = SIGMOID_LOW * SIGMOID_HIGH, TANH_SATURATED_SLOPE = 1 - TANH_LIMIT * TANH_LIMIT;
 
 /**
  * activate() over the first n values. Measures the outputs into stats[Y_SUM…Y_SATURATED],
@@ -66,18 +72,18 @@ export function activationGradMeasured(
       return;
     case 'sigmoid':
       for (let i = 0; i < n; i++) {
-        const s = y[i], g = dy[i];
+        const s = y[i], g = dy[i], slope = s * (1 - s);
         sum += s; squares += s * s; gradSquares += g * g;
-        saturated += (s < SIGMOID_LOW ? 1 : 0) + (s > SIGMOID_HIGH ? 1 : 0);
-        dz[i] = g * s * (1 - s);
+        saturated += slope < SIGMOID_SATURATED_SLOPE ? 1 : 0;
+        dz[i] = g * slope;
       }
       break;
     case 'tanh':
       for (let i = 0; i < n; i++) {
-        const t = y[i], g = dy[i];
+        const t = y[i], g = dy[i], slope = 1 - t * t;
         sum += t; squares += t * t; gradSquares += g * g;
-        saturated += Math.abs(t) > TANH_LIMIT ? 1 : 0;
-        dz[i] = g * (1 - t * t);
+        saturated += slope < TANH_SATURATED_SLOPE ? 1 : 0;
+        dz[i] = g * slope;
       }
       break;
     default:
