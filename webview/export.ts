@@ -78,8 +78,8 @@ function columns(run: Run): Columns {
       accuracy: full.accuracy.subarray(0, n),
       valLoss: full.valLoss.subarray(0, n),
       valAccuracy: full.valAccuracy.subarray(0, n),
-      gradNorm: full.gradNorm.map((a) => a.subarray(0, n)),
-      updateRatio: full.updateRatio.map((a) => a.subarray(0, n)),
+      gradNorm: run.layers.map((_, i) => full.gradNorm(i)),
+      updateRatio: run.layers.map((_, i) => full.updateRatio(i)),
       length: n,
       downsampled: false,
     };

@@ -169,8 +169,10 @@ function largestParamRatio(params: TelemetryFrame['layers'][number]['params']): 
 }
 
 /**
- * Every step's values, in typed arrays that double when full. Per-layer series are float32
- * (the engine's default dtype) so 100,000 steps × 100 layers stay within ~80 MB.
+ * Every step's values, for export. Per-step series double when full; per-layer series
+ * (float32, the engine's default dtype, so 100,000 steps × 100 layers stay within ~80 MB)
+ * grow by chunks of CHUNK_STEPS steps: doubling them meant allocating, filling and copying
+ * 100 MB inside one telemetry message at step 65,536 (a one-second stall while streaming).
  */
 export class FullSeries {
   length = 0;
@@ -179,12 +181,13 @@ export class FullSeries {
   accuracy = new Float64Array(256);
   valLoss = new Float64Array(256);
   valAccuracy = new Float64Array(256);
-  gradNorm: Float32Array[];
-  updateRatio: Float32Array[];
+  /** Per layer, its chunks in step order. */
+  private readonly gradNormChunks: Float32Array[][];
+  private readonly updateRatioChunks: Float32Array[][];
 
   constructor(layers: number) {
-    this.gradNorm = Array.from({ length: layers }, () => new Float32Array(256).fill(NaN));
-    this.updateRatio = Array.from({ length: layers }, () => new Float32Array(256).fill(NaN));
+    this.gradNormChunks = Array.from({ length: layers }, () => []);
+    this.updateRatioChunks = Array.from({ length: layers }, () => []);
   }
 
   pushStep(step: number, loss: number, accuracy?: number, valLoss?: number, valAccuracy?: number): void {
@@ -195,12 +198,35 @@ export class FullSeries {
     this.accuracy[k] = accuracy ?? NaN;
     this.valLoss[k] = valLoss ?? NaN;
     this.valAccuracy[k] = valAccuracy ?? NaN;
+    if (k % CHUNK_STEPS === 0) {
+      // A layer a frame leaves out stays NaN at that step.
+      for (const chunks of this.gradNormChunks) chunks.push(new Float32Array(CHUNK_STEPS).fill(NaN));
+      for (const chunks of this.updateRatioChunks) chunks.push(new Float32Array(CHUNK_STEPS).fill(NaN));
+    }
   }
 
   /** The value of layer i at the step pushed last. */
   pushLayer(i: number, gradNorm: number, updateRatio: number): void {
-    this.gradNorm[i][this.length - 1] = gradNorm;
-    this.updateRatio[i][this.length - 1] = updateRatio;
+    const k = this.length - 1;
+    const chunk = Math.floor(k / CHUNK_STEPS);
+    this.gradNormChunks[i][chunk][k % CHUNK_STEPS] = gradNorm;
+    this.updateRatioChunks[i][chunk][k % CHUNK_STEPS] = updateRatio;
+  }
+
+  /** Layer i's ‖∇‖ at every step, as one array (a copy). */
+  gradNorm(i: number): Float32Array {
+    return this.joined(this.gradNormChunks[i]);
+  }
+
+  /** Layer i's update-to-weight ratio at every step, as one array (a copy). */
+  updateRatio(i: number): Float32Array {
+    return this.joined(this.updateRatioChunks[i]);
+  }
+
+  private joined(chunks: Float32Array[] | undefined): Float32Array {
+    const out = new Float32Array(this.length).fill(NaN);
+    (chunks ?? []).forEach((chunk, c) => out.set(chunk.subarray(0, Math.min(CHUNK_STEPS, this.length - c * CHUNK_STEPS)), c * CHUNK_STEPS));
+    return out;
   }
 
   private grow(): void {
@@ -210,17 +236,13 @@ export class FullSeries {
       b.set(a);
       return b;
     };
-    const grow32 = (a: Float32Array) => {
-      const b = new Float32Array(size).fill(NaN);
-      b.set(a);
-      return b;
-    };
     this.steps = grow64(this.steps);
     this.loss = grow64(this.loss);
     this.accuracy = grow64(this.accuracy);
     this.valLoss = grow64(this.valLoss);
     this.valAccuracy = grow64(this.valAccuracy);
-    this.gradNorm = this.gradNorm.map(grow32);
-    this.updateRatio = this.updateRatio.map(grow32);
   }
 }
+
+/** Steps per chunk of a layer's full-resolution series (16 kB). */
+const CHUNK_STEPS = 4096;

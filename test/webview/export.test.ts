@@ -34,6 +34,21 @@ describe('run export', () => {
     assert.equal(json.downsampled, false);
   });
 
+  it('keeps every step of a long run, across the chunks a layer’s series is stored in', () => {
+    const run = new Run(syntheticRun(2, 9000));
+    for (let step = 1; step <= 9000; step++) {
+      // dense2 is left out of step 5000's frame: its cell stays empty.
+      const layers = [{ name: 'dense1', line: 3, gradNorm: step, flags: [] }, { name: 'dense2', line: 4, gradNorm: -step, flags: [] }];
+      run.addFrames([{ step, loss: 1 / step, layers: step === 5000 ? layers.slice(0, 1) : layers }]);
+    }
+    const json = JSON.parse(exportJson(run));
+    assert.equal(json.steps.length, 9000);
+    assert.deepEqual(json.layers[0].gradNorm, Array.from({ length: 9000 }, (_, k) => k + 1));
+    assert.deepEqual(json.layers[1].gradNorm.slice(4094, 4099), [-4095, -4096, -4097, -4098, -4099]);
+    assert.deepEqual(json.layers[1].gradNorm.slice(4998, 5001), [-4999, null, -5001]);
+    assert.equal(json.layers[1].gradNorm[8999], -9000);
+  });
+
   it('exports the bucket values of a run restored after a reload, and says so', () => {
     const run = twoLayerRun();
     const restored = restoreRun(JSON.parse(JSON.stringify(saveRun(run, undefined))));
