@@ -18,7 +18,7 @@ interface TrainOptions {
 }
 /** The engine's per-step driver (`train` runs one per run). */
 export type SessionClass = new (spec: NetworkSpec, data: Dataset, options?: { telemetry?: boolean }) => { step(): boolean };
-type Train = (spec: NetworkSpec, data: Dataset, options?: TrainOptions) => RunResult;
+export type Train = (spec: NetworkSpec, data: Dataset, options?: TrainOptions) => RunResult;
 
 // Loaded by path at run time so the bench typechecks and its TF.js half runs before the
 // engine lands.

@@ -9,7 +9,10 @@ import type { EngineMeasurement, FlatnessMeasurement, Measurement, Side, TfMeasu
 import { median } from './stats';
 import { syntheticDataset } from './synthetic-data';
 import { WORKLOADS, type Workload, type WorkloadId } from './workloads';
-import { ENGINE_MODULE, loadSpec, loadTrain, type SessionClass } from './engine-trainer';
+import { ENGINE_MODULE, loadSpec, loadTrain, type SessionClass, type Train } from './engine-trainer';
+import { pairedCost, type PairedCost } from './paired-cost';
+import type { Dataset } from '../src/engine/data/dataset';
+import type { NetworkSpec } from '../src/lang/spec';
 import { createTfTrainer, useBackend } from './tfjs-trainer';
 
 interface Elapsed {
@@ -72,8 +75,10 @@ async function measureEngine(workload: Workload): Promise<Measurement> {
     withTelemetry.push(rateOf(true));
     without.push(rateOf(false));
   }
+  const memory = peak.result(); // before the paired runs below, whose longer runs keep more frames
   const setup: number[] = [];
   for (let r = 0; r < 3; r++) setup.push(seconds(() => train(spec, data, { steps: 1, telemetry: false })).wall * 1000);
+  const telemetryCost = pairedTelemetryCost(train, spec, data, median(without.map((r) => r.cpu)), n);
   const run = train(spec, data, { steps: n, telemetry: true });
   if (run.reason !== 'done') throw new Error(`engine run on ${workload.id} ended ${run.reason}: ${run.message ?? run.nonFinite?.message ?? ''}`);
   const result: EngineMeasurement = {
@@ -85,9 +90,32 @@ async function measureEngine(workload: Workload): Promise<Measurement> {
     setupMs: median(setup),
     initialLoss: run.initialLoss,
     finalLoss: run.frames.length > 0 ? run.frames[run.frames.length - 1].loss : NaN,
-    memory: peak.result(),
+    memory,
+    telemetryCost,
   };
   return result;
+}
+
+/** CPU seconds per pair of runs the paired telemetry cost aims for (≥ 0.15 s per run). */
+const PAIR_SECONDS = 0.3;
+const PAIRS = 11;
+
+/**
+ * The cost of telemetry from interleaved pairs (paired-cost.ts), each run long enough that
+ * a pair takes ≥ PAIR_SECONDS of CPU time at the measured rate. Each run's compile and
+ * first step are subtracted as in the speed table: N+1 steps minus the median one-step
+ * time of the same variant.
+ */
+function pairedTelemetryCost(train: Train, spec: NetworkSpec, data: Dataset, stepsPerSecond: number, minSteps: number): PairedCost {
+  const steps = Math.max(minSteps, Math.ceil((PAIR_SECONDS / 2) * stepsPerSecond));
+  const setupOf = new Map<boolean, number>();
+  for (const telemetry of [true, false]) {
+    const ones: number[] = [];
+    for (let r = 0; r < 5; r++) ones.push(seconds(() => train(spec, data, { steps: 1, telemetry })).cpu);
+    setupOf.set(telemetry, median(ones));
+  }
+  const run = (telemetry: boolean) => seconds(() => train(spec, data, { steps: steps + 1, telemetry })).cpu - setupOf.get(telemetry)!;
+  return pairedCost(run, PAIRS, steps);
 }
 
 async function measureTf(workload: Workload, side: 'tfjs-cpu' | 'tfjs-wasm'): Promise<Measurement> {

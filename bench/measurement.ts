@@ -1,6 +1,7 @@
 // What one benchmark child process measures and prints as JSON (bench/measure.ts), and
 // what bench/run.ts gathers into the report.
 
+import type { PairedCost } from './paired-cost';
 import type { WorkloadId } from './workloads';
 
 export type Side = 'engine' | 'tfjs-cpu' | 'tfjs-wasm' | 'engine-flatness';
@@ -32,6 +33,8 @@ export interface EngineMeasurement {
   initialLoss: number;
   finalLoss: number;
   memory: Memory;
+  /** The cost of full telemetry from interleaved with/without pairs (bench/paired-cost.ts). */
+  telemetryCost: PairedCost;
 }
 
 export interface TfMeasurement {
