@@ -58,6 +58,7 @@ export class Inspector {
   private frameRequested = false;
   private chartJobs: (() => void)[] = [];
   private chartsDirty = false;
+  private rowsDirty = false;
   private lastChartDraw = -Infinity;
   private chartTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSave = -Infinity;
@@ -177,8 +178,10 @@ export class Inspector {
 
   // ---- drawing ----------------------------------------------------------------------
 
+  /** `charts` false: only the next chart job is due (nothing new to show in the rows). */
   private requestDraw(charts: boolean): void {
     this.chartsDirty ||= charts;
+    this.rowsDirty ||= charts;
     if (this.frameRequested) return;
     this.frameRequested = true;
     requestAnimationFrame(() => {
@@ -189,9 +192,12 @@ export class Inspector {
 
   private draw(): void {
     const run = this.current;
-    this.header.update(run, this.previous);
-    if (run) this.table.updateValues(run);
-    this.findings.update(run);
+    if (this.rowsDirty) {
+      this.rowsDirty = false;
+      this.header.update(run, this.previous);
+      if (run) this.table.updateValues(run);
+      this.findings.update(run);
+    }
     // One chart job per animation frame, so no single task draws everything.
     const job = this.chartJobs.shift();
     if (job) {
