@@ -78,7 +78,8 @@ async function measureEngine(workload: Workload): Promise<Measurement> {
   const memory = peak.result(); // before the paired runs below, whose longer runs keep more frames
   const setup: number[] = [];
   for (let r = 0; r < 3; r++) setup.push(seconds(() => train(spec, data, { steps: 1, telemetry: false })).wall * 1000);
-  const telemetryCost = pairedTelemetryCost(train, spec, data, median(without.map((r) => r.cpu)), n);
+  const secondsPerStepPair = 1 / median(withTelemetry.map((r) => r.cpu)) + 1 / median(without.map((r) => r.cpu));
+  const telemetryCost = pairedTelemetryCost(train, spec, data, Math.max(n, Math.ceil(PAIR_SECONDS / secondsPerStepPair)));
   const run = train(spec, data, { steps: n, telemetry: true });
   if (run.reason !== 'done') throw new Error(`engine run on ${workload.id} ended ${run.reason}: ${run.message ?? run.nonFinite?.message ?? ''}`);
   const result: EngineMeasurement = {
@@ -96,18 +97,19 @@ async function measureEngine(workload: Workload): Promise<Measurement> {
   return result;
 }
 
-/** CPU seconds per pair of runs the paired telemetry cost aims for (≥ 0.15 s per run). */
-const PAIR_SECONDS = 0.3;
-const PAIRS = 11;
+/**
+ * CPU seconds per pair of runs the paired telemetry cost aims for: a third over the 0.3 s
+ * each pair should at least take, as the rates it is sized from are themselves noisy.
+ */
+const PAIR_SECONDS = 0.4;
+const PAIRS = 15;
 
 /**
- * The cost of telemetry from interleaved pairs (paired-cost.ts), each run long enough that
- * a pair takes ≥ PAIR_SECONDS of CPU time at the measured rate. Each run's compile and
- * first step are subtracted as in the speed table: N+1 steps minus the median one-step
- * time of the same variant.
+ * The cost of telemetry from interleaved pairs (paired-cost.ts) of `steps` steps per run.
+ * Each run's compile and first step are subtracted as in the speed table: N+1 steps minus
+ * the median one-step time of the same variant.
  */
-function pairedTelemetryCost(train: Train, spec: NetworkSpec, data: Dataset, stepsPerSecond: number, minSteps: number): PairedCost {
-  const steps = Math.max(minSteps, Math.ceil((PAIR_SECONDS / 2) * stepsPerSecond));
+function pairedTelemetryCost(train: Train, spec: NetworkSpec, data: Dataset, steps: number): PairedCost {
   const setupOf = new Map<boolean, number>();
   for (const telemetry of [true, false]) {
     const ones: number[] = [];

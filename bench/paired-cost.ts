@@ -5,7 +5,6 @@
 // little, and the median discards the pairs it did split. Medians of separate repeats
 // (the speed tables) let one slow repeat on either side swing the ratio by several percent.
 
-import { collect } from './memory';
 import { quantile } from './stats';
 
 export interface PairedCost {
@@ -23,8 +22,12 @@ export interface PairedCost {
 
 /**
  * `run(extra)` times `steps` steps with or without the extra and returns their CPU
- * seconds. Which half of a pair runs first alternates, and the heap is collected before
- * every run, so neither side pays for the other's garbage or always runs second.
+ * seconds. Which half of a pair runs first alternates (with, without | without, with | …),
+ * so each side follows a run with the extra as often as the other and neither always runs
+ * second. No forced collection between runs: a full gc() also shrinks V8's young
+ * generation, so the run with telemetry (the only one that allocates: the frames `train`
+ * keeps) would start every time in a heap a longer run would have grown out of; on W4
+ * that added about 6 points to the cost.
  */
 export function pairedCost(run: (extra: boolean) => number, pairs: number, steps: number): PairedCost {
   const costs: number[] = [];
@@ -32,10 +35,7 @@ export function pairedCost(run: (extra: boolean) => number, pairs: number, steps
   for (let p = 0; p < pairs; p++) {
     const order = p % 2 === 0 ? [true, false] : [false, true];
     const seconds = new Map<boolean, number>();
-    for (const extra of order) {
-      collect();
-      seconds.set(extra, run(extra));
-    }
+    for (const extra of order) seconds.set(extra, run(extra));
     const withExtra = seconds.get(true)!, without = seconds.get(false)!;
     costs.push(1 - without / withExtra);
     pairSeconds.push(withExtra + without);

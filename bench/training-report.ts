@@ -125,7 +125,7 @@ export function trainingReport(results: WorkloadResults[], flatness: FlatnessMea
     `### Cost of telemetry (1 − with/without; target for GradLens ≤ ${TELEMETRY_BUDGET * 100}% on W2–W5)`,
     '',
     'GradLens: runs with and without telemetry interleaved in pairs in one process (which half runs first',
-    'alternates, a full collection before each run, compile and first step subtracted), each run long enough',
+    'alternates, compile and first step subtracted, no forced collection), each run long enough',
     'that a pair takes ≥ 0.3 CPU s; the cost is the median over the pairs of 1 − time without / time with, so',
     'load that hits both halves of a pair cancels. The ratio of the speed table\'s medians (separate repeats',
     'of N steps) is shown next to it for comparison; TF.js costs are ratios of medians of its 3 repeats.',
