@@ -99,8 +99,11 @@ describe('inspector performance: 100,000 steps × 100 layers (Chromium)', functi
     assert.equal(await page.locator('tr.layer-row').count(), LAYERS);
     assert.equal(await page.locator('.chart-gradients canvas').count(), 1);
     // Generous bounds for a shared machine; the report above carries the real numbers.
-    // Measured here with a load average of 7 on 2 cores: handler median 9.7 ms, p99 57 ms;
-    // longest task 237 ms; frame gap median 33 ms, p95 100 ms.
+    // Measured here back to back at a load average of 3.6 on 2 cores, before → after the
+    // compiled message checks, chunked series, capped chart points and idle saves: handler
+    // median 9.9 → 4.1 ms, p95 20.6 → 15, p99 32.6 → 22.7, max 82 → 50; long tasks 211 → 75,
+    // longest 112 → 96 ms; frame gap median 33 → 17 ms. Under heavier load every number
+    // doubles or triples: assert loosely, read the log.
     assert.ok(report.handlerMs.median < 50, `median message handling ${report.handlerMs.median} ms`);
     assert.ok(report.longTasks.max < 3000, `longest task ${report.longTasks.max} ms`);
     assert.ok(report.frameGapsMs.p95 < 500, `p95 frame gap ${report.frameGapsMs.p95} ms`);
