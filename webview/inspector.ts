@@ -59,6 +59,8 @@ export class Inspector {
   private chartJobs: (() => void)[] = [];
   private chartsDirty = false;
   private rowsDirty = false;
+  /** The last animation frame ran a chart job: this one is for the rows. */
+  private jobLastFrame = false;
   private lastChartDraw = -Infinity;
   private chartTimer: ReturnType<typeof setTimeout> | undefined;
   private lastSave = -Infinity;
@@ -192,17 +194,26 @@ export class Inspector {
 
   private draw(): void {
     const run = this.current;
+    // One chart job per animation frame, so no single task draws everything; rows wait for
+    // a frame without one (a 100-layer chart draw plus the rows' layout and the browser's
+    // paint made single frames of 50–100 ms).
+    const job = this.chartJobs.shift();
+    if (job && !this.jobLastFrame) {
+      this.jobLastFrame = true;
+      job();
+      if (this.chartJobs.length > 0 || this.chartsDirty || this.rowsDirty) this.requestDraw(false);
+      return;
+    }
+    if (job) this.chartJobs.unshift(job);
+    this.jobLastFrame = false;
     if (this.rowsDirty) {
       this.rowsDirty = false;
       this.header.update(run, this.previous);
       if (run) this.table.updateValues(run);
       this.findings.update(run);
     }
-    // One chart job per animation frame, so no single task draws everything.
-    const job = this.chartJobs.shift();
-    if (job) {
-      job();
-      if (this.chartJobs.length > 0 || this.chartsDirty) this.requestDraw(false);
+    if (this.chartJobs.length > 0) {
+      this.requestDraw(false);
       return;
     }
     if (!this.chartsDirty) return;
