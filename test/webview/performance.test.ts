@@ -1,15 +1,18 @@
 // Streams 100,000 steps × 100 layers into the inspector in Chromium and measures what a
 // user would feel: the longest task (PerformanceObserver 'longtask'), the time the
 // inspector's message handler takes per message, and the time between animation frames.
-// The numbers are logged for the report; the assertions are deliberately generous bounds
-// (a shared 2-core machine), not the targets (no task over 50 ms).
+// The numbers are logged for the report; the assertions leave margin for a shared 2-core
+// machine around the target (no task over 50 ms): a few long tasks, none near a second.
 
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openInspector, pageErrors, settle, startHarness, type Harness } from './harness';
 import { syntheticRun } from './synthetic';
 
+const OUT = join(__dirname, '..', '..', 'test-output', 'webview');
 const LAYERS = 100;
 /** PERF_STEPS=5000 for a quick look while working on the inspector. */
 const STEPS = Number(process.env.PERF_STEPS ?? 100_000);
@@ -98,15 +101,19 @@ describe('inspector performance: 100,000 steps × 100 layers (Chromium)', functi
     assert.equal(await page.textContent('.status'), `running · step ${STEPS} / ${STEPS}`);
     assert.equal(await page.locator('tr.layer-row').count(), LAYERS);
     assert.equal(await page.locator('.chart-gradients canvas').count(), 1);
-    // Generous bounds for a shared machine; the report above carries the real numbers.
-    // Measured here back to back at a load average of 3.6 on 2 cores, before → after the
-    // compiled message checks, chunked series, capped chart points and idle saves: handler
-    // median 9.9 → 4.1 ms, p95 20.6 → 15, p99 32.6 → 22.7, max 82 → 50; long tasks 211 → 75,
-    // longest 112 → 96 ms; frame gap median 33 → 17 ms. Under heavier load every number
-    // doubles or triples: assert loosely, read the log.
-    assert.ok(report.handlerMs.median < 50, `median message handling ${report.handlerMs.median} ms`);
-    assert.ok(report.longTasks.max < 3000, `longest task ${report.longTasks.max} ms`);
-    assert.ok(report.frameGapsMs.p95 < 500, `p95 frame gap ${report.frameGapsMs.p95} ms`);
+    // Bounds with margin for a shared machine; the report above carries the real numbers.
+    // Measured here back to back at a load average of 1.9–2.5 on 2 cores, before → after a
+    // chart job and the rows stopped sharing an animation frame and layer charts went from
+    // 60k to 30k points: long tasks (> 50 ms) 34 → 1 (8 with a typecheck running alongside),
+    // longest 103 → 51 ms (131 alongside the typecheck); handler median 6.4 → 4.0 ms; frame
+    // gap p95 50 → 16.8 ms. Earlier (compiled message checks, chunked series, capped chart
+    // points, idle saves): handler median 9.9 → 4.1 ms, long tasks 211 → 75.
+    assert.ok(report.handlerMs.median < 20, `median message handling ${report.handlerMs.median} ms`);
+    assert.ok(report.longTasks.count <= 12, `${report.longTasks.count} tasks over 50 ms`);
+    assert.ok(report.longTasks.max < 1000, `longest task ${report.longTasks.max} ms`);
+    assert.ok(report.frameGapsMs.p95 < 100, `p95 frame gap ${report.frameGapsMs.p95} ms`);
+    await mkdir(OUT, { recursive: true });
+    await page.screenshot({ path: join(OUT, 'performance-100-layers.png'), fullPage: true });
     assert.deepEqual(pageErrors(page), []);
   });
 });
