@@ -102,10 +102,10 @@ describe('inspector performance: 100,000 steps × 100 layers (Chromium)', functi
     assert.equal(await page.locator('tr.layer-row').count(), LAYERS);
     assert.equal(await page.locator('.chart-gradients canvas').count(), 1);
     // Bounds with margin for a shared machine; the report above carries the real numbers.
-    // Measured here back to back at a load average of 1.9–2.5 on 2 cores, before → after a
+    // Measured here back to back at a load average of 1.8–2.8 on 2 cores, before → after a
     // chart job and the rows stopped sharing an animation frame and layer charts went from
-    // 60k to 30k points: long tasks (> 50 ms) 34 → 1 (8 with a typecheck running alongside),
-    // longest 103 → 51 ms (131 alongside the typecheck); handler median 6.4 → 4.0 ms; frame
+    // 60k to 20k points: long tasks (> 50 ms) 34 → 0–3 (the one left at 30k points was a
+    // 23 ms chart draw plus the browser's paint), longest 103 → 55 ms; handler median 6.4 → 4.0 ms; frame
     // gap p95 50 → 16.8 ms. Earlier (compiled message checks, chunked series, capped chart
     // points, idle saves): handler median 9.9 → 4.1 ms, long tasks 211 → 75.
     assert.ok(report.handlerMs.median < 20, `median message handling ${report.handlerMs.median} ms`);

@@ -170,7 +170,7 @@ function previousLayers(ctx: ChartContext, series: (r: Run) => Envelope[]): Enve
 }
 
 /** Points drawn per layer chart, over all its series (see layerSeriesSpec). */
-const LAYER_CHART_POINTS = 30_000;
+const LAYER_CHART_POINTS = 20_000;
 
 function layerSeriesSpec(ctx: ChartContext, series: (r: Run) => Envelope[], name: string, extraHooks?: uPlot.Hooks.Arrays): ChartSpec {
   const { run, palette } = ctx;
@@ -190,7 +190,7 @@ function layerSeriesSpec(ctx: ChartContext, series: (r: Run) => Envelope[], name
     : [];
   // At most a point per pixel (min and max of each 2-pixel group), and at most
   // LAYER_CHART_POINTS in all: with a series per layer, uPlot's draw is the longest piece of
-  // a redraw (~10 ms for 100 layers × 600 points), and it grows with the points; 300 points
+  // a redraw (~10 ms for 100 layers × 600 points), and it grows with the points; 200 points
   // per layer still draw each of 100 overlapping lines smoothly.
   const seriesCount = run.layers.length * (prev ? 2 : 1);
   const groups = Math.max(64, Math.min(Math.ceil(ctx.pixels / 2), Math.floor(LAYER_CHART_POINTS / (2 * seriesCount))));
