@@ -3,7 +3,7 @@
 // as bounded envelopes (for drawing, see envelope.ts). A run restored from saved state has
 // only the envelopes.
 
-import type { FlagInfo, LayerInfo, RunEndedParams, TelemetryFrame } from '../src/protocol/lsp';
+import type { FlagInfo, HistogramFrame, LayerInfo, RunEndedParams, TelemetryFrame } from '../src/protocol/lsp';
 import type { RunStart } from '../src/protocol/webview';
 import { Envelope, type EnvelopeSnapshot } from './envelope';
 
@@ -14,14 +14,8 @@ export type RunStatus =
   | { kind: 'diverged'; layer?: string; line?: number; message?: string }
   | { kind: 'error'; message?: string };
 
-export interface HistogramRecord {
-  step: number;
-  layer: number;
-  of: 'gradient' | 'activation';
-  min: number;
-  max: number;
-  counts: number[];
-}
+/** A histogram as the protocol carries it, with the step of the frame that brought it. */
+export type HistogramRecord = HistogramFrame & { step: number };
 
 /** What the rows show for a layer at the latest step. */
 export interface LayerNow {

@@ -65,6 +65,7 @@ export const HistogramFrame = z.object({
   max: z.number(),
   counts: z.array(z.number()),
 });
+export type HistogramFrame = z.infer<typeof HistogramFrame>;
 
 export const TelemetryFrame = z.object({
   step: z.number().int().positive(),
