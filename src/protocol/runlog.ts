@@ -1,0 +1,157 @@
+// The run log: one training run written down as JSON lines. The embedded engine writes it
+// (`gradlens inspect FILE --jsonl RUN.jsonl`), the PyTorch hooks write it
+// (python/gradlens_torch), and `gradlens analyze`, the inspector's "Open Run Log…" and the
+// debugger read it. docs/protocol.md documents it for other producers.
+//
+// Records, one per line, in this order:
+//   header       once, first: what was trained (layers, their parameters, the task)
+//   step         once per recorded step: the same per-layer numbers the engine's StepFrame has
+//   histogram    optional, any time after the header
+//   nonfinite    at most once: the first NaN/Inf, in tape order
+//   end          once, last (a log without it is a run still going, or one that was killed)
+//
+// JSON has no NaN or Infinity: a non-finite number is written as the string "NaN",
+// "Infinity" or "-Infinity" and read back as the number (`decodeNumber`).
+
+import { z } from 'zod';
+
+export const RUNLOG_FORMAT = 'gradlens-runlog';
+export const RUNLOG_VERSION = 1;
+
+/** A number, or a non-finite one spelled as a string (JSON cannot hold NaN/Infinity). */
+export const LogNumber = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]).transform(decodeNumber);
+
+export function decodeNumber(value: number | 'NaN' | 'Infinity' | '-Infinity'): number {
+  if (typeof value === 'number') return value;
+  return value === 'NaN' ? NaN : value === 'Infinity' ? Infinity : -Infinity;
+}
+
+export const RunLogParam = z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()) });
+
+export const RunLogLayer = z.object({
+  /** Position in network order, 0-based; step records refer to layers by it. */
+  index: z.number().int().nonnegative(),
+  /** `.net` label, or the PyTorch module's qualified name (without DDP's `module.`). */
+  name: z.string(),
+  /** Layer kind in the `.net` vocabulary (`dense`, `relu`, `layernorm`, …), or the module's class name. */
+  kind: z.string(),
+  /** Activation fused into the layer (`.net` dense/conv layers), if any. */
+  activation: z.string().optional(),
+  /** 0-based line in `source` (a `.net` file) when the layer comes from one. */
+  line: z.number().int().nonnegative().optional(),
+  params: z.array(RunLogParam),
+});
+export type RunLogLayer = z.infer<typeof RunLogLayer>;
+
+export const RunLogHeader = z.object({
+  type: z.literal('header'),
+  format: z.literal(RUNLOG_FORMAT),
+  version: z.literal(RUNLOG_VERSION),
+  /** Who produced the log. */
+  producer: z.enum(['gradlens', 'pytorch']),
+  model: z.string().optional(),
+  /** The `.net` file the layers' lines refer to (absolute, or relative to the log's folder). */
+  source: z.string().optional(),
+  task: z.enum(['classes', 'binary', 'regression']).optional(),
+  classes: z.number().int().positive().optional(),
+  loss: z.string().optional(),
+  /** Steps the run plans to take, when known. */
+  totalSteps: z.number().int().nonnegative().optional(),
+  /** torch.distributed rank and world size, when the run is distributed. */
+  rank: z.number().int().nonnegative().optional(),
+  worldSize: z.number().int().positive().optional(),
+  layers: z.array(RunLogLayer),
+});
+export type RunLogHeader = z.input<typeof RunLogHeader>;
+
+export const RunLogParamStats = z.object({
+  name: z.string(),
+  gradNorm: LogNumber,
+  gradMaxAbs: LogNumber,
+  gradMean: LogNumber,
+  gradStd: LogNumber,
+  weightNorm: LogNumber,
+  updateRatio: LogNumber,
+});
+
+/** One layer at one step: the fields of the engine's LayerStats. */
+export const RunLogLayerStats = z.object({
+  index: z.number().int().nonnegative(),
+  gradNorm: LogNumber,
+  gradRms: LogNumber,
+  outGradNorm: LogNumber,
+  inGradNorm: LogNumber,
+  outMean: LogNumber,
+  outStd: LogNumber,
+  deadFraction: LogNumber,
+  saturatedFraction: LogNumber,
+  params: z.array(RunLogParamStats),
+});
+
+export const RunLogStep = z.object({
+  type: z.literal('step'),
+  /** 1-based optimizer step; the loss is the one computed before this step's update. */
+  step: z.number().int().positive(),
+  epoch: z.number().int().positive().optional(),
+  loss: LogNumber,
+  accuracy: LogNumber.optional(),
+  valLoss: LogNumber.optional(),
+  valAccuracy: LogNumber.optional(),
+  layers: z.array(RunLogLayerStats),
+});
+
+export const RunLogHistogram = z.object({
+  type: z.literal('histogram'),
+  step: z.number().int().positive(),
+  layer: z.number().int().nonnegative(),
+  of: z.enum(['gradient', 'activation']),
+  min: LogNumber,
+  max: LogNumber,
+  counts: z.array(z.number().nonnegative()),
+});
+
+export const RunLogNonFinite = z.object({
+  type: z.literal('nonfinite'),
+  step: z.number().int().positive(),
+  phase: z.enum(['forward', 'backward', 'update']),
+  op: z.string(),
+  layer: z.number().int().nonnegative().optional(),
+  layerName: z.string().optional(),
+  line: z.number().int().nonnegative().optional(),
+  message: z.string(),
+});
+
+export const RunLogEnd = z.object({
+  type: z.literal('end'),
+  reason: z.enum(['done', 'cancelled', 'diverged', 'error']),
+  /** Steps taken. */
+  steps: z.number().int().nonnegative(),
+  message: z.string().optional(),
+});
+
+export const RunLogRecord = z.discriminatedUnion('type', [RunLogHeader, RunLogStep, RunLogHistogram, RunLogNonFinite, RunLogEnd]);
+/** A record as read (numbers decoded). */
+export type RunLogRecord = z.output<typeof RunLogRecord>;
+
+/** JSON for one record, one line without its newline; non-finite numbers become strings. */
+export function encodeRecord(record: object): string {
+  return JSON.stringify(record, (_key, value: unknown) =>
+    typeof value === 'number' && !Number.isFinite(value) ? (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity') : value,
+  );
+}
+
+export type ParsedLine = { ok: true; record: RunLogRecord } | { ok: false; message: string };
+
+/** One line of a run log, checked against the schema; never throws. */
+export function parseRecord(line: string): ParsedLine {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    return { ok: false, message: 'not JSON' };
+  }
+  const parsed = RunLogRecord.safeParse(json);
+  if (parsed.success) return { ok: true, record: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, message: `${issue.path.join('.') || 'record'}: ${issue.message}` };
+}
