@@ -4,6 +4,7 @@
 
 import { parseArgs } from 'node:util';
 import { FINDING_CODES, type FindingCode } from '../analysis/types';
+import { MAX_STEPS } from '../protocol/lsp';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -87,10 +88,11 @@ function onlyFile(positionals: string[], command: string): string {
   return positionals[0]!;
 }
 
+/** A step count: an integer from `min` to MAX_STEPS, the bound every way of training shares. */
 function positiveInteger(flag: string, text: string, min: number): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < min) {
-    throw new UsageError(`${flag} must be an integer ≥ ${min}, not '${text}'`);
+  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > MAX_STEPS) {
+    throw new UsageError(`${flag} must be an integer from ${min} to ${MAX_STEPS.toLocaleString('en-US')}, not '${text}'`);
   }
   return value;
 }

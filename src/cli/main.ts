@@ -1,10 +1,12 @@
 // `gradlens`: the terminal adapter over the same checker, engine and analysis the
 // language server runs. Exit codes: 0 healthy, 1 a --fail-on flag (or divergence),
-// 2 errors in the file or on the command line.
+// 2 errors in the file or on the command line (or output that cannot be written).
 
+import { writeSync } from 'node:fs';
 import { version } from '../../package.json';
 import { parseCommand, UsageError, type Command } from './args';
 import { grads } from './grads';
+import { printable } from './format';
 import { GRADS_HELP, INSPECT_HELP, USAGE } from './help';
 import { inspect, type Output } from './inspect';
 
@@ -32,10 +34,28 @@ function run(argv: string[], out: Output): number {
 }
 
 const out: Output = {
-  stdout: (text) => process.stdout.write(text + '\n'),
-  stderr: (text) => process.stderr.write(text + '\n'),
+  stdout: (text) => process.stdout.write(printable(text) + '\n'),
+  stderr: (text) => process.stderr.write(printable(text) + '\n'),
   stderrIsTerminal: process.stderr.isTTY === true,
 };
+
+/**
+ * A write to stdout or stderr failed. A closed pipe (`gradlens … --json | head -c 10`)
+ * means the reader has what it wanted: exit quietly with the run's code. Anything else
+ * (a full disk, /dev/full) is one line and exit 2 — never a stack trace, and never 1,
+ * which means a --fail-on flag.
+ */
+function outputFailed(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE') process.exit();
+  try {
+    writeSync(2, `gradlens: cannot write the output: ${error.message}\n`);
+  } catch {
+    // stderr is the broken stream: the exit code is all that is left
+  }
+  process.exit(2);
+}
+process.stdout.on('error', outputFailed);
+process.stderr.on('error', outputFailed);
 
 try {
   // exitCode rather than exit(): let a large JSON report finish writing to a pipe.

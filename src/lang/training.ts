@@ -7,6 +7,7 @@ import { LOSSES, OPTIMIZERS, TRAIN_OPTIONS, WATCH_OPTIONS } from './vocabulary';
 import { readOptions } from './values';
 import { replaceFix, type Reporter } from './report';
 import { didYouMean } from './suggest';
+import { MAX_STEPS } from '../protocol/lsp';
 
 /** Reads `loss KIND`; undefined when absent or wrong (the caller then uses the data's default). */
 export function readLoss(stmt: Statement, r: Reporter): LossSpec | undefined {
@@ -46,13 +47,20 @@ export function readTrain(stmt: Statement | undefined, trainSize: number, r: Rep
   const train: TrainSpec = { epochs: 100, batch: trainSize, seed: 0 };
   if (!stmt) return train;
   noArgs(stmt, 'train', r);
-  const { values } = readOptions(stmt, TRAIN_OPTIONS, '`train`', r);
+  const { values, nodes } = readOptions(stmt, TRAIN_OPTIONS, '`train`', r);
   const get = (key: string) => values.get(key) as number | undefined;
   train.epochs = get('epochs') ?? 100;
   train.batch = get('batch') ?? trainSize;
   train.seed = get('seed') ?? 0;
   const steps = get('steps');
   if (steps !== undefined) train.steps = steps;
+  // `steps=` is capped by its range; epochs over a large data set in small batches must
+  // stay under the same bound (the CLI and gradlens/train share it).
+  const planned = steps === undefined && trainSize > 0 && train.batch > 0 ? train.epochs * Math.ceil(trainSize / train.batch) : 0;
+  if (planned > MAX_STEPS) {
+    r.error('train-too-long', `${train.epochs} epochs of ${Math.ceil(trainSize / train.batch)} batches is ${planned.toLocaleString('en-US')} steps; a run takes at most ${MAX_STEPS.toLocaleString('en-US')}. Lower \`epochs\`, raise \`batch\` or write \`steps=\`.`,
+      (nodes.get('epochs') ?? nodes.get('batch'))?.value.range ?? stmt.keyword.range);
+  }
   return train;
 }
 

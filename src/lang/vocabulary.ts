@@ -4,6 +4,7 @@
 // show it, the grammar and docs/language.md list it. One table, many readers.
 
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
+import { MAX_STEPS } from '../protocol/lsp';
 
 /** How an option's value is read. `name` is an identifier from `values`; `path` a string. */
 export type ValueType = 'number' | 'integer' | 'boolean' | 'name' | 'text' | 'init';
@@ -280,7 +281,7 @@ export const TRAIN_OPTIONS: readonly OptionDoc[] = [
   { name: 'epochs', type: 'integer', default: 100, range: { min: 1, max: 1_000_000 }, doc: 'Passes over the training set (default 100).' },
   { name: 'batch', type: 'integer', range: atLeastOne, defaultText: 'the whole training set', doc: 'Examples per step. Each epoch shuffles with the seed and takes consecutive slices; the last short batch is kept. Default: the whole training set (full-batch gradient descent).' },
   { name: 'seed', type: 'integer', default: 0, range: nonNegative, doc: 'Seed for the initial weights and the shuffling (default 0); the same seed gives bit-identical runs.' },
-  { name: 'steps', type: 'integer', range: { min: 1, max: 100_000_000 }, defaultText: 'epochs decide', doc: 'Stop after this many optimizer steps; overrides epochs.' },
+  { name: 'steps', type: 'integer', range: { min: 1, max: MAX_STEPS }, defaultText: 'epochs decide', doc: 'Stop after this many optimizer steps; overrides epochs.' },
 ];
 
 /**

@@ -92,7 +92,13 @@ export type FlagInfo = z.infer<typeof FlagInfo>;
 
 // ---- requests -------------------------------------------------------------------------
 
-export const TrainParams = z.object({ uri: z.string(), steps: z.number().int().positive().optional() });
+/**
+ * The most optimizer steps any run may take: `train steps=` (and what `epochs=` adds up
+ * to), `gradlens/train`'s `steps`, and the CLI's `--steps` and `grads --after` share it.
+ */
+export const MAX_STEPS = 100_000_000;
+
+export const TrainParams = z.object({ uri: z.string(), steps: z.number().int().positive().max(MAX_STEPS).optional() });
 export type TrainParams = z.infer<typeof TrainParams>;
 export const TrainResult = z.object({
   runId: z.string(),
