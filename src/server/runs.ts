@@ -2,7 +2,11 @@
 // streamed to the client as `gradlens/telemetry`, batched and throttled so the client
 // gets at most one notification per THROTTLE_MS whatever the step rate. `gradlens/stop`
 // raises the run's cancel flag and terminates the thread if it has not ended soon after.
+// At most MAX_PARALLEL_RUNS threads train at once; later runs wait in a queue (one run
+// per document, so the queue is as long as the open documents at most), and a queued
+// run that is stopped ends at once. The main thread never trains, so it always answers.
 
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { NetworkSpec, Thresholds } from '../lang/spec';
@@ -23,6 +27,11 @@ export const THROTTLE_MS = 50;
 const STOP_GRACE_MS = 100;
 /** Histograms every this many steps (a run may have 100k steps; histograms are large). */
 const HISTOGRAM_EVERY = 50;
+/**
+ * Runs training at the same time: a core each, one left for the editor and the probe,
+ * and at least two so one long run does not hold every other file back.
+ */
+export const MAX_PARALLEL_RUNS = Math.max(2, Math.min(4, availableParallelism() - 1));
 
 export interface RunRequest {
   uri: string;
@@ -35,7 +44,8 @@ export interface RunRequest {
 interface Run {
   id: string;
   request: RunRequest;
-  worker: Worker;
+  /** Absent while the run waits in the queue. */
+  worker?: Worker;
   cancel: Int32Array;
   pending: TelemetryFrame[];
   lastSent: number;
@@ -55,6 +65,8 @@ export interface RunSink {
 
 export class RunManager {
   private readonly runs = new Map<string, Run>();
+  /** Runs waiting for a thread, oldest first. */
+  private readonly queue: Run[] = [];
   private nextId = 1;
 
   constructor(
@@ -65,22 +77,10 @@ export class RunManager {
   start(request: RunRequest): TrainResult {
     for (const run of this.runs.values()) if (run.request.uri === request.uri) this.stop(run.id, 'replaced by a new run of the same file');
     const id = `run-${this.nextId++}`;
-    const buffer = new SharedArrayBuffer(4);
-    const worker = new Worker(this.workerPath);
-    const run: Run = { id, request, worker, cancel: new Int32Array(buffer), pending: [], lastSent: 0, stale: false, ended: false };
+    const run: Run = { id, request, cancel: new Int32Array(new SharedArrayBuffer(4)), pending: [], lastSent: 0, stale: false, ended: false };
     this.runs.set(id, run);
-    worker.on('message', (message: FromWorker) => this.received(run, message));
-    worker.on('error', (error) => this.end(run, { runId: id, reason: 'error', message: `training failed: ${error.message}` }));
-    worker.on('exit', () => this.end(run, { runId: id, reason: run.stopReason ? 'cancelled' : 'error', message: run.stopReason ?? 'the training worker stopped unexpectedly' }));
-    worker.postMessage({
-      type: 'train',
-      spec: request.spec,
-      steps: request.steps,
-      thresholds: request.thresholds,
-      histogramEvery: HISTOGRAM_EVERY,
-      flushMs: THROTTLE_MS,
-      cancel: buffer,
-    });
+    this.queue.push(run);
+    this.pump();
     return {
       runId: id,
       uri: request.uri,
@@ -91,14 +91,55 @@ export class RunManager {
     };
   }
 
+  /** Starts queued runs while fewer than MAX_PARALLEL_RUNS train. */
+  private pump(): void {
+    while (this.queue.length > 0 && this.training() < MAX_PARALLEL_RUNS) this.launch(this.queue.shift()!);
+  }
+
+  private training(): number {
+    let n = 0;
+    for (const run of this.runs.values()) if (run.worker && !run.ended) n++;
+    return n;
+  }
+
+  private launch(run: Run): void {
+    const { id, request } = run;
+    const worker = new Worker(this.workerPath);
+    run.worker = worker;
+    worker.on('message', (message: FromWorker) => this.received(run, message));
+    worker.on('error', (error) => this.end(run, { runId: id, reason: 'error', message: `training failed: ${error.message}` }));
+    worker.on('exit', () => this.end(run, { runId: id, reason: run.stopReason ? 'cancelled' : 'error', message: run.stopReason ?? 'the training worker stopped unexpectedly' }));
+    worker.postMessage({
+      type: 'train',
+      spec: request.spec,
+      steps: request.steps,
+      thresholds: request.thresholds,
+      histogramEvery: HISTOGRAM_EVERY,
+      flushMs: THROTTLE_MS,
+      cancel: run.cancel.buffer,
+    });
+  }
+
   /** Returns false for an unknown or finished run. */
   stop(runId: string, reason = 'stopped on request'): boolean {
     const run = this.runs.get(runId);
     if (!run || run.ended) return false;
     run.stopReason ??= reason;
+    if (!run.worker) {
+      // Still queued: nothing to cancel but the place in the queue.
+      this.queue.splice(this.queue.indexOf(run), 1);
+      this.end(run, { runId: run.id, reason: 'cancelled', message: run.stopReason });
+      return true;
+    }
     Atomics.store(run.cancel, 0, 1);
-    run.stopTimer ??= setTimeout(() => void run.worker.terminate(), STOP_GRACE_MS);
+    const worker = run.worker;
+    run.stopTimer ??= setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
     return true;
+  }
+
+  /** Stops every run of a document (it was closed: nobody is watching them). */
+  stopDocument(uri: string, reason: string): void {
+    for (const run of [...this.runs.values()]) if (run.request.uri === uri) this.stop(run.id, reason);
   }
 
   /** The document changed: runs of an older version now train stale text. */
@@ -165,7 +206,8 @@ export class RunManager {
     if (run.stopTimer) clearTimeout(run.stopTimer);
     run.flushTimer = undefined;
     this.runs.delete(run.id);
-    void run.worker.terminate();
+    void run.worker?.terminate();
+    this.pump();
     const finish = (): void => {
       this.flush(run);
       this.sink.notify(RunEndedNotification, params);

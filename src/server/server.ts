@@ -97,6 +97,7 @@ export class GradLensServer {
 
   close(uri: string): void {
     this.probes.cancel(uri);
+    this.runs.stopDocument(uri, 'the document was closed');
     this.states.delete(uri);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
   }
