@@ -65,7 +65,7 @@ function checkGenerator(stmt: Statement, name: string, range: Statement['range']
     options,
     range: stmt.range,
   };
-  const features = doc.features === 'option' ? options.features : doc.features;
+  const features = (doc.features === 'option' ? options.features : doc.features) * (doc.steps ? options[doc.steps] : 1);
   const classes = doc.task === 'classes' ? options.classes : doc.task === 'binary' ? 2 : 0;
   return { data, shape: { task: doc.task, features, classes, trainSize: n } };
 }

@@ -96,7 +96,7 @@ export interface ResidualBlock {
 
 export type LayerNode = LeafLayer | ResidualBlock;
 
-export type GeneratorKind = 'xor' | 'circles' | 'moons' | 'spiral' | 'blobs' | 'checkerboard' | 'sine' | 'linear';
+export type GeneratorKind = 'xor' | 'circles' | 'moons' | 'spiral' | 'blobs' | 'checkerboard' | 'sine' | 'linear' | 'adding';
 
 export type Task = 'binary' | 'classes' | 'regression';
 

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DataError, loadDataset } from '../../src/engine/data';
 import type { CsvData } from '../../src/lang/spec';
 import { range } from '../../src/lang/diagnostics';
@@ -174,5 +176,21 @@ describe('CSV data agrees with the checker', () => {
     const readFile = files({ '/w/t.csv': numbers });
     const specOf = (seed: number) => check(`data "t.csv" target=y seed=${seed}\ninput 2\ndense 1\n`, { documentPath: '/w/model.net', readFile }).spec!;
     assert.notDeepEqual(loadDataset(specOf(1).data, readFile).train.x, loadDataset(specOf(2).data, readFile).train.x);
+  });
+});
+
+describe('the shipped 8×8 digits (examples/data/digits.csv)', () => {
+  it('1,797 images of 64 pixels 0–16 in 10 classes of 174–183, a header with `label`', () => {
+    const path = resolve(__dirname, '../../examples/data/digits.csv');
+    const data = loadDataset(csv({ path: 'data/digits.csv', resolvedPath: path, target: 'label', task: 'classes' }), (p) => readFileSync(p, 'utf8'));
+    assert.equal(data.task, 'classes');
+    assert.equal(data.features, 64);
+    assert.equal(data.classes, 10);
+    assert.equal(data.train.n, 1797);
+    assert.ok(data.train.x.every((v) => Number.isInteger(v) && v >= 0 && v <= 16));
+    const counts = new Array<number>(10).fill(0);
+    for (const label of data.train.y) counts[label]! += 1;
+    assert.ok(counts.every((c) => c >= 174 && c <= 183), `per class ${counts}`);
+    assert.deepEqual(data.classLabels, ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
   });
 });

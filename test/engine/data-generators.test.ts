@@ -20,6 +20,37 @@ function column(data: Dataset, j: number): number[] {
 }
 
 describe('data generators', () => {
+  it('adding: [T, 2] steps of (value in [0, 1), marker); one marked step per half; target = the sum of the marked values', () => {
+    const T = 30, data = generate(spec('adding', { n: 500, options: { T } }));
+    let sum = 0, squares = 0;
+    for (let i = 0; i < data.train.n; i++) {
+      const marked: number[] = [];
+      for (let t = 0; t < T; t++) {
+        const value = data.train.x[i * 2 * T + 2 * t]!, marker = data.train.x[i * 2 * T + 2 * t + 1]!;
+        assert.ok(value >= 0 && value < 1);
+        assert.ok(marker === 0 || marker === 1);
+        if (marker === 1) marked.push(t);
+      }
+      assert.equal(marked.length, 2);
+      assert.ok(marked[0]! < T / 2 && marked[1]! >= T / 2, `marked steps ${marked}`);
+      const target = data.train.x[i * 2 * T + 2 * marked[0]!]! + data.train.x[i * 2 * T + 2 * marked[1]!]!;
+      assert.equal(data.train.y[i], target);
+      sum += target;
+      squares += target * target;
+    }
+    // The mean predictor's MSE is the target's variance, 2·(1/12) = 1/6.
+    const mean = sum / data.train.n, variance = squares / data.train.n - mean * mean;
+    assert.ok(Math.abs(mean - 1) < 0.05, `mean ${mean}`);
+    assert.ok(Math.abs(variance - 1 / 6) < 0.02, `variance ${variance}`);
+  });
+
+  it('`data adding T=20` checks as regression with 40 values per example (T·2), input 40', () => {
+    const result = check('input 40\ndata adding T=20 n=64\ndense 1\n');
+    assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.equal(result.spec?.dataShape.features, 40);
+    assert.equal(result.spec?.dataShape.task, 'regression');
+  });
+
   const shapes: [GeneratorKind, Record<string, number>, Dataset['task'], number, number][] = [
     ['xor', {}, 'binary', 2, 2],
     ['circles', {}, 'binary', 2, 2],
@@ -32,6 +63,8 @@ describe('data generators', () => {
     ['sine', {}, 'regression', 1, 0],
     ['linear', {}, 'regression', 1, 0],
     ['linear', { features: 7 }, 'regression', 7, 0],
+    ['adding', {}, 'regression', 100, 0],
+    ['adding', { T: 20 }, 'regression', 40, 0],
   ];
   for (const [generator, options, task, features, classes] of shapes) {
     it(`${generator} ${JSON.stringify(options)} gives n examples of ${features} features, task ${task}`, () => {
@@ -50,7 +83,7 @@ describe('data generators', () => {
   }
 
   it('is deterministic per seed: the same seed gives bit-identical data, another seed other data', () => {
-    for (const generator of ['xor', 'circles', 'moons', 'spiral', 'blobs', 'checkerboard', 'sine', 'linear'] as const) {
+    for (const generator of ['xor', 'circles', 'moons', 'spiral', 'blobs', 'checkerboard', 'sine', 'linear', 'adding'] as const) {
       const a = generate(spec(generator, { seed: 7 }));
       const b = generate(spec(generator, { seed: 7 }));
       const c = generate(spec(generator, { seed: 8 }));
@@ -152,6 +185,7 @@ describe('data generators agree with the checker', () => {
     ['sine', 1, 'dense 1'],
     ['linear', 1, 'dense 1'],
     ['linear features=3', 3, 'dense 1'],
+    ['adding T=6', 12, 'dense 1'],
   ];
   for (const [statement, input, output] of networks) {
     it(`data ${statement}`, () => {

@@ -17,6 +17,7 @@ export const GENERATOR_DEFAULTS: Record<GeneratorKind, Record<string, number>> =
   checkerboard: { cells: 4 },
   sine: {},
   linear: { features: 1 },
+  adding: { T: 50 },
 };
 
 /** Examples before shuffling: feature rows and one target (label or value) per row. */
@@ -164,7 +165,30 @@ const linear: Generator = (n, noise, options, random) => {
   return { task: 'regression', classes: 0, rows, targets };
 };
 
-const GENERATORS: Record<GeneratorKind, Generator> = { xor, circles, moons, spiral, blobs, checkerboard, sine, linear };
+/**
+ * The adding problem (Hochreiter & Schmidhuber 1997, in the form of Le, Jaitly & Hinton
+ * 2015): T steps of [value uniform in [0, 1], marker]; one step in each half is marked
+ * (marker 1) and the target is the sum of their values. Row-major [T, 2] per example. The
+ * target has variance 2/12, so predicting its mean 1 scores an MSE of 1/6. No noise.
+ */
+const adding: Generator = (n, _noise, options, random) => {
+  const steps = options.T ?? GENERATOR_DEFAULTS.adding.T!;
+  const half = Math.floor(steps / 2);
+  const rows: number[][] = [];
+  const targets: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const row = new Array<number>(2 * steps).fill(0);
+    for (let t = 0; t < steps; t++) row[2 * t] = random.uniform();
+    const first = random.int(half), second = half + random.int(steps - half);
+    row[2 * first + 1] = 1;
+    row[2 * second + 1] = 1;
+    rows.push(row);
+    targets.push(row[2 * first] + row[2 * second]);
+  }
+  return { task: 'regression', classes: 0, rows, targets };
+};
+
+const GENERATORS: Record<GeneratorKind, Generator> = { xor, circles, moons, spiral, blobs, checkerboard, sine, linear, adding };
 
 /** The examples of a built-in generator, in a seeded random order (no validation split). */
 export function generate(spec: GeneratorData): Dataset {
@@ -192,6 +216,7 @@ function featuresOf(spec: GeneratorData): number {
   if (spec.generator === 'blobs' || spec.generator === 'linear') {
     return spec.options.features ?? GENERATOR_DEFAULTS[spec.generator].features!;
   }
+  if (spec.generator === 'adding') return 2 * (spec.options.T ?? GENERATOR_DEFAULTS.adding.T!);
   return spec.generator === 'sine' ? 1 : 2;
 }
 
