@@ -315,7 +315,7 @@ export const WATCH_OPTIONS: readonly OptionDoc[] = [
 export const STATEMENTS: readonly StatementDoc[] = [
   { name: 'model', syntax: 'model NAME', singleton: true, block: false, options: [], doc: 'Names the network; the name is shown in the inspector. Optional.' },
   { name: 'data', syntax: 'data GENERATOR [opts] | data "file.csv" target=COL [opts]', singleton: true, block: false, options: CSV_OPTIONS,
-    doc: 'Where the examples come from: a built-in generator (xor, circles, moons, spiral, blobs, checkerboard, sine, linear) or a CSV file, its path relative to the .net file and inside the workspace. The data decides the input width, the task and the default loss.' },
+    doc: 'Where the examples come from: a built-in generator (xor, circles, moons, spiral, blobs, checkerboard, sine, linear, adding) or a CSV file, its path relative to the .net file and inside the workspace. The data decides the input width, the task and the default loss.' },
   { name: 'input', syntax: 'input N', singleton: true, block: false, options: [], doc: 'Width of one example (its number of features); must match the data.' },
   { name: 'repeat', syntax: 'repeat N { ... }', singleton: false, block: true, options: [],
     doc: 'The block N times in sequence (N ≥ 1). Layer labels inside get the suffixes _1 … _N; default names keep counting (dense1, dense2, …).' },
