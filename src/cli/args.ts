@@ -11,10 +11,11 @@ export class UsageError extends Error {
 }
 
 export type Command =
-  | { kind: 'help'; topic?: 'inspect' | 'grads' }
+  | { kind: 'help'; topic?: 'inspect' | 'grads' | 'gradcheck' }
   | { kind: 'version' }
   | { kind: 'inspect'; file: string; steps?: number; json: boolean; failOn: FindingCode[] }
-  | { kind: 'grads'; file: string; json: boolean; after: number; dtype: 'float32' | 'float64' };
+  | { kind: 'grads'; file: string; json: boolean; after: number; dtype: 'float32' | 'float64' }
+  | { kind: 'gradcheck'; file: string; json: boolean };
 
 /** `--fail-on` short names, in the words of the flags users see. */
 export const FAIL_ON_NAMES: Record<string, FindingCode> = {
@@ -32,13 +33,14 @@ export function parseCommand(argv: string[]): Command {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = rest[0];
-    return topic === 'inspect' || topic === 'grads' ? { kind: 'help', topic } : { kind: 'help' };
+    return topic === 'inspect' || topic === 'grads' || topic === 'gradcheck' ? { kind: 'help', topic } : { kind: 'help' };
   }
   if (name === '--version' || name === '-v') return { kind: 'version' };
   if (name === 'inspect') return parseInspect(rest);
   if (name === 'grads') return parseGrads(rest);
+  if (name === 'gradcheck') return parseGradcheck(rest);
   if (name.startsWith('-')) throw new UsageError(`unknown option '${name}'`);
-  throw new UsageError(`unknown command '${name}' (commands: inspect, grads)`);
+  throw new UsageError(`unknown command '${name}' (commands: inspect, grads, gradcheck)`);
 }
 
 function parseInspect(args: string[]): Command {
@@ -68,6 +70,15 @@ function parseGrads(args: string[]): Command {
   const dtype = (values.dtype as string | undefined) ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError(`--dtype must be float32 or float64, not '${dtype}'`);
   return { kind: 'grads', file, json: values.json as boolean, after, dtype };
+}
+
+function parseGradcheck(args: string[]): Command {
+  const { values, positionals } = parse(args, {
+    json: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) return { kind: 'help', topic: 'gradcheck' };
+  return { kind: 'gradcheck', file: onlyFile(positionals, 'gradcheck'), json: values.json as boolean };
 }
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; default?: boolean }>;

@@ -5,15 +5,17 @@ export const USAGE = `gradlens — gradient debugging for small neural networks 
 Usage:
   gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS]
   gradlens grads FILE [--json] [--after N] [--dtype float32|float64]
+  gradlens gradcheck FILE [--json]
   gradlens --help | --version
 
 Commands:
   inspect   train the network and report each layer's gradient health
   grads     print the exact weights and gradients of one training batch
+  gradcheck compare every gradient with finite differences (float64, first batch)
 
 Run 'gradlens COMMAND --help' for a command's options.
-Exit codes: 0 healthy, 1 a flag named by --fail-on was raised (or the run diverged),
-2 the file has errors or the command line is wrong.`;
+Exit codes: 0 healthy, 1 a flag named by --fail-on was raised (or the run diverged;
+gradcheck: a gradient is suspect or wrong), 2 the file has errors or the command line is wrong.`;
 
 export const INSPECT_HELP = `gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS]
 
@@ -44,3 +46,23 @@ Options:
   --after N        first train N steps (the file's optimizer, batches and seed), then
                    report the weights and the gradients on the next batch
   --dtype float64  compute in double precision (default float32, as training does)`;
+
+
+export const GRADCHECK_HELP = `gradlens gradcheck FILE [--json]
+
+Checks that the gradients GradLens computes are the derivatives of the loss: for every
+parameter tensor, backward against central finite differences (L(θ+h) − L(θ−h))/2h in
+float64 (h = 1e-5; Ridders' extrapolation where the loss curves strongly on that scale), on
+the first training batch at the file's initial weights (or its 'weights' file). Prints per
+tensor the relative error ‖analytic − numeric‖/max(‖analytic‖, ‖numeric‖), its band
+(CS231n: good < 1e-7 ≤ acceptable < 1e-4 ≤ suspect < 1e-2 ≤ wrong) and the worst entry.
+Entries whose ±h step crosses a kink (ReLU at 0, MAE at output = target) are counted and
+left out. Large tensors are checked on a seeded sample (the table says how many entries).
+
+Options:
+  --json           print {"file", "loss", "rows", "h", "band", "entries", "checked", "kinked",
+                   "tensors": [{"layer", "param", "line", "shape", "count", "checked", "kinked",
+                   "relError", "band", "worst": {"index", "analytic", "numeric", "relError"},
+                   "kinks": [{"layer", "line", "kink", "entries"}]}]}
+
+Exit code 1 when a tensor is suspect or wrong, 0 otherwise.`;

@@ -7,7 +7,8 @@ import { version } from '../../package.json';
 import { parseCommand, UsageError, type Command } from './args';
 import { grads } from './grads';
 import { printable } from './format';
-import { GRADS_HELP, INSPECT_HELP, USAGE } from './help';
+import { gradcheck } from './gradcheck';
+import { GRADCHECK_HELP, GRADS_HELP, INSPECT_HELP, USAGE } from './help';
 import { inspect, type Output } from './inspect';
 
 function run(argv: string[], out: Output): number {
@@ -21,7 +22,7 @@ function run(argv: string[], out: Output): number {
   }
   switch (command.kind) {
     case 'help':
-      out.stdout(command.topic === 'inspect' ? INSPECT_HELP : command.topic === 'grads' ? GRADS_HELP : USAGE);
+      out.stdout(command.topic === 'inspect' ? INSPECT_HELP : command.topic === 'grads' ? GRADS_HELP : command.topic === 'gradcheck' ? GRADCHECK_HELP : USAGE);
       return 0;
     case 'version':
       out.stdout(version);
@@ -30,6 +31,8 @@ function run(argv: string[], out: Output): number {
       return inspect(command, out);
     case 'grads':
       return grads(command, out);
+    case 'gradcheck':
+      return gradcheck(command, out);
   }
 }
 

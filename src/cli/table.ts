@@ -126,7 +126,7 @@ function median(values: number[]): number {
 }
 
 /** Pads cells into columns; numbers right-aligned. Width counts code points (‖ and ∇ are one column). */
-function alignColumns(rows: string[][], rightAligned: boolean[]): string[] {
+export function alignColumns(rows: string[][], rightAligned: boolean[]): string[] {
   const width = (text: string): number => [...text].length;
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => width(row[c] ?? ''))));
   return rows.map((row) =>

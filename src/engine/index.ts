@@ -3,6 +3,8 @@
 
 export { train, DEFAULT_HISTOGRAM_EVERY, type TrainOptions } from './train';
 export { gradientsAt, GradientsError, type GradientReport } from './gradients';
+export { gradcheck, type GradCheckReport, type GradCheckOptions, type TensorCheck, type KinkCrossing } from './gradcheck';
+export type { GradBand } from './gradcheck-bands';
 export { Network, type CompileOptions } from './compile';
 export { Session, type SessionOptions } from './session';
 export type { DType, Floats } from './floats';

@@ -1,0 +1,87 @@
+// The user-facing gradient check (src/engine/gradcheck.ts): bands, kinks, sampling and the
+// test-only corruption of a backward rule, on networks checked from .net text.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { check } from '../../src/lang';
+import { loadDataset } from '../../src/engine/data';
+import { gradcheck, type GradCheckReport } from '../../src/engine';
+import { bandOf, worseBand } from '../../src/engine/gradcheck-bands';
+
+const ROOT = resolve(__dirname, '../..');
+
+function checkFile(path: string, options: Parameters<typeof gradcheck>[2] = {}): GradCheckReport {
+  const file = resolve(ROOT, path);
+  const text = readFileSync(file, 'utf8');
+  const { spec, diagnostics } = check(text, { documentPath: file, readFile: (p) => readFileSync(p, 'utf8') });
+  assert.ok(spec, diagnostics.map((d) => d.message).join('\n'));
+  return gradcheck(spec, loadDataset(spec.data, (p) => readFileSync(p, 'utf8')), options);
+}
+
+const bands = (report: GradCheckReport) => Object.fromEntries(report.tensors.map((t) => [`${t.layer}.${t.param}`, t.band]));
+
+describe('gradient check', function () {
+  this.timeout(60_000);
+
+  it('puts relative errors in the CS231n bands', () => {
+    assert.deepEqual([1e-9, 5e-7, 3e-3, 0.5, NaN].map(bandOf), ['good', 'acceptable', 'suspect', 'wrong', 'wrong']);
+    assert.equal(worseBand('good', 'suspect'), 'suspect');
+    assert.equal(worseBand(null, 'acceptable'), 'acceptable');
+  });
+
+  it('finds every op of the engine good, dropout masks replayed', () => {
+    const report = checkFile('test/fixtures/gradcheck/every-op.net');
+    for (const t of report.tensors) {
+      assert.equal(t.band, 'good', `${t.layer}.${t.param}: ${t.relError}`);
+      assert.ok(t.worst !== null && t.worst.analytic !== 0, `${t.layer}.${t.param} has a non-zero gradient`);
+    }
+    assert.equal(report.kinked, 0, 'leaky_relu and elu with alpha ≠ 1 have kinks, but no unit sits within h of 0 here');
+  });
+
+  it('explains entries whose finite difference crosses a kink instead of calling them wrong', () => {
+    const report = checkFile('test/fixtures/gradcheck/kinks.net');
+    const h1W = report.tensors.find((t) => t.layer === 'h1' && t.param === 'W')!;
+    // Every h1 pre-activation is exactly 0: any step in its weights or bias crosses ReLU's kink.
+    assert.equal(h1W.kinked, h1W.checked);
+    assert.equal(h1W.band, null);
+    assert.deepEqual(h1W.kinks, [{ layer: 'h1', line: 5, kink: 'relu at 0', entries: 8 }]);
+    assert.ok(report.tensors.every((t) => t.band === null || t.band === 'good'), JSON.stringify(bands(report)));
+    assert.equal(report.band, 'good');
+  });
+
+  it('checks a strongly curved loss (deep tanh, large init) with Ridders\' extrapolation: good', () => {
+    const report = checkFile('examples/exploding.net', { budget: 5e7 });
+    assert.ok(report.tensors.every((t) => t.band === 'good'), JSON.stringify(report.tensors.map((t) => [t.layer, t.param, t.relError])));
+  });
+
+  it('samples large tensors within the budget, always including the largest gradient entry', () => {
+    const report = checkFile('examples/spiral.net', { budget: 1e6 });
+    const h2W = report.tensors.find((t) => t.layer === 'h2' && t.param === 'W')!;
+    assert.equal(h2W.count, 4096);
+    assert.equal(h2W.checked, 8, 'the minimum per tensor when the budget is spent');
+    assert.equal(report.checked, report.tensors.reduce((s, t) => s + Math.min(t.count, 8), 0));
+    assert.equal(report.entries, 4547);
+  });
+
+  describe('a corrupted backward rule (test-only hook) is wrong on exactly the tensors it affects', () => {
+    it('dense.b: only the biases', () => {
+      const report = checkFile('examples/spiral.net', { corrupt: 'dense.b', budget: 2e7 });
+      assert.deepEqual(bands(report), { 'h1.W': 'good', 'h1.b': 'wrong', 'h2.W': 'good', 'h2.b': 'wrong', 'out.W': 'good', 'out.b': 'wrong' });
+    });
+
+    it('tanh fused in a dense layer: that layer and everything before it', () => {
+      const report = checkFile('examples/xor.net', { corrupt: 'tanh' });
+      assert.deepEqual(bands(report), { 'hidden.W': 'wrong', 'hidden.b': 'wrong', 'out.W': 'good', 'out.b': 'good' });
+    });
+
+    it('layernorm.gamma: only the gammas', () => {
+      const report = checkFile('examples/residual.net', { corrupt: 'layernorm.gamma', budget: 5e7 });
+      for (const t of report.tensors) assert.equal(t.band, t.param === 'gamma' ? 'wrong' : 'good', `${t.layer}.${t.param}`);
+    });
+
+    it('a rule the network does not have is an error, not a silent pass', () => {
+      assert.throws(() => checkFile('examples/xor.net', { corrupt: 'layernorm' }), /no backward rule of this network matches 'layernorm'/);
+    });
+  });
+});
