@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { existsSync, mkdirSync, writeFileSync, copyFileSync, rmSync, symlinkSync, lstatSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages } from '../../scripts/debian-packages.mjs';
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const e2eDir = join(root, '.e2e');
@@ -22,8 +23,6 @@ export const codeServerEntry = join(codeServerPkg, 'out', 'node', 'entry.js');
 const doneMarker = join(installDir, '.setup-complete');
 /** GRADLENS_VSIX=path tests a .vsix built elsewhere instead of building one. */
 export const vsixPath = process.env.GRADLENS_VSIX ? resolve(process.env.GRADLENS_VSIX) : join(root, 'gradlens.vsix');
-
-const APT_PACKAGES = { 'libkrb5-dev': '/usr/include/krb5.h', ripgrep: '/usr/bin/rg', chromium: '/usr/bin/chromium', unzip: '/usr/bin/unzip' };
 
 function log(message) {
   process.stderr.write(`[e2e setup] ${message}\n`);
@@ -37,13 +36,10 @@ function run(command, args, cwd, { allowFailure = false } = {}) {
   return result.status === 0;
 }
 
-/** The Debian packages the end-to-end tests and the demo use, installed only when missing. */
+/** The Debian packages the end-to-end tests and the demo use (the one list), installed as root when missing. */
 export function ensureAptPackages() {
-  const missing = Object.entries(APT_PACKAGES).filter(([, file]) => !existsSync(file)).map(([name]) => name);
-  if (missing.length === 0) return;
-  log(`apt-get install -y ${missing.join(' ')}`);
-  run('apt-get', ['update'], root, { allowFailure: true });
-  run('apt-get', ['install', '-y', ...missing], root);
+  const command = ensureDebianPackages(['libkrb5-dev', 'ripgrep', 'chromium', 'unzip']);
+  if (command) throw new Error(`missing Debian packages; run: ${command}`);
 }
 
 function link(target, path) {

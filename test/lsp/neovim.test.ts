@@ -2,21 +2,17 @@
 // setup docs/protocol.md gives, and shows the probe's flag on deep-sigmoid.net.
 
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { ROOT, SERVER } from './client';
 
-function hasNeovim(): boolean {
-  return spawnSync('nvim', ['--version'], { encoding: 'utf8' }).status === 0;
-}
-
 describe('the server in Neovim', function () {
   this.timeout(30_000);
 
   it('publishes vanishing-gradient on the repeat line of deep-sigmoid.net to a headless Neovim', function () {
-    if (!hasNeovim()) this.skip();
+    // No skip without Neovim: `npm test` installs it first (scripts/debian-packages.mjs).
     const dir = mkdtempSync(path.join(tmpdir(), 'gradlens-nvim-'));
     const init = path.join(dir, 'init.lua');
     writeFileSync(
