@@ -1,5 +1,5 @@
 // Weight initialisation, as PyTorch's torch.nn.init on W [in, out] (fan_in = in,
-// fan_out = out): he = Kaiming normal std √(2/fan_in); xavier = Glorot uniform
+// fan_out = out; a convolution or recurrent weight passes its own fans and count): he = Kaiming normal std √(2/fan_in); xavier = Glorot uniform
 // ±√(6/(fan_in + fan_out)); lecun = normal std √(1/fan_in). Values are drawn row-major
 // from the network's seeded init stream, so the same seed gives the same weights.
 
@@ -7,8 +7,7 @@ import type { InitSpec } from '../lang/spec';
 import type { Floats } from './floats';
 import type { Rng } from './rng';
 
-export function initWeights(w: Floats, fanIn: number, fanOut: number, init: InitSpec, rng: Rng): void {
-  const n = fanIn * fanOut;
+export function initWeights(w: Floats, fanIn: number, fanOut: number, init: InitSpec, rng: Rng, n = fanIn * fanOut): void {
   switch (init.kind) {
     case 'he':
       return fillNormal(w, n, 0, Math.sqrt(2 / fanIn), rng);
@@ -29,6 +28,12 @@ export function initWeights(w: Floats, fanIn: number, fanOut: number, init: Init
       w.fill(1, 0, n);
       return;
   }
+}
+
+/** PyTorch's default for every recurrent parameter: uniform(−1/√H, 1/√H). */
+export function recurrentDefault(hidden: number): InitSpec {
+  const k = 1 / Math.sqrt(hidden);
+  return { kind: 'uniform', low: -k, high: k };
 }
 
 function fillNormal(w: Floats, n: number, mean: number, std: number, rng: Rng): void {

@@ -25,11 +25,15 @@ export type InitSpec =
   | { kind: 'normal'; mean: number; std: number }
   | { kind: 'uniform'; low: number; high: number };
 
-export type ParamName = 'W' | 'b' | 'gamma' | 'beta';
+/** Recurrent layers use PyTorch's names: W_ih [G·H, F], W_hh [G·H, H], b_ih and b_hh [G·H]. */
+export type ParamName = 'W' | 'b' | 'gamma' | 'beta' | 'W_ih' | 'W_hh' | 'b_ih' | 'b_hh';
 
 export interface ParamSpec {
   name: ParamName;
-  /** `W` is [in, out] row-major; `b`, `gamma`, `beta` are [width]. */
+  /**
+   * `W` is [in, out] row-major for dense, PyTorch's [OUT, C, K, K] for conv2d and [OUT, F, K]
+   * for conv1d; `b`, `gamma`, `beta` are [width] ([OUT] for convolutions).
+   */
   shape: number[];
   count: number;
 }
@@ -82,7 +86,76 @@ export interface DropoutLayer extends LayerBase {
   rate: number;
 }
 
-export type LeafLayer = DenseLayer | ActivationLayer | LayerNormLayer | BatchNormLayer | DropoutLayer;
+/**
+ * conv2d on images (PyTorch Conv2d): input [channels, height, width], output
+ * [filters, ⌊(height + 2·padding − kernel)/stride⌋ + 1, … the same for width]; then the activation.
+ */
+export interface Conv2dLayer extends LayerBase {
+  kind: 'conv2d';
+  channels: number;
+  height: number;
+  width: number;
+  filters: number;
+  kernel: number;
+  stride: number;
+  padding: number;
+  /** Fused activation, as for dense (never softmax). */
+  activation: ActivationKind;
+  alpha: number;
+  /** Fan-in C·K·K, fan-out OUT·K·K (as torch.nn.init computes them for a conv weight). */
+  init: InitSpec;
+  bias: boolean;
+}
+
+/** conv1d on sequences [steps, features] (PyTorch Conv1d on [features, steps]): output [T′, filters]. */
+export interface Conv1dLayer extends LayerBase {
+  kind: 'conv1d';
+  steps: number;
+  features: number;
+  filters: number;
+  kernel: number;
+  stride: number;
+  padding: number;
+  activation: ActivationKind;
+  alpha: number;
+  /** Fan-in F·K, fan-out OUT·K. */
+  init: InitSpec;
+  bias: boolean;
+}
+
+/** maxpool2d / avgpool2d K: window = stride = K, no padding; [C, H, W] → [C, ⌊H/K⌋, ⌊W/K⌋]. */
+export interface Pool2dLayer extends LayerBase {
+  kind: 'maxpool2d' | 'avgpool2d';
+  channels: number;
+  height: number;
+  width: number;
+  kernel: number;
+}
+
+/** flatten: an image or a sequence to a vector of the same values, row-major (no parameters). */
+export interface FlattenLayer extends LayerBase {
+  kind: 'flatten';
+}
+
+/**
+ * rnn (tanh), lstm, gru H over a sequence [steps, features], as PyTorch's single-layer,
+ * batch-first nn.RNN/LSTM/GRU with h₀ = c₀ = 0. Output: the last hidden state [H], or
+ * with `sequences` every hidden state [steps, H].
+ */
+export interface RecurrentLayer extends LayerBase {
+  kind: 'rnn' | 'lstm' | 'gru';
+  steps: number;
+  features: number;
+  hidden: number;
+  sequences: boolean;
+  /** Of W_ih and W_hh (fan-in F and H); PyTorch's default is uniform(−1/√H, 1/√H). The biases always get that default. */
+  init: InitSpec;
+  bias: boolean;
+}
+
+export type LeafLayer =
+  | DenseLayer | ActivationLayer | LayerNormLayer | BatchNormLayer | DropoutLayer
+  | Conv2dLayer | Conv1dLayer | Pool2dLayer | FlattenLayer | RecurrentLayer;
 
 /** `y = x + body(x)`; body keeps the width. Not a leaf: its layers are. */
 export interface ResidualBlock {
