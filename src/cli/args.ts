@@ -11,11 +11,15 @@ export class UsageError extends Error {
 }
 
 export type Command =
-  | { kind: 'help'; topic?: 'inspect' | 'grads' | 'gradcheck' }
+  | { kind: 'help'; topic?: HelpTopic }
   | { kind: 'version' }
   | { kind: 'inspect'; file: string; steps?: number; json: boolean; failOn: FindingCode[] }
   | { kind: 'grads'; file: string; json: boolean; after: number; dtype: 'float32' | 'float64' }
-  | { kind: 'gradcheck'; file: string; json: boolean };
+  | { kind: 'gradcheck'; file: string; json: boolean }
+  | { kind: 'export'; file: string; to: 'pytorch'; out: string };
+
+export type HelpTopic = 'inspect' | 'grads' | 'gradcheck' | 'export';
+const HELP_TOPICS: readonly string[] = ['inspect', 'grads', 'gradcheck', 'export'];
 
 /** `--fail-on` short names, in the words of the flags users see. */
 export const FAIL_ON_NAMES: Record<string, FindingCode> = {
@@ -33,14 +37,15 @@ export function parseCommand(argv: string[]): Command {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     const topic = rest[0];
-    return topic === 'inspect' || topic === 'grads' || topic === 'gradcheck' ? { kind: 'help', topic } : { kind: 'help' };
+    return topic !== undefined && HELP_TOPICS.includes(topic) ? { kind: 'help', topic: topic as HelpTopic } : { kind: 'help' };
   }
   if (name === '--version' || name === '-v') return { kind: 'version' };
   if (name === 'inspect') return parseInspect(rest);
   if (name === 'grads') return parseGrads(rest);
   if (name === 'gradcheck') return parseGradcheck(rest);
+  if (name === 'export') return parseExport(rest);
   if (name.startsWith('-')) throw new UsageError(`unknown option '${name}'`);
-  throw new UsageError(`unknown command '${name}' (commands: inspect, grads, gradcheck)`);
+  throw new UsageError(`unknown command '${name}' (commands: inspect, grads, gradcheck, export)`);
 }
 
 function parseInspect(args: string[]): Command {
@@ -79,6 +84,22 @@ function parseGradcheck(args: string[]): Command {
   });
   if (values.help) return { kind: 'help', topic: 'gradcheck' };
   return { kind: 'gradcheck', file: onlyFile(positionals, 'gradcheck'), json: values.json as boolean };
+}
+
+function parseExport(args: string[]): Command {
+  const { values, positionals } = parse(args, {
+    to: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) return { kind: 'help', topic: 'export' };
+  const file = onlyFile(positionals, 'export');
+  const to = values.to as string | undefined;
+  if (to === undefined) throw new UsageError('export needs --to pytorch');
+  if (to !== 'pytorch') throw new UsageError(`--to: unknown target '${to}' (targets: pytorch)`);
+  const out = values.output as string | undefined;
+  if (out === undefined || out === '') throw new UsageError('export needs -o OUT.py');
+  return { kind: 'export', file, to, out };
 }
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean'; short?: string; default?: boolean }>;

@@ -6,12 +6,14 @@ Usage:
   gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS]
   gradlens grads FILE [--json] [--after N] [--dtype float32|float64]
   gradlens gradcheck FILE [--json]
+  gradlens export FILE --to pytorch -o OUT.py
   gradlens --help | --version
 
 Commands:
   inspect   train the network and report each layer's gradient health
   grads     print the exact weights and gradients of one training batch
   gradcheck compare every gradient with finite differences (float64, first batch)
+  export    write the network as a runnable PyTorch training script
 
 Run 'gradlens COMMAND --help' for a command's options.
 Exit codes: 0 healthy, 1 a flag named by --fail-on was raised (or the run diverged;
@@ -66,3 +68,16 @@ Options:
                    "kinks": [{"layer", "line", "kink", "entries"}]}]}
 
 Exit code 1 when a tensor is suspect or wrong, 0 otherwise.`;
+export const EXPORT_HELP = `gradlens export FILE --to pytorch -o OUT.py
+
+Writes FILE as one runnable PyTorch script: an nn.Module whose submodules carry the
+layer names of FILE, the same inits, data (the generators ported, or the CSV read with
+the same split and standardisation), loss, optimizer, clipping, epochs and batches.
+'python3 OUT.py' trains and prints the loss per epoch; its last line, loss=<value>, is the
+training loss at the final weights. OUT.py takes --steps N, --weights W.json (the
+weights of 'gradlens grads FILE --json') and --gradlens RUN.jsonl (a run log for
+'gradlens analyze'). Details: docs/pytorch.md.
+
+Options:
+  --to pytorch     the target (the only one)
+  -o, --output OUT.py   the file to write`;

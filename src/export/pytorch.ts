@@ -1,0 +1,443 @@
+// A checked network as one runnable PyTorch file: an nn.Module whose submodules carry the
+// .net layer names, the same inits, data (generators and CSV reading ported, so the same
+// examples in the same order), loss, optimizer, clipping and batch schedule. From the same
+// weights (`--weights`, the JSON of `gradlens grads`) it takes the same steps as the engine.
+// docs/pytorch.md describes the file for its readers.
+
+import type { ActivationKind, DataSpec, InitSpec, LayerNode, LeafLayer, NetworkSpec } from '../lang/spec';
+import { CSV_PY, GENERATED_PY, generatorPy, RANDOM_PY } from './python-data';
+
+export interface ExportOptions {
+  /** The .net file's path relative to the exported file's folder (for the header and the run log's lines). */
+  source: string;
+  /** CSV data: its path relative to the exported file's folder (default: as written in the .net file). */
+  csvPath?: string;
+  /** Folder holding the gradlens_torch package, tried when it is not importable (for --gradlens). */
+  gradlensPython?: string;
+  /** GradLens's version, for the header. */
+  version: string;
+}
+
+export type ExportResult = { ok: true; text: string } | { ok: false; line: number; code: string; message: string };
+
+/** Names a PyTorch module already uses: a submodule called `forward` would replace the method. */
+const MODULE_ATTRIBUTES = new Set(
+  ('T_destination add_module apply bfloat16 buffers children cpu cuda double dump_patches eval extra_repr float forward ' +
+    'get_buffer get_extra_state get_parameter get_submodule half ipu load_state_dict modules named_buffers named_children ' +
+    'named_modules named_parameters parameters register_backward_hook register_buffer register_forward_hook ' +
+    'register_forward_pre_hook register_full_backward_hook register_load_state_dict_post_hook register_module ' +
+    'register_parameter requires_grad_ set_extra_state share_memory state_dict to to_empty train training type xpu zero_grad ' +
+    'gradlens_activation alpha').split(' '),
+);
+const PYTHON_KEYWORDS = new Set(
+  ('False None True and as assert async await break class continue def del elif else except finally for from global if ' +
+    'import in is lambda nonlocal not or pass raise return try while with yield').split(' '),
+);
+
+/** The attribute a .net layer becomes: its name, unless Python or nn.Module already owns it. */
+export function moduleName(layerName: string): string {
+  return PYTHON_KEYWORDS.has(layerName) || MODULE_ATTRIBUTES.has(layerName) || layerName.startsWith('_') ? `${layerName}_layer` : layerName;
+}
+
+const py = (value: number | string | boolean): string =>
+  typeof value === 'boolean' ? (value ? 'True' : 'False') : typeof value === 'string' ? JSON.stringify(value) : String(value);
+
+export function exportPytorch(spec: NetworkSpec, options: ExportOptions): ExportResult {
+  const unsupported = spec.leaves.find((leaf) => !EXPORTABLE.has(leaf.kind));
+  if (unsupported) {
+    return { ok: false, line: unsupported.line, code: 'export-unsupported-layer', message: `${unsupported.name}: '${unsupported.kind}' layers cannot be exported to PyTorch yet` };
+  }
+  const className = pascalCase(spec.name ?? 'network');
+  const fused = spec.leaves.some((leaf) => leaf.kind === 'dense' && leaf.activation !== 'linear');
+  const sections = [
+    header(spec, options),
+    imports(spec),
+    constants(spec, options),
+    RANDOM_PY,
+    dataSection(spec.data, options.csvPath),
+    fused ? DENSE_PY : '',
+    modelClass(spec, className),
+    lossSection(spec),
+    optimizerSection(spec),
+    weightsSection(spec),
+    trainingSection(className),
+  ];
+  return { ok: true, text: sections.filter((s) => s !== '').join('\n\n') };
+}
+
+const EXPORTABLE = new Set<string>(['dense', 'activation', 'layernorm', 'batchnorm', 'dropout']);
+
+function header(spec: NetworkSpec, options: ExportOptions): string {
+  const name = spec.name ?? 'network';
+  const steps = spec.train.steps !== undefined ? `${spec.train.steps} steps` : `${spec.train.epochs} epochs`;
+  return `#!/usr/bin/env python3
+"""${name}: ${options.source} exported to PyTorch by GradLens ${options.version}.
+
+    python3 THIS.py                       train as the .net file says (${steps}), the loss per epoch
+    python3 THIS.py --steps N             train N optimizer steps
+    python3 THIS.py --weights W.json      start from the weights of \`gradlens grads FILE.net --json\`
+    python3 THIS.py --gradlens RUN.jsonl  write a GradLens run log (\`gradlens analyze RUN.jsonl\`)
+
+The data, the batch order and the optimizer follow the .net file exactly; from the same
+weights this trains like GradLens's engine (dropout masks aside). The last line printed is
+\`loss=<value>\`: the training loss on the next training batch at the final weights, the
+number \`gradlens grads FILE.net --json --after N\` reports as \`loss\`.
+"""`.replace(/THIS\.py/g, `${name}.py`);
+}
+
+function imports(spec: NetworkSpec): string {
+  return ['import argparse', ...(spec.data.kind === 'csv' ? ['import csv'] : []), 'import json', 'import math', 'import sys', 'from pathlib import Path', '', 'import torch', 'from torch import nn', 'from torch.nn import functional as F'].join('\n');
+}
+
+function constants(spec: NetworkSpec, options: ExportOptions): string {
+  const { train } = spec;
+  const lines = [
+    'HERE = Path(__file__).resolve().parent',
+    `SOURCE = ${py(options.source)}  # the .net file, relative to this file`,
+    `SEED = ${train.seed}  # train seed=: initial weights and the batch order`,
+    `EPOCHS = ${train.epochs}`,
+    `BATCH = ${train.batch}  # examples per step`,
+    `STEPS = ${train.steps ?? 'None'}  # train steps= (overrides EPOCHS when set)`,
+    `TASK = ${py(spec.dataShape.task)}`,
+    '',
+    '# Each submodule\'s .net layer: its name there and its 0-based line (the run log of',
+    '# --gradlens points findings at those lines).',
+    'NET_LAYERS = {',
+    ...spec.leaves.map((leaf) => `    ${py(moduleName(leaf.name))}: (${py(leaf.name)}, ${leaf.line}),`),
+    '}',
+  ];
+  if (options.gradlensPython !== undefined) {
+    lines.push('', '# Where GradLens keeps its Python package, for --gradlens when gradlens_torch is not installed.', `GRADLENS_PYTHON = ${py(options.gradlensPython)}`);
+  } else {
+    lines.push('', 'GRADLENS_PYTHON = None');
+  }
+  return lines.join('\n');
+}
+
+function dataSection(data: DataSpec, csvPath: string | undefined): string {
+  if (data.kind === 'csv') {
+    return `${CSV_PY}
+CSV_PATH = ${py(csvPath ?? data.path)}  # relative to this file
+
+
+def load_data():
+    """(train_x, train_y, validation_x, validation_y, class_labels) of the CSV file."""
+    return read_csv(HERE / CSV_PATH, ${py(data.target)}, header=${py(data.header)}, split=${py(data.split)},
+                    seed=${data.seed ?? 0}, normalize=${py(data.normalize)}, task=${data.task === undefined ? 'None' : py(data.task)})`;
+  }
+  const options = Object.entries(data.options).map(([key, value]) => `, ${key}=${py(value)}`).join('');
+  return `${generatorPy(data.generator)}
+${GENERATED_PY}
+
+def load_data():
+    """(train_x, train_y, validation_x, validation_y, class_labels): \`data ${data.generator} n=${data.n} noise=${data.noise} seed=${data.seed}\`."""
+    random = Mulberry32.for_data(${data.seed})
+    rows, targets = ${data.generator}(${data.n}, ${py(data.noise)}, random${options})
+    x, y = generated(rows, targets, random)
+    return x, y, [], [], None`;
+}
+
+const DENSE_PY = `def activate(z, kind, alpha):
+    if kind == "relu":
+        return F.relu(z)
+    if kind == "leaky_relu":
+        return F.leaky_relu(z, alpha)
+    if kind == "elu":
+        return F.elu(z, alpha)
+    if kind == "gelu":
+        return F.gelu(z)
+    if kind == "tanh":
+        return torch.tanh(z)
+    if kind == "sigmoid":
+        return torch.sigmoid(z)
+    if kind == "softplus":
+        return F.softplus(z)
+    return z
+
+
+class Dense(nn.Linear):
+    """A .net \`dense\` layer with its activation fused in (\`dense 64 relu\`): its output, the
+    one GradLens measures, is after the activation. \`gradlens_activation\` tells the
+    gradlens_torch hooks which activation that is (for dead and saturated units)."""
+
+    def __init__(self, in_features, out_features, activation, alpha=0.0, bias=True):
+        super().__init__(in_features, out_features, bias=bias)
+        self.gradlens_activation = activation
+        self.alpha = alpha
+
+    def forward(self, x):
+        return activate(super().forward(x), self.gradlens_activation, self.alpha)`;
+
+function modelClass(spec: NetworkSpec, className: string): string {
+  const declare: string[] = [];
+  const init: string[] = [];
+  for (const leaf of spec.leaves) {
+    const name = moduleName(leaf.name);
+    declare.push(`        self.${name} = ${moduleFor(leaf)}  # line ${leaf.line + 1}`);
+    if (leaf.kind === 'dense') {
+      init.push(`        ${initCall(`self.${name}.weight`, leaf.init)}`);
+      if (leaf.bias) init.push(`        nn.init.zeros_(self.${name}.bias)`);
+    }
+  }
+  const forward: string[] = [];
+  forwardLines(spec.layers, 0, forward);
+  return `class ${className}(nn.Module):
+    """The .net network: one submodule per layer, named as in the file."""
+
+    def __init__(self):
+        super().__init__()
+${declare.join('\n')}
+        # The .net inits (GradLens draws them from its own generator: same distributions,
+        # other numbers; --weights starts from GradLens's numbers). Biases start at zero.
+${init.length > 0 ? init.join('\n') : '        pass'}
+
+    def forward(self, x):
+${forward.join('\n')}
+        return x`;
+}
+
+function forwardLines(nodes: readonly LayerNode[], depth: number, out: string[]): void {
+  const indent = '        ';
+  for (const node of nodes) {
+    if (node.kind === 'residual') {
+      const skip = depth === 0 ? 'skip' : `skip${depth + 1}`;
+      out.push(`${indent}${skip} = x  # ${node.name} (line ${node.line + 1}): x + body(x)`);
+      forwardLines(node.body, depth + 1, out);
+      out.push(`${indent}x = ${skip} + x`);
+    } else {
+      out.push(`${indent}x = self.${moduleName(node.name)}(x)`);
+    }
+  }
+}
+
+function moduleFor(leaf: LeafLayer): string {
+  switch (leaf.kind) {
+    case 'dense':
+      return leaf.activation === 'linear'
+        ? `nn.Linear(${leaf.inputWidth}, ${leaf.units}${leaf.bias ? '' : ', bias=False'})`
+        : `Dense(${leaf.inputWidth}, ${leaf.units}, ${py(leaf.activation)}${alphaUsed(leaf.activation) ? `, alpha=${py(leaf.alpha)}` : ''}${leaf.bias ? '' : ', bias=False'})`;
+    case 'activation':
+      return activationModule(leaf.activation, leaf.alpha);
+    case 'layernorm':
+      return `nn.LayerNorm(${leaf.outputWidth}, eps=${py(leaf.eps)})`;
+    case 'batchnorm':
+      // .net's momentum keeps that much of the running statistics; torch's takes that much of the batch.
+      return `nn.BatchNorm1d(${leaf.outputWidth}, eps=${py(leaf.eps)}, momentum=${py(1 - leaf.momentum)})`;
+    case 'dropout':
+      return `nn.Dropout(${py(leaf.rate)})`;
+  }
+}
+
+function alphaUsed(activation: ActivationKind): boolean {
+  return activation === 'leaky_relu' || activation === 'elu';
+}
+
+function activationModule(activation: ActivationKind, alpha: number): string {
+  switch (activation) {
+    case 'relu':
+      return 'nn.ReLU()';
+    case 'leaky_relu':
+      return `nn.LeakyReLU(${py(alpha)})`;
+    case 'elu':
+      return `nn.ELU(${py(alpha)})`;
+    case 'gelu':
+      return 'nn.GELU()';
+    case 'tanh':
+      return 'nn.Tanh()';
+    case 'sigmoid':
+      return 'nn.Sigmoid()';
+    case 'softplus':
+      return 'nn.Softplus()';
+    case 'linear':
+      return 'nn.Identity()';
+    case 'softmax':
+      return 'nn.Softmax(dim=1)';
+  }
+}
+
+function initCall(weight: string, init: InitSpec): string {
+  switch (init.kind) {
+    case 'he':
+      return `nn.init.kaiming_normal_(${weight}, nonlinearity="relu")  # he: N(0, 2/fan_in)`;
+    case 'xavier':
+      return `nn.init.xavier_uniform_(${weight})  # xavier: U(-a, a), a = sqrt(6/(fan_in + fan_out))`;
+    case 'lecun':
+      return `nn.init.kaiming_normal_(${weight}, nonlinearity="linear")  # lecun: N(0, 1/fan_in)`;
+    case 'normal':
+      return `nn.init.normal_(${weight}, mean=${py(init.mean)}, std=${py(init.std)})`;
+    case 'uniform':
+      return `nn.init.uniform_(${weight}, a=${py(init.low)}, b=${py(init.high)})`;
+    case 'zeros':
+      return `nn.init.zeros_(${weight})`;
+    case 'ones':
+      return `nn.init.ones_(${weight})`;
+  }
+}
+
+/** The loss and how a batch's targets meet it (class indices, 0/1 columns, one-hot, values). */
+function lossSection(spec: NetworkSpec): string {
+  const loss = spec.loss;
+  const width = spec.leaves[spec.leaves.length - 1]?.outputWidth ?? spec.inputWidth;
+  const criterion =
+    loss.kind === 'mse' ? 'nn.MSELoss()'
+      : loss.kind === 'mae' ? 'nn.L1Loss()'
+        : loss.kind === 'huber' ? `nn.HuberLoss(delta=${py(loss.delta)})`
+          : loss.kind === 'bce' ? 'nn.BCELoss()'
+            : 'nn.CrossEntropyLoss()';
+  let targets: string;
+  if (loss.kind === 'cross_entropy') {
+    targets = '    return torch.tensor(y, dtype=torch.long)  # class indices';
+  } else if (spec.dataShape.task === 'classes' && width > 1) {
+    targets = `    return F.one_hot(torch.tensor(y, dtype=torch.long), ${width}).float()  # one output per class`;
+  } else {
+    targets = `    return torch.tensor(y, dtype=torch.float32).reshape(-1, 1).expand(-1, ${width}).contiguous()`;
+  }
+  return `LOSS = ${criterion}  # loss ${loss.kind}
+
+
+def targets(y):
+    """The loss's targets for a list of labels or values."""
+${targets}`;
+}
+
+function optimizerSection(spec: NetworkSpec): string {
+  const o = spec.optimizer;
+  const call =
+    o.kind === 'sgd'
+      ? `torch.optim.SGD(params, lr=${py(o.lr)}, momentum=${py(o.momentum)}, nesterov=${py(o.nesterov)}, weight_decay=${py(o.weightDecay)})`
+      : o.kind === 'adam'
+        ? `torch.optim.Adam(params, lr=${py(o.lr)}, betas=(${py(o.beta1)}, ${py(o.beta2)}), eps=${py(o.eps)}, weight_decay=${py(o.weightDecay)})`
+        : `torch.optim.RMSprop(params, lr=${py(o.lr)}, alpha=${py(o.decay)}, eps=${py(o.eps)}, weight_decay=${py(o.weightDecay)})`;
+  return `CLIP = ${o.clip === undefined ? 'None' : py(o.clip)}  # global gradient norm limit (clip=)
+
+
+def make_optimizer(params):
+    return ${call}`;
+}
+
+function weightsSection(_spec: NetworkSpec): string {
+  return `# .net parameter names -> PyTorch's; W is [in, out] in GradLens, weight is [out, in] here.
+PARAMETERS = {"W": "weight", "b": "bias", "gamma": "weight", "beta": "bias"}
+
+
+def load_gradlens_weights(model, path):
+    """Copy the weights of \`gradlens grads FILE.net --json\` into the model."""
+    report = json.loads(Path(path).read_text())
+    modules = {layer: getattr(model, module) for module, (layer, _line) in NET_LAYERS.items()}
+    for layer in report["layers"]:
+        for param in layer["params"]:
+            if layer["name"] not in modules:
+                sys.exit(f"{path}: layer {layer['name']!r} is not in this network")
+            value = torch.tensor(param["value"], dtype=torch.float32).reshape(param["shape"])
+            target = getattr(modules[layer["name"]], PARAMETERS[param["name"]])
+            if param["name"] == "W":
+                value = value.t()
+            if tuple(value.shape) != tuple(target.shape):
+                sys.exit(f"{path}: {layer['name']}.{param['name']} has shape {param['shape']}, expected {list(target.shape)}")
+            with torch.no_grad():
+                target.copy_(value)`;
+}
+
+function trainingSection(className: string): string {
+  return `def import_gradlens_torch():
+    try:
+        import gradlens_torch
+    except ImportError:
+        if GRADLENS_PYTHON is None:
+            raise
+        sys.path.insert(0, GRADLENS_PYTHON)
+        import gradlens_torch
+    return gradlens_torch
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, help="train this many optimizer steps")
+    parser.add_argument("--weights", help="start from the weights in \`gradlens grads FILE.net --json\` output")
+    parser.add_argument("--gradlens", metavar="RUN.jsonl", help="write a GradLens run log of the training")
+    args = parser.parse_args()
+    if args.steps is not None and args.steps < 0:
+        parser.error("--steps must be 0 or more")
+
+    torch.manual_seed(SEED)
+    train_x, train_y, val_x, val_y, _labels = load_data()
+    x_all = torch.tensor(train_x, dtype=torch.float32)
+    y_all = targets(train_y)
+    n = len(train_x)
+    model = ${className}()
+    if args.weights:
+        load_gradlens_weights(model, args.weights)
+    optimizer = make_optimizer(model.parameters())
+
+    # Each epoch shuffles the training examples with the train seed and takes consecutive
+    # slices of BATCH, the last short one kept: GradLens's schedule, example for example.
+    batch = min(BATCH, n)
+    steps_per_epoch = math.ceil(n / batch)
+    total = args.steps if args.steps is not None else STEPS if STEPS is not None else EPOCHS * steps_per_epoch
+    shuffle_random = Mulberry32.for_training(SEED, stream=2)
+    order, position, epoch = [], n, 0
+
+    def next_batch():
+        nonlocal order, position, epoch
+        if position >= n:
+            epoch += 1
+            order = shuffled(n, shuffle_random)
+            position = 0
+        rows = order[position:position + batch]
+        position += len(rows)
+        index = torch.tensor(rows, dtype=torch.long)
+        return x_all[index], y_all[index], position >= n
+
+    watch = None
+    if args.gradlens:
+        watch = import_gradlens_torch().watch(
+            model, args.gradlens, source=str((HERE / SOURCE).resolve()),
+            lines={module: line for module, (_layer, line) in NET_LAYERS.items()},
+            model_name=${JSON.stringify(className)}, task=TASK, loss=type(LOSS).__name__, total_steps=total)
+
+    epoch_loss, epoch_rows = 0.0, 0
+    for step in range(1, total + 1):
+        model.train()
+        x, y, epoch_ends = next_batch()
+        optimizer.zero_grad()
+        loss = LOSS(model(x), y)
+        loss.backward()
+        if CLIP is not None:
+            nn.utils.clip_grad_norm_(model.parameters(), CLIP)
+        optimizer.step()
+        if watch is not None:
+            watch.step(loss, epoch=epoch)
+        epoch_loss += loss.item() * len(x)
+        epoch_rows += len(x)
+        if epoch_ends or step == total:
+            line = f"epoch {epoch}  loss {epoch_loss / epoch_rows:.6g}"
+            if epoch_ends and val_x:
+                model.eval()
+                with torch.no_grad():
+                    val_loss = LOSS(model(torch.tensor(val_x, dtype=torch.float32)), targets(val_y)).item()
+                line += f"  val_loss {val_loss:.6g}"
+            print(line, flush=True)
+            epoch_loss, epoch_rows = 0.0, 0
+    if watch is not None:
+        watch.close()
+
+    # The training loss at the final weights, on the next batch of the schedule, in
+    # training mode: what \`gradlens grads FILE.net --json --after N\` reports.
+    model.train()
+    x, y, _ = next_batch()
+    with torch.no_grad():
+        final = LOSS(model(x), y).item()
+    print(f"loss={final!r}")
+
+
+if __name__ == "__main__":
+    main()
+`;
+}
+
+function pascalCase(name: string): string {
+  const words = name.split(/[^A-Za-z0-9]+|_/).filter((w) => w !== '');
+  const joined = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  // Never the name of a helper the file defines.
+  return !/^[A-Za-z_]/.test(joined) || ['Dense', 'Mulberry32'].includes(joined) ? `Net${joined}` : joined;
+}
