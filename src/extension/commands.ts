@@ -2,6 +2,7 @@
 
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { exportToPytorch } from './export';
 import type { Inspector } from './inspector';
 import type { RunController } from './run';
 
@@ -10,6 +11,7 @@ export function registerCommands(
   runs: RunController,
   inspector: Inspector,
   output: vscode.LogOutputChannel,
+  context: vscode.ExtensionContext,
 ): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('gradlens.trainAndInspect', (target?: string | vscode.Uri) => runs.trainAndInspect(target)),
@@ -27,5 +29,8 @@ export function registerCommands(
       void vscode.window.setStatusBarMessage('GradLens: language server restarted', 4000);
     }),
     vscode.commands.registerCommand('gradlens.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('gradlens.exportPytorch', (target?: vscode.Uri | string, out?: vscode.Uri | string) =>
+      exportToPytorch(context, output, target, out),
+    ),
   ];
 }

@@ -17,7 +17,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   let runs: RunController | undefined;
   const inspector = new Inspector(context, output, (runId) => void runs?.stop(runId));
   runs = new RunController(client, inspector, output);
-  context.subscriptions.push(output, inspector, runs, ...registerCommands(client, runs, inspector, output));
+  context.subscriptions.push(output, inspector, runs, ...registerCommands(client, runs, inspector, output, context));
   try {
     await client.start();
   } catch (error) {
