@@ -42,6 +42,14 @@ describe('CLI arguments', () => {
     assert.throws(() => parseFailOn('vanish'), (e: unknown) => e instanceof UsageError && /unknown flag 'vanish'/.test(e.message));
   });
 
+  it('reads export with its target and output', () => {
+    assert.deepEqual(parseCommand(['export', 'a.net', '--to', 'pytorch', '-o', 'a.py']), { kind: 'export', file: 'a.net', to: 'pytorch', out: 'a.py' });
+    assert.deepEqual(parseCommand(['export', '--help']), { kind: 'help', topic: 'export' });
+    for (const argv of [['export', 'a.net', '-o', 'a.py'], ['export', 'a.net', '--to', 'onnx', '-o', 'a.py'], ['export', 'a.net', '--to', 'pytorch']]) {
+      assert.throws(() => parseCommand(argv), UsageError, argv.join(' '));
+    }
+  });
+
   it('rejects unknown options, commands, missing files and bad numbers as usage errors', () => {
     for (const argv of [['inspect', 'a.net', '--stpes', '3'], ['train', 'a.net'], ['inspect'], ['inspect', 'a.net', '--steps', '0'], ['grads', 'a.net', '--after', '-1'], ['grads', 'a.net', '--dtype', 'int8']]) {
       assert.throws(() => parseCommand(argv), UsageError, argv.join(' '));
