@@ -167,6 +167,23 @@ const GENERATORS_PY: Record<GeneratorKind, string> = {
         targets.append(total + noise * random.normal())
     return rows, targets
 `,
+  adding: `def adding(n, noise, random, T):
+    """The adding problem: T steps of [value in [0, 1), marker], one marked step per half;
+    the target is the sum of the two marked values. Flat [T * 2] per example; no noise."""
+    half = T // 2
+    rows, targets = [], []
+    for i in range(n):
+        row = [0.0] * (2 * T)
+        for t in range(T):
+            row[2 * t] = random.uniform()
+        first = random.below(half)
+        second = half + random.below(T - half)
+        row[2 * first + 1] = 1.0
+        row[2 * second + 1] = 1.0
+        rows.append(row)
+        targets.append(row[2 * first] + row[2 * second])
+    return rows, targets
+`,
 };
 
 export function generatorPy(kind: GeneratorKind): string {

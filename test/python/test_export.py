@@ -139,15 +139,16 @@ class VariantsParity(ParityCase):
 class DataAndSchedule(unittest.TestCase):
     def test_every_generator_gives_the_engine_examples_in_its_order(self):
         generators = ["xor", "circles factor=0.3", "moons", "spiral classes=4", "blobs classes=3 features=5",
-                      "checkerboard cells=5", "sine", "linear features=3"]
+                      "checkerboard cells=5", "sine", "linear features=3", "adding T=6"]
         for generator in generators:
             with self.subTest(generator=generator), TempDir() as folder:
                 kind = generator.split()[0]
-                features = {"blobs": 5, "linear": 3, "sine": 1}.get(kind, 2)
+                features = {"blobs": 5, "linear": 3, "sine": 1, "adding": 12}.get(kind, 2)
                 classes = {"spiral": 4, "blobs": 3}.get(kind)
-                out = f"dense {classes}\nloss cross_entropy" if classes else ("dense 1 sigmoid\nloss bce" if kind not in ("sine", "linear") else "dense 1\nloss mse")
+                out = f"dense {classes}\nloss cross_entropy" if classes else ("dense 1 sigmoid\nloss bce" if kind not in ("sine", "linear", "adding") else "dense 1\nloss mse")
                 net = folder / "data.net"
-                net.write_text(f"data {generator} n=57 noise=0.3 seed=11\ninput {features}\n{out}\n")
+                noise = "" if kind == "adding" else " noise=0.3"
+                net.write_text(f"data {generator} n=57{noise} seed=11\ninput {features}\n{out}\n")
                 module = load_module(export(folder, net))
                 x, y, _, _, _ = module.load_data()
                 # The engine's first batch (full batch: the whole set) in float64, in its shuffled order.
