@@ -225,6 +225,9 @@ function moduleFor(leaf: LeafLayer): string {
       return `nn.BatchNorm1d(${leaf.outputWidth}, eps=${py(leaf.eps)}, momentum=${py(1 - leaf.momentum)})`;
     case 'dropout':
       return `nn.Dropout(${py(leaf.rate)})`;
+    default:
+      // exportPytorch refuses these before writing anything (EXPORTABLE).
+      throw new Error(`no PyTorch module for '${leaf.kind}' layers`);
   }
 }
 
