@@ -13,6 +13,7 @@ import { deadRelu, saturatedActivation } from './activations';
 import { gradientFlow } from './gradient-flow';
 import { backwardGain, initialLoss } from './initialisation';
 import { lossNotDecreasing } from './loss';
+import { throughTime } from './through-time';
 import { nonFinite } from './nonfinite';
 import { MAX_LR_FACTOR } from './remedies';
 import { updateRatio } from './update-ratio';
@@ -44,6 +45,7 @@ export function analyze(spec: NetworkSpec, run: RunResult, thresholds: Threshold
     ...saturatedActivation(spec, episodes ? { mode: 'run', episodes: episodes.saturated } : { mode: 'probe', window: frames }, thresholds),
     ...updateRatio(spec, episodes ? { mode: 'run', low: episodes.updateLow, high: episodes.updateHigh } : { mode: 'probe', window: frames }, thresholds, flow, lrLimit),
     ...(mode === 'run' ? lossNotDecreasing(spec, run, thresholds) : []),
+    ...throughTime(spec, frames, thresholds, mode),
     ...initialLoss(spec, run),
     ...gain,
   ];

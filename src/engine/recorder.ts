@@ -166,6 +166,8 @@ export class Recorder {
         saturatedFraction: s[b + SATURATED],
         params,
       };
+      const time = this.net.layerOps[l].timeGradNorms;
+      if (time !== undefined) layers[l].timeGradNorms = Array.from(time);
     }
     const frame: StepFrame = { step, epoch, loss, layers };
     if (accuracy !== undefined) frame.accuracy = accuracy;

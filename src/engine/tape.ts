@@ -51,6 +51,11 @@ export interface Op {
    * backward Σ(∂loss/∂output)² into `stats` (slots in kernels/measured-activations.ts).
    */
   measureInto?(stats: Float64Array): void;
+  /**
+   * Recurrent ops: ‖∂loss/∂h_t‖ over the batch for t = 1…T (index t − 1), written by each
+   * backward pass as a by-product of back-propagation through time.
+   */
+  readonly timeGradNorms?: Float64Array;
 }
 
 /** Where a pass first produced a non-finite value (filled in place, never allocated per step). */

@@ -38,6 +38,11 @@ export interface LayerStats {
   deadFraction: number;
   /** Fraction of unit-activations whose local derivative is below 6% of its maximum (sigmoid/tanh; 0 otherwise). */
   saturatedFraction: number;
+  /**
+   * Recurrent layers: ‖∂loss/∂h_t‖ over the batch for t = 1…T (index t − 1), the gradient
+   * reaching each time step's hidden state (through-time vanishing and exploding).
+   */
+  timeGradNorms?: number[];
   params: ParamStats[];
 }
 

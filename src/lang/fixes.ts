@@ -42,6 +42,17 @@ export function fixEdits(document: NetDocument, spec: NetworkSpec, fix: FixSugge
       }
       return { title: 'Remove softmax (cross_entropy takes logits)', edits: [doc.deleteStatement(stmt)], isPreferred: true };
     }
+    case 'use-cell': {
+      const target = doc.leafStatement(spec, fix.layer);
+      if (!target || target.leaf.kind !== 'rnn') return undefined;
+      return titled(`Use ${fix.cell} (gated: carries gradients through time)`, copies(spec, target.leaf), [{ range: target.stmt.keyword.range, newText: fix.cell }]);
+    }
+    case 'uniform-init': {
+      const target = doc.leafStatement(spec, fix.layer);
+      if (!target || (target.leaf.kind !== 'rnn' && target.leaf.kind !== 'lstm' && target.leaf.kind !== 'gru')) return undefined;
+      const init = `uniform(-${fix.limit}, ${fix.limit})`;
+      return titled(`Set init=${init} (a smaller recurrent gain)`, copies(spec, target.leaf), [setOption(target.stmt, 'init', init)]);
+    }
   }
 }
 

@@ -16,4 +16,8 @@ export type FixSuggestion =
   /** Add `clip=` to the optimizer. */
   | { kind: 'add-clip'; clip: number }
   /** Remove a `softmax` layer that precedes `cross_entropy`. */
-  | { kind: 'remove-softmax'; layer: number };
+  | { kind: 'remove-softmax'; layer: number }
+  /** Turn an `rnn` layer into an `lstm` or `gru` of the same size (its options kept). */
+  | { kind: 'use-cell'; layer: number; cell: 'lstm' | 'gru' }
+  /** Set a recurrent layer's `init=uniform(-limit, limit)`. */
+  | { kind: 'uniform-init'; layer: number; limit: number };

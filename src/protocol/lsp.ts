@@ -54,6 +54,8 @@ export const LayerFrame = z.object({
   outStd: z.number().optional(),
   deadFraction: z.number().optional(),
   saturatedFraction: z.number().optional(),
+  /** Recurrent layers: ‖∂L/∂h_t‖ for t = 1…T. */
+  timeGradNorms: z.array(z.number()).optional(),
   params: z.array(ParamFrame).optional(),
 });
 export type LayerFrame = z.infer<typeof LayerFrame>;

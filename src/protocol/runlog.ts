@@ -85,6 +85,8 @@ export const RunLogLayerStats = z.object({
   outStd: LogNumber,
   deadFraction: LogNumber,
   saturatedFraction: LogNumber,
+  /** Recurrent layers: ‖∂L/∂h_t‖ for t = 1…T. */
+  timeGradNorms: z.array(LogNumber).optional(),
   params: z.array(RunLogParamStats),
 });
 

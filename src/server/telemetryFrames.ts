@@ -55,6 +55,7 @@ export function toTelemetryFrame(frame: StepFrame, spec: NetworkSpec, flags: Map
         outStd: finite(layer.outStd),
         deadFraction: finite(layer.deadFraction),
         saturatedFraction: finite(layer.saturatedFraction),
+        timeGradNorms: layer.timeGradNorms?.every(Number.isFinite) ? layer.timeGradNorms.slice() : undefined,
         params: layer.params.every((p) => [p.gradNorm, p.gradMaxAbs, p.gradMean, p.gradStd, p.weightNorm, p.updateRatio].every(Number.isFinite))
           ? layer.params.map((p) => ({ ...p }))
           : undefined,
