@@ -13,9 +13,9 @@ export class UsageError extends Error {
 export type Command =
   | { kind: 'help'; topic?: HelpTopic }
   | { kind: 'version' }
-  | { kind: 'inspect'; file: string; steps?: number; json: boolean; failOn: FindingCode[] }
-  | { kind: 'grads'; file: string; json: boolean; after: number; dtype: 'float32' | 'float64' }
-  | { kind: 'gradcheck'; file: string; json: boolean }
+  | { kind: 'inspect'; file: string; steps?: number; json: boolean; failOn: FindingCode[]; weights?: string }
+  | { kind: 'grads'; file: string; json: boolean; after: number; dtype: 'float32' | 'float64'; weights?: string }
+  | { kind: 'gradcheck'; file: string; json: boolean; weights?: string }
   | { kind: 'export'; file: string; to: 'pytorch'; out: string };
 
 export type HelpTopic = 'inspect' | 'grads' | 'gradcheck' | 'export';
@@ -53,13 +53,14 @@ function parseInspect(args: string[]): Command {
     steps: { type: 'string' },
     json: { type: 'boolean', default: false },
     'fail-on': { type: 'string' },
+    weights: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return { kind: 'help', topic: 'inspect' };
   const file = onlyFile(positionals, 'inspect');
   const steps = values.steps === undefined ? undefined : positiveInteger('--steps', values.steps as string, 1);
   const failOn = values['fail-on'] === undefined ? [] : parseFailOn(values['fail-on'] as string);
-  return { kind: 'inspect', file, json: values.json as boolean, failOn, ...(steps === undefined ? {} : { steps }) };
+  return { kind: 'inspect', file, json: values.json as boolean, failOn, ...(steps === undefined ? {} : { steps }), ...weightsOption(values) };
 }
 
 function parseGrads(args: string[]): Command {
@@ -67,6 +68,7 @@ function parseGrads(args: string[]): Command {
     json: { type: 'boolean', default: false },
     after: { type: 'string' },
     dtype: { type: 'string' },
+    weights: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return { kind: 'help', topic: 'grads' };
@@ -74,16 +76,25 @@ function parseGrads(args: string[]): Command {
   const after = values.after === undefined ? 0 : positiveInteger('--after', values.after as string, 0);
   const dtype = (values.dtype as string | undefined) ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64') throw new UsageError(`--dtype must be float32 or float64, not '${dtype}'`);
-  return { kind: 'grads', file, json: values.json as boolean, after, dtype };
+  return { kind: 'grads', file, json: values.json as boolean, after, dtype, ...weightsOption(values) };
 }
 
 function parseGradcheck(args: string[]): Command {
   const { values, positionals } = parse(args, {
     json: { type: 'boolean', default: false },
+    weights: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   });
   if (values.help) return { kind: 'help', topic: 'gradcheck' };
-  return { kind: 'gradcheck', file: onlyFile(positionals, 'gradcheck'), json: values.json as boolean };
+  return { kind: 'gradcheck', file: onlyFile(positionals, 'gradcheck'), json: values.json as boolean, ...weightsOption(values) };
+}
+
+/** `--weights PATH`: start from these weights (overrides the file's `weights` statement). */
+function weightsOption(values: Record<string, string | boolean | undefined>): { weights?: string } {
+  const path = values.weights as string | undefined;
+  if (path === undefined) return {};
+  if (path.trim() === '') throw new UsageError('--weights needs a path to a JSON file in the layout of grads --json');
+  return { weights: path };
 }
 
 function parseExport(args: string[]): Command {

@@ -16,8 +16,8 @@ import { loadNetwork } from './load';
  */
 export const CORRUPT_ENV = 'GRADLENS_TEST_CORRUPT_BACKWARD';
 
-export function gradcheck(options: { file: string; json: boolean }, out: Output, env: NodeJS.ProcessEnv = process.env): number {
-  const loaded = loadNetwork(options.file);
+export function gradcheck(options: { file: string; json: boolean; weights?: string }, out: Output, env: NodeJS.ProcessEnv = process.env): number {
+  const loaded = loadNetwork(options.file, options.weights);
   if (!loaded.ok) {
     for (const error of loaded.errors) out.stderr(error);
     return 2;

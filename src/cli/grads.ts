@@ -6,8 +6,8 @@ import { formatNumber } from '../analysis/format';
 import type { Output } from './inspect';
 import { loadNetwork } from './load';
 
-export function grads(options: { file: string; json: boolean; after: number; dtype: 'float32' | 'float64' }, out: Output): number {
-  const loaded = loadNetwork(options.file);
+export function grads(options: { file: string; json: boolean; after: number; dtype: 'float32' | 'float64'; weights?: string }, out: Output): number {
+  const loaded = loadNetwork(options.file, options.weights);
   if (!loaded.ok) {
     for (const error of loaded.errors) out.stderr(error);
     return 2;

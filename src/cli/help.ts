@@ -3,9 +3,9 @@
 export const USAGE = `gradlens — gradient debugging for small neural networks in .net files
 
 Usage:
-  gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS]
-  gradlens grads FILE [--json] [--after N] [--dtype float32|float64]
-  gradlens gradcheck FILE [--json]
+  gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS] [--weights PATH]
+  gradlens grads FILE [--json] [--after N] [--dtype float32|float64] [--weights PATH]
+  gradlens gradcheck FILE [--json] [--weights PATH]
   gradlens export FILE --to pytorch -o OUT.py
   gradlens --help | --version
 
@@ -19,7 +19,7 @@ Run 'gradlens COMMAND --help' for a command's options.
 Exit codes: 0 healthy, 1 a flag named by --fail-on was raised (or the run diverged;
 gradcheck: a gradient is suspect or wrong), 2 the file has errors or the command line is wrong.`;
 
-export const INSPECT_HELP = `gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS]
+export const INSPECT_HELP = `gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS] [--weights PATH]
 
 Checks FILE, loads its data, trains it as its 'train' statement says and prints a table
 per layer: output shape, parameter count, the gradient norm ‖∇W‖ at the first step, the
@@ -33,10 +33,12 @@ Options:
   --fail-on FLAGS  exit with 1 when any of these flags is raised, for CI; a comma-separated
                    list of vanishing, exploding, nan, dead, saturated, update-low,
                    update-high, loss, or full codes (vanishing-gradient, initial-loss, …)
+  --weights PATH   start from the weights in PATH (the layout grads --json prints) instead
+                   of the init; overrides the file's 'weights' statement
 
 Without --fail-on, the exit code is 1 only when the run diverges (NaN or Inf).`;
 
-export const GRADS_HELP = `gradlens grads FILE [--json] [--after N] [--dtype float32|float64]
+export const GRADS_HELP = `gradlens grads FILE [--json] [--after N] [--dtype float32|float64] [--weights PATH]
 
 At initialisation, on the first training batch of the first epoch, runs one forward and
 backward pass in training mode and prints the loss, the batch, and every parameter's
@@ -47,10 +49,12 @@ Options:
                    "activation", "line", "params": [{"name", "shape", "value", "grad"}]}]}
   --after N        first train N steps (the file's optimizer, batches and seed), then
                    report the weights and the gradients on the next batch
-  --dtype float64  compute in double precision (default float32, as training does)`;
+  --dtype float64  compute in double precision (default float32, as training does)
+  --weights PATH   start from the weights in PATH (the layout grads --json prints) instead
+                   of the init; overrides the file's 'weights' statement`;
 
 
-export const GRADCHECK_HELP = `gradlens gradcheck FILE [--json]
+export const GRADCHECK_HELP = `gradlens gradcheck FILE [--json] [--weights PATH]
 
 Checks that the gradients GradLens computes are the derivatives of the loss: for every
 parameter tensor, backward against central finite differences (L(θ+h) − L(θ−h))/2h in
@@ -66,6 +70,8 @@ Options:
                    "tensors": [{"layer", "param", "line", "shape", "count", "checked", "kinked",
                    "relError", "band", "worst": {"index", "analytic", "numeric", "relError"},
                    "kinks": [{"layer", "line", "kink", "entries"}]}]}
+  --weights PATH   start from the weights in PATH (the layout grads --json prints) instead
+                   of the init; overrides the file's 'weights' statement
 
 Exit code 1 when a tensor is suspect or wrong, 0 otherwise.`;
 export const EXPORT_HELP = `gradlens export FILE --to pytorch -o OUT.py

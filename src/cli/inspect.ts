@@ -19,8 +19,8 @@ export interface Output {
   stderrIsTerminal: boolean;
 }
 
-export function inspect(options: { file: string; steps?: number; json: boolean; failOn: FindingCode[] }, out: Output): number {
-  const loaded = loadNetwork(options.file);
+export function inspect(options: { file: string; steps?: number; json: boolean; failOn: FindingCode[]; weights?: string }, out: Output): number {
+  const loaded = loadNetwork(options.file, options.weights);
   if (!loaded.ok) {
     for (const error of loaded.errors) out.stderr(error);
     return 2;

@@ -7,6 +7,7 @@ import { DataError, loadDataset, type Dataset } from '../engine/data';
 import { check } from '../lang';
 import type { Diagnostic, Range } from '../lang/diagnostics';
 import type { NetworkSpec } from '../lang/spec';
+import { readWeights } from '../lang/weights';
 
 export type Loaded =
   | { ok: true; spec: NetworkSpec; dataset: Dataset; warnings: string[] }
@@ -14,7 +15,8 @@ export type Loaded =
 
 const readText = (absPath: string): string => readFileSync(absPath, 'utf8');
 
-export function loadNetwork(file: string): Loaded {
+/** `weights`: a `--weights` path (relative to the working folder), overriding the file's `weights` statement. */
+export function loadNetwork(file: string, weights?: string): Loaded {
   const documentPath = resolve(file);
   let text: string;
   try {
@@ -30,12 +32,34 @@ export function loadNetwork(file: string): Loaded {
   if (errors.length > 0 || !result.spec) {
     return { ok: false, errors: errors.map((d) => located(file, d)) };
   }
+  if (weights !== undefined) {
+    const problem = useWeights(result.spec, weights, warnings);
+    if (problem !== null) return { ok: false, errors: [problem] };
+  }
   try {
     return { ok: true, spec: result.spec, dataset: loadDataset(result.spec.data, readText), warnings };
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     return { ok: false, errors: [`${position(file, result.spec.data.range)}: ${error.code}: ${error.message}`] };
   }
+}
+
+/** Puts the tensors of `path` that fit into spec.weights; warnings for the rest, or the error that stops. */
+function useWeights(spec: NetworkSpec, path: string, warnings: string[]): string | null {
+  const resolvedPath = resolve(path);
+  let text: string;
+  try {
+    text = readText(resolvedPath);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return code === 'ENOENT' ? `${path}: weights-not-found: no such file` : `${path}: weights-unreadable: ${(error as Error).message}`;
+  }
+  const { tensors, problems } = readWeights(resolvedPath, text, spec.leaves);
+  const error = problems.find((p) => p.severity === 'error');
+  if (error) return `${path}: ${error.code}: ${error.message}`;
+  for (const p of problems) warnings.push(`${path}: ${p.code}: ${p.message} (warning)`);
+  spec.weights = { path, resolvedPath, tensors };
+  return null;
 }
 
 /** `examples/x.net:3:5: unknown-layer: …` */

@@ -64,6 +64,11 @@ export class Network {
     this.input.needsGrad = false;
     const output = this.build(spec.layers, this.input, initRng);
     this.outputWidth = output.width;
+    // A `weights` file replaces the init of the tensors it has (after the init ran, so the
+    // others start exactly as they would without it).
+    for (const t of spec.weights?.tensors ?? []) {
+      this.params.find((p) => p.layer === t.layer && p.name === t.param)?.value.set(t.values);
+    }
 
     const crossEntropy = spec.loss.kind === 'cross_entropy';
     const task = spec.dataShape.task;

@@ -16,6 +16,7 @@ import { MAX_LAYERS, sizeOf, unroll, type Unrolled } from './network';
 import { DEFAULT_OPTIMIZER, readLoss, readOptimizer, readTrain, readWatch } from './training';
 import { checkOutput, statementDeletion } from './output';
 import { readNumber, readOptions } from './values';
+import { checkWeights } from './weights';
 
 export interface CheckOptions {
   /** Absolute path of the .net file; CSV paths are relative to its folder. */
@@ -100,6 +101,8 @@ export function checkDocument(document: NetDocument, text: string, options: Chec
   const net = withinLimits(templates, width ?? 0, maxParameters, r) ? unroll(templates, width, r) : undefined;
   const loss = writtenLoss ?? (checkedData && !lossStmt ? defaultLoss(checkedData.shape) : undefined);
   if (net && loss && checkedData && width !== undefined) checkOutput({ loss, lossStmt, shape: checkedData.shape, net, lines }, r);
+  const weightsStmt = singles.get('weights');
+  const weights = weightsStmt && net ? checkWeights(weightsStmt, options, net.leaves, r) : undefined;
 
   // In reading order, so the CLI and the Problems panel list them as the file reads.
   const diagnostics = [...document.syntaxErrors, ...r.diagnostics].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
@@ -118,6 +121,7 @@ export function checkDocument(document: NetDocument, text: string, options: Chec
     paramCount: paramCount(net),
   };
   if (name !== undefined) spec.name = name;
+  if (weights) spec.weights = weights;
   return { document, diagnostics, spec };
 }
 

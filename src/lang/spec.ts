@@ -259,6 +259,15 @@ export interface Thresholds {
   lossWindow: number;
 }
 
+/** Starting weights from `weights "file.json"` (or the CLI's `--weights`): the tensors that fit the network. */
+export interface WeightsSpec {
+  /** As written (or given on the command line). */
+  path: string;
+  resolvedPath: string;
+  /** Per parameter tensor: its leaf layer's index, its name, and its values, row-major in the network's shape. */
+  tensors: { layer: number; param: ParamName; values: number[] }[];
+}
+
 export interface NetworkSpec {
   name?: string;
   data: DataSpec;
@@ -274,4 +283,6 @@ export interface NetworkSpec {
   /** Per-file overrides from `watch`; merged over the settings by the consumer. */
   watch: Partial<Thresholds>;
   paramCount: number;
+  /** Weights the network starts from instead of its init (`weights` statement). */
+  weights?: WeightsSpec;
 }

@@ -329,6 +329,8 @@ export const STATEMENTS: readonly StatementDoc[] = [
     doc: 'How long and in which batches to train. Default `train epochs=100` with the whole training set as one batch and seed 0.' },
   { name: 'watch', syntax: 'watch [vanishingRatio=] [explodingRatio=] …', singleton: true, block: false, options: WATCH_OPTIONS,
     doc: 'Per-file overrides of the gradient-health thresholds (names as in the gradlens.thresholds.* settings).' },
+  { name: 'weights', syntax: 'weights "file.json"', singleton: true, block: false, options: [],
+    doc: 'Start from these weights instead of the init: a JSON file in the layout `gradlens grads --json` prints ({"layers": [{"name", "params": [{"name", "shape", "value"}]}]}), its path relative to the .net file. The probe, training, `gradlens grads` and the gradient check all start from them. A tensor whose layer, name or shape does not fit the network is a warning and starts from its init.' },
 ];
 
 /** The whole vocabulary, for readers that want one import. */
