@@ -3,22 +3,19 @@
 // Reads NetworkSpec only; no telemetry here.
 
 import type { ActivationKind, InitSpec, LeafLayer, NetworkSpec } from '../lang/spec';
+import { ACTIVATIONS, activationOf } from '../kinds';
 
-/** sigmoid and tanh: bounded, so their derivative goes to 0 for large |x| (Glorot & Bengio 2010). */
+/** Bounded with flat tails (sigmoid, tanh: the kind's saturation trait), so the derivative goes to 0 for large |x| (Glorot & Bengio 2010). */
 export function isSaturating(activation: ActivationKind | undefined): boolean {
-  return activation === 'sigmoid' || activation === 'tanh';
+  return activation !== undefined && ACTIVATIONS[activation].traits.saturation !== null;
 }
 
-/** relu: exactly 0 for every negative input, so a unit can die. leaky_relu/elu/gelu cannot. */
+/** Exactly 0 for every negative input (relu: the kind's canDie trait), so a unit can die. leaky_relu/elu/gelu cannot. */
 export function isDeadable(activation: ActivationKind | undefined): boolean {
-  return activation === 'relu';
+  return activation !== undefined && ACTIVATIONS[activation].traits.canDie;
 }
 
-/** The activation a leaf applies itself (fused in `dense`, or an activation layer); undefined for others. */
-export function activationOf(leaf: LeafLayer): ActivationKind | undefined {
-  if (leaf.kind === 'dense' || leaf.kind === 'activation') return leaf.activation;
-  return undefined;
-}
+export { activationOf };
 
 /** An output sigmoid under bce: the loss's gradient (p − y) skips σ', so the two act as one. */
 export function isFusedWithLoss(spec: NetworkSpec, leaf: LeafLayer): boolean {
@@ -59,7 +56,7 @@ export function activationAfter(spec: NetworkSpec, leaf: LeafLayer): { activatio
  * symmetric ones near-linear at 0 (Glorot & Bengio 2010).
  */
 export function matchedInit(activation: ActivationKind): 'he' | 'xavier' {
-  return activation === 'relu' || activation === 'leaky_relu' || activation === 'elu' || activation === 'gelu' ? 'he' : 'xavier';
+  return ACTIVATIONS[activation].traits.reluFamily ? 'he' : 'xavier';
 }
 
 export function initName(init: InitSpec): string {

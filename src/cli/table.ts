@@ -9,6 +9,7 @@ import { FAIL_ON_NAMES } from './args';
 import { formatNumber } from '../analysis/format';
 import { formatCount, formatDuration } from './format';
 import { sparkline } from './sparkline';
+import { layerLabel } from '../kinds';
 
 export interface InspectReport {
   file: string;
@@ -55,7 +56,7 @@ function layerTable(spec: NetworkSpec, run: RunResult, findings: LayerFinding[])
     const flags = findings.filter((f) => f.layer === leaf.index).map((f) => SHORT_NAME.get(f.code) ?? f.code);
     return [
       '  '.repeat(depth.get(leaf.index) ?? 0) + leaf.name,
-      kindOf(leaf),
+      layerLabel(leaf),
       `[${spec.train.batch}, ${leaf.outputWidth}]`,
       leaf.params.length > 0 ? formatCount(leaf.params.reduce((sum, p) => sum + p.count, 0)) : '—',
       hasParams ? formatNumber(norms[0]!) : '—',
@@ -72,13 +73,6 @@ function statsOf(layers: LayerStats[], index: number): LayerStats | undefined {
   return layers[index]?.index === index ? layers[index] : layers.find((l) => l.index === index);
 }
 
-/** `dense relu`, `tanh`, `layernorm`. */
-function kindOf(leaf: LeafLayer): string {
-  if (leaf.kind === 'dense') return leaf.activation === 'linear' ? 'dense' : `dense ${leaf.activation}`;
-  if (leaf.kind === 'activation') return leaf.activation;
-  if (leaf.kind === 'dropout') return `dropout ${leaf.rate}`;
-  return leaf.kind;
-}
 
 /** How many residual blocks enclose each leaf, for indenting its name. */
 function nestingDepths(nodes: LayerNode[], depth = 0, into = new Map<number, number>()): Map<number, number> {

@@ -8,6 +8,7 @@ import type { Dataset } from './data/dataset';
 import type { DType } from './floats';
 import { Session } from './session';
 import { mismatch } from './train';
+import { activationOf } from '../kinds';
 
 export interface GradientReport {
   loss: number;
@@ -50,7 +51,7 @@ export function gradientsAt(
   const layers = spec.leaves.map((leaf) => ({
     name: leaf.name,
     kind: leaf.kind,
-    ...(leaf.kind === 'dense' || leaf.kind === 'activation' ? { activation: leaf.activation } : {}),
+    ...(activationOf(leaf) !== undefined ? { activation: activationOf(leaf) } : {}),
     line: leaf.line,
     params: net.params
       .filter((p) => p.layer === leaf.index)

@@ -12,6 +12,7 @@ import type { Histogram, LayerStats, ParamStats, StepFrame } from './telemetry';
 import type { Network } from './compile';
 import type { Floats } from './floats';
 import { DY_SQUARES, MEASURE_SLOTS, measureGradient, measureValues, Y_SATURATED, Y_SQUARES, Y_SUM } from './kernels/measured-activations';
+import { activationOf } from '../kinds';
 import { deadColumns, MAX_ABS, moments, SUM, SUM_SQUARES, sumSquares, sumSquaresInto } from './kernels/reduce';
 
 // Per-layer slots in `layerStats`.
@@ -51,7 +52,7 @@ export class Recorder {
     this.updateSquares = new Float64Array(params);
     this.gradMoments = new Float64Array(params * 3);
     for (let k = 0; k < params; k++) this.weightSquares[k] = sumSquares(net.params[k].value, net.params[k].count);
-    this.activationOf = net.spec.leaves.map((leaf) => (leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : 'none'));
+    this.activationOf = net.spec.leaves.map((leaf) => activationOf(leaf) ?? 'none');
     this.measures = net.layerOps.map(() => new Float64Array(MEASURE_SLOTS));
     this.selfMeasured = Uint8Array.from(net.layerOps, (op, l) => {
       if (op.measureInto === undefined) return 0;

@@ -6,7 +6,8 @@
 import type { Statement } from './ast';
 import type { ActivationKind, InitSpec } from './spec';
 import type { Range } from './diagnostics';
-import { ACTIVATIONS, LAYERS, STATEMENTS, findLayer } from './vocabulary';
+import { ACTIVATIONS, ALPHA_ACTIVATIONS, LAYERS, STATEMENTS, findLayer } from './vocabulary';
+import { activationDef } from '../kinds/activations';
 import { readNumber, readOptions } from './values';
 import { replaceFix, type Reporter } from './report';
 import { didYouMean } from './suggest';
@@ -114,10 +115,10 @@ function readTemplate(stmt: Statement, r: Reporter): Template | undefined {
     const units = readNumber(unitsArg, 'units', 'integer', { min: 1 }, r);
     const act = readActivationArg(stmt, r);
     if (units === undefined || act === null) return undefined;
-    const alphaDefault = act?.name === 'leaky_relu' ? 0.01 : act?.name === 'elu' ? 1 : undefined;
+    const alphaDefault = activationDef(act?.name ?? 'linear').alpha?.default;
     const alphaNode = stmt.options.find((o) => o.key.text === 'alpha');
     if (alphaNode && alphaDefault === undefined) {
-      r.warning('ignored-option', `\`alpha\` only applies to leaky_relu and elu; the ${act?.name ?? 'linear'} activation ignores it.`, alphaNode.key.range);
+      r.warning('ignored-option', `\`alpha\` only applies to ${ALPHA_ACTIVATIONS.map((a) => a.name).join(' and ')}; the ${act?.name ?? 'linear'} activation ignores it.`, alphaNode.key.range);
     }
     return {
       kind: 'dense', stmt, label, units, unitsRange: unitsArg.range,
@@ -129,7 +130,7 @@ function readTemplate(stmt: Statement, r: Reporter): Template | undefined {
   }
   if (doc.category === 'activation') {
     extraArgs(stmt, 0, word, r);
-    const alphaDefault = word === 'leaky_relu' ? 0.01 : word === 'elu' ? 1 : undefined;
+    const alphaDefault = activationDef(word as ActivationKind).alpha?.default;
     return { kind: 'activation', stmt, label, activation: word as ActivationKind, alpha: num('alpha', alphaDefault ?? 0) };
   }
   if (doc.category === 'norm') {

@@ -1,20 +1,13 @@
 // The checked network: what the checker hands to the engine, the analysis, the server
 // and the CLI. Plain, structured-cloneable data (it crosses worker_threads), fully
 // resolved: `repeat` unrolled, labels suffixed, defaults filled, widths inferred.
-// NET-LANGUAGE.md is the contract for every field's meaning and default.
+// docs/language.md gives every field's meaning and default.
 
 import type { Range } from './diagnostics';
 
-export type ActivationKind =
-  | 'relu'
-  | 'leaky_relu'
-  | 'elu'
-  | 'gelu'
-  | 'tanh'
-  | 'sigmoid'
-  | 'softplus'
-  | 'linear'
-  | 'softmax';
+import type { ActivationKind } from '../kinds/activations';
+
+export type { ActivationKind };
 
 export type InitSpec =
   | { kind: 'he' }

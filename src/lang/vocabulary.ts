@@ -5,6 +5,7 @@
 
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
 import { MAX_STEPS } from '../protocol/lsp';
+import { ACTIVATION_LIST } from '../kinds/activations';
 
 /** How an option's value is read. `name` is an identifier from `values`; `path` a string. */
 export type ValueType = 'number' | 'integer' | 'boolean' | 'name' | 'text' | 'init';
@@ -60,6 +61,8 @@ export interface ActivationDoc extends ItemDoc {
   reluFamily: boolean;
   /** Bounded, saturating (sigmoid, tanh): what the saturation check watches. */
   saturating: boolean;
+  /** `alpha=` for the kinds that take it. */
+  options: readonly OptionDoc[];
 }
 
 export interface InitDoc extends ItemDoc {
@@ -98,30 +101,21 @@ export const DEFAULT_NOISE = 0.1;
 
 // ---------------------------------------------------------------- activations
 
-export const ACTIVATIONS: readonly ActivationDoc[] = [
-  { name: 'relu', syntax: 'relu', reluFamily: true, saturating: false,
-    doc: 'Rectified linear unit, max(0, x). Cheap and does not saturate for positive inputs; a unit whose input stays negative for every example is "dead" and passes no gradient. Pair it with He init.' },
-  { name: 'leaky_relu', syntax: 'leaky_relu [alpha=0.01]', reluFamily: true, saturating: false,
-    doc: 'Leaky ReLU, x for x > 0 and alpha·x otherwise (alpha default 0.01, as in PyTorch). The small negative slope keeps units from dying. Pair it with He init.' },
-  { name: 'elu', syntax: 'elu [alpha=1]', reluFamily: true, saturating: false,
-    doc: 'Exponential linear unit, x for x > 0 and alpha·(eˣ − 1) otherwise (alpha default 1). Smooth, with negative outputs that push mean activations toward zero. Counted in the ReLU family for the default init (He).' },
-  { name: 'gelu', syntax: 'gelu', reluFamily: true, saturating: false,
-    doc: 'Gaussian error linear unit, x·Φ(x) in the exact erf form (PyTorch\'s default). A smooth ReLU used in transformers. Counted in the ReLU family for the default init (He).' },
-  { name: 'tanh', syntax: 'tanh', reluFamily: false, saturating: true,
-    doc: 'Hyperbolic tangent, output in (−1, 1), zero-centred. Saturates for |x| large: its derivative 1 − tanh² falls below 6% when |tanh| > 0.97, and gradients through saturated units vanish. Pair it with Xavier init.' },
-  { name: 'sigmoid', syntax: 'sigmoid', reluFamily: false, saturating: true,
-    doc: 'Logistic sigmoid, 1 / (1 + e⁻ˣ), output in (0, 1). Its derivative is at most 0.25, so a deep stack of sigmoids shrinks gradients geometrically (the classic vanishing gradient). Use it at the end of a network for `bce`; prefer relu or gelu inside.' },
-  { name: 'softplus', syntax: 'softplus', reluFamily: false, saturating: false,
-    doc: 'Softplus, log(1 + eˣ): a smooth, always-positive ReLU whose derivative is the sigmoid. Default init Xavier.' },
-  { name: 'linear', syntax: 'linear', reluFamily: false, saturating: false,
-    doc: 'The identity, f(x) = x. Written explicitly to say "no activation"; a dense layer without an activation is linear.' },
-  { name: 'softmax', syntax: 'softmax', reluFamily: false, saturating: false,
-    doc: 'Softmax over each example\'s features: exponentiate and normalise to probabilities that sum to 1. Do not put it before `cross_entropy`, which takes raw logits and applies log-softmax itself; a second softmax flattens the gradients.' },
-];
+const alphaOption = (def: number, doc: string): OptionDoc => ({ name: 'alpha', type: 'number', default: def, range: nonNegative, doc });
+
+
+/** Read from the kinds registry (src/kinds/activations/): each kind's own words and traits. */
+export const ACTIVATIONS: readonly ActivationDoc[] = ACTIVATION_LIST.map((a) => ({
+  name: a.name,
+  syntax: a.syntax,
+  doc: a.doc,
+  reluFamily: a.traits.reluFamily,
+  saturating: a.traits.saturation !== null,
+  options: a.alpha ? [alphaOption(a.alpha.default, a.alpha.doc)] : [],
+}));
 
 // ---------------------------------------------------------------- options shared by layers
 
-const alphaOption = (def: number, doc: string): OptionDoc => ({ name: 'alpha', type: 'number', default: def, range: nonNegative, doc });
 const epsOption: OptionDoc = { name: 'eps', type: 'number', default: 1e-5, range: positive,
   doc: 'Added to the variance inside the square root, so a constant feature does not divide by zero.' };
 
@@ -130,15 +124,20 @@ export const INIT_OPTION: OptionDoc = { name: 'init', type: 'init', defaultText:
 
 // ---------------------------------------------------------------- layers
 
+/** The activations with an `alpha=`: what a layer's fused-activation alpha means. */
+export const ALPHA_ACTIVATIONS = ACTIVATIONS.filter((a) => a.options.length > 0);
+const FUSED_ALPHA_OPTION: OptionDoc = {
+  name: 'alpha', type: 'number', range: nonNegative,
+  defaultText: ALPHA_ACTIVATIONS.map((a) => `${a.options[0].default} for ${a.name}`).join(', '),
+  doc: `${ALPHA_ACTIVATIONS.map((a) => `${a.options[0].doc.replace(/\.$/, '')} for ${a.name} (default ${a.options[0].default})`).join('; ')}: the fused activation's alpha, only meaningful with ${ALPHA_ACTIVATIONS.map((a) => a.name).join(' and ')}.`,
+};
+
 const activationLayers: LayerDoc[] = ACTIVATIONS.map((a) => ({
   name: a.name,
   syntax: a.syntax,
   category: 'activation' as const,
   params: 'none',
-  options:
-    a.name === 'leaky_relu' ? [alphaOption(0.01, 'Slope for negative inputs.')]
-    : a.name === 'elu' ? [alphaOption(1, 'Scale of the negative branch, alpha·(eˣ − 1).')]
-    : [],
+  options: a.options,
   doc: `Activation layer. ${a.doc}`,
 }));
 
@@ -148,8 +147,7 @@ export const LAYERS: readonly LayerDoc[] = [
     options: [
       INIT_OPTION,
       { name: 'bias', type: 'boolean', default: true, doc: 'Whether the layer adds a bias vector b (starts at zero).' },
-      { name: 'alpha', type: 'number', range: nonNegative, defaultText: '0.01 for leaky_relu, 1 for elu',
-        doc: 'Slope (leaky_relu, default 0.01) or scale (elu, default 1) of the fused activation; only meaningful with those two.' },
+      FUSED_ALPHA_OPTION,
     ],
     doc: 'Fully connected layer, y = x·W + b with W of shape [in, UNITS] (row-major, PyTorch\'s convention transposed). UNITS is the output width, a whole number ≥ 1. An activation written after UNITS (`dense 64 relu`) is fused into the layer for display; it is the same as an activation layer on the next line.' },
   ...activationLayers,

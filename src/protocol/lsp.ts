@@ -23,6 +23,8 @@ export const LayerInfo = z.object({
   name: z.string(),
   kind: z.string(),
   activation: z.string().optional(),
+  /** How the layer reads in tables (`dense relu`, `tanh`, `dropout 0.2`); clients fall back to kind · activation. */
+  label: z.string().optional(),
   line: z.number().int().nonnegative(),
   /** [batch, width] */
   outputShape: z.array(z.number().int()),

@@ -6,6 +6,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { formatNumber, formatPercent } from '../analysis/format';
 import { initName } from '../analysis/network';
+import { activationOf } from '../kinds';
 import type { Statement, Value } from '../lang/ast';
 import type { LeafLayer } from '../lang/spec';
 import { docFor, findActivation, findGenerator, findInit, findLayer, findLoss, findOptimizer, type OptionDoc } from '../lang/vocabulary';
@@ -94,8 +95,9 @@ function layerHeader(state: DocumentState, copies: LeafLayer[]): string {
     `output \`[${spec.train.batch}, ${leaf.outputWidth}]\``,
     params > 0 ? `${params.toLocaleString('en-US')} parameters (${leaf.params.map((p) => `${p.name} ${shapeText(p.shape)}`).join(', ')})` : 'no parameters',
   ];
-  if (leaf.kind === 'dense') facts.push(`activation \`${leaf.activation}\``, `init \`${initName(leaf.init)}\``);
-  if (leaf.kind === 'activation') facts.push(`activation \`${leaf.activation}\``);
+  const activation = activationOf(leaf);
+  if (activation !== undefined) facts.push(`activation \`${activation}\``);
+  if ('init' in leaf) facts.push(`init \`${initName(leaf.init)}\``);
   const names = copies.length > 1 ? `${copiesLabel(copies.map((c) => c.name))}, one per repetition` : leaf.name;
   return `**${names}** · ${facts.join(' · ')}`;
 }

@@ -5,6 +5,7 @@
 
 import type { LayerFinding } from '../analysis/types';
 import type { NetworkSpec } from '../lang/spec';
+import { activationOf, layerLabel } from '../kinds';
 import type { StepFrame } from '../engine/telemetry';
 import { FLAG_CODES, type FlagCode, type FlagInfo, type LayerInfo, type TelemetryFrame } from '../protocol/lsp';
 
@@ -82,7 +83,8 @@ export function layerInfos(spec: NetworkSpec): LayerInfo[] {
       index: leaf.index,
       name: leaf.name,
       kind: leaf.kind,
-      activation: leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : undefined,
+      activation: activationOf(leaf),
+      label: layerLabel(leaf),
       line: leaf.line,
       outputShape: [spec.train.batch, leaf.outputWidth],
       paramCount: leaf.params.reduce((sum, p) => sum + p.count, 0),

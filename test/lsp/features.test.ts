@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, CodeLens, TextEdit } from 'vscode-languageserver-protocol/node';
 import { format } from '../../src/lang';
+import { ACTIVATION_KINDS } from '../../src/kinds';
 import { LspClient, applyEdits, exampleText, exampleUri, hoverMarkdown, messageOf } from './client';
 
 const FILE = 'file:///tmp/gradlens-lsp-features/net.net';
@@ -119,6 +120,19 @@ describe('language server features (dist/server.js --stdio)', function () {
     const losses = await at(3, 5);
     assert.deepEqual([...losses].sort(), ['bce', 'cross_entropy', 'huber', 'mae', 'mse']);
     assert.deepEqual(await at(4, 13), ['true', 'false']);
+  });
+
+  it('every registered activation kind reaches completion, hover and the checker (swish, mish included)', async () => {
+    const uri = `${FILE}?kinds`;
+    const names = ACTIVATION_KINDS.filter((k) => k !== 'softmax');
+    client.open(uri, `data xor\ninput 2\n${names.map((k) => `dense 4 ${k}`).join('\n')}\ndense 1 sigmoid\nloss bce\ndense 64 \n`);
+    const diagnostics = await client.diagnostics(uri, (ds) => ds.length > 0);
+    assert.deepEqual(diagnostics.filter((d) => d.range.start.line < names.length + 2).map(messageOf), [], 'every kind is known to the checker');
+    const afterDense = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: names.length + 5, character: 9 } }).then(labels);
+    assert.deepEqual(names.filter((k) => !afterDense.includes(k)), []);
+    const mishLine = 2 + names.indexOf('mish');
+    const hover = hoverText(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: mishLine, character: 9 } }));
+    assert.match(hover, /tanh\(softplus\(x\)\)/);
   });
 
   it('completes generators after `data`, their options after the generator, and layers inside a block', async () => {

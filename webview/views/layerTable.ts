@@ -71,7 +71,7 @@ export class LayerTable {
       tr.dataset.line = String(layer.line);
       tr.setAttribute('aria-selected', 'false');
       // The title repeats what a narrow panel's hidden columns show.
-      const kind = layer.activation ? `${layer.kind} · ${layer.activation}` : layer.kind;
+      const kind = layer.label ?? (layer.activation ? `${layer.kind} · ${layer.activation}` : layer.kind);
       tr.title = `${layer.name} (${kind}, output ${formatShape(layer.outputShape)}, ${formatCount(layer.paramCount)} parameters): line ${layer.line + 1} — click to show it in the editor`;
       const cell = (cls: string, text = '') => {
         const td = append(tr, 'td', cls, text);

@@ -1,16 +1,18 @@
 // An activation layer: y = f(x) element-wise (or softmax over each row's features);
 // backward multiplies by the local derivative (for softmax, its Jacobian-vector product).
-// With telemetry on, the element-wise passes also measure y and dy (measured-activations.ts).
+// The kernels are the kind's own (src/kinds/activations/); with telemetry on, the
+// element-wise passes also measure y and dy (measured-activations.ts).
 
-import type { ActivationKind } from '../../lang/spec';
 import { allFinite, allocate, type DType } from '../floats';
-import { activate, activationGrad, softmaxRows, softmaxRowsGrad } from '../kernels/activations';
-import { activateMeasured, activationGradMeasured, measureGradient, measureValues } from '../kernels/measured-activations';
+import type { ActivationDef } from '../../kinds/activation';
+import { ACTIVATIONS, type ActivationKind, type ElementwiseKind } from '../../kinds/activations';
+import { activateMeasured, activationGradMeasured, measureGradient, measuresOutputInBackward, measureValues } from '../kernels/measured-activations';
 import { makeTensor, type Op, type Tensor } from '../tape';
 
 export class ActivationOp implements Op {
   readonly output: Tensor;
   private readonly width: number;
+  private readonly def: ActivationDef;
   /** Where the layer's telemetry goes when the recorder asked for it (see Op.measureInto). */
   private stats: Float64Array | null = null;
 
@@ -23,6 +25,7 @@ export class ActivationOp implements Op {
     capacity: number,
   ) {
     this.width = input.width;
+    this.def = ACTIVATIONS[name];
     this.output = makeTensor(this.width, allocate(dtype, capacity * this.width), allocate(dtype, capacity * this.width));
   }
 
@@ -31,27 +34,27 @@ export class ActivationOp implements Op {
   }
 
   forward(rows: number, training: boolean): void {
-    const x = this.input.value, y = this.output.value, n = rows * this.width, stats = training ? this.stats : null;
-    if (this.name === 'softmax') {
-      softmaxRows(x, y, rows, this.width);
-      if (stats !== null) measureValues(y, n, 'softmax', stats);
-    } else if (stats === null) activate(x, y, n, this.name, this.alpha);
-    else activateMeasured(x, y, n, this.name, this.alpha, stats);
+    const x = this.input.value, y = this.output.value, n = rows * this.width, stats = training ? this.stats : null, def = this.def;
+    if (!def.elementwise) {
+      def.forward(x, y, rows, this.width);
+      if (stats !== null) measureValues(y, n, this.name, stats);
+    } else if (stats === null) def.forward(x, y, n, this.alpha);
+    else activateMeasured(x, y, n, this.name as ElementwiseKind, this.alpha, stats);
   }
 
   backward(rows: number): void {
-    const n = rows * this.width, stats = this.stats;
-    if (this.name === 'softmax' || !this.input.needsGrad) {
+    const n = rows * this.width, stats = this.stats, def = this.def;
+    if (!def.elementwise || !this.input.needsGrad) {
       // No element-wise kernel reads y and dy here to measure them on the way.
       if (stats !== null) {
         measureGradient(this.output.grad, n, stats);
-        if (this.name === 'sigmoid' || this.name === 'tanh') measureValues(this.output.value, n, this.name, stats);
+        if (measuresOutputInBackward(this.name)) measureValues(this.output.value, n, this.name, stats);
       }
-      if (this.name === 'softmax' && this.input.needsGrad) softmaxRowsGrad(this.output.value, this.output.grad, this.input.grad, rows, this.width);
+      if (!def.elementwise && this.input.needsGrad) def.backward(this.output.value, this.output.grad, this.input.grad, rows, this.width);
       return;
     }
-    if (stats === null) activationGrad(this.input.value, this.output.value, this.output.grad, this.input.grad, n, this.name, this.alpha);
-    else activationGradMeasured(this.input.value, this.output.value, this.output.grad, this.input.grad, n, this.name, this.alpha, stats);
+    if (stats === null) def.backward(this.input.value, this.output.value, this.output.grad, this.input.grad, n, this.alpha);
+    else activationGradMeasured(this.input.value, this.output.value, this.output.grad, this.input.grad, n, this.name as ElementwiseKind, this.alpha, stats);
   }
 
   forwardFault(rows: number): string | null {

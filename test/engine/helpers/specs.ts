@@ -5,6 +5,7 @@ import type {
   ActivationKind, InitSpec, LayerNode, LeafLayer, LossSpec, NetworkSpec, OptimizerSpec, ParamSpec, Task,
 } from '../../../src/lang/spec';
 import type { Dataset } from '../../../src/engine/data/dataset';
+import { activationDef } from '../../../src/kinds';
 
 const RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
 
@@ -70,13 +71,13 @@ export function network(sketch: NetSketch): NetworkSpec {
           const params: ParamSpec[] = [{ name: 'W', shape: [width, s.units], count: width * s.units }];
           if (bias) params.push({ name: 'b', shape: [s.units], count: s.units });
           const activation = s.activation ?? 'linear';
-          const alpha = s.alpha ?? (activation === 'elu' ? 1 : 0.01);
-          const init = s.init ?? (activation === 'relu' || activation === 'leaky_relu' || activation === 'elu' ? { kind: 'he' as const } : { kind: 'xavier' as const });
+          const alpha = s.alpha ?? activationDef(activation).alpha?.default ?? 0;
+          const init = s.init ?? (activationDef(activation).traits.reluFamily ? { kind: 'he' as const } : { kind: 'xavier' as const });
           leaf = { ...base, kind: 'dense', outputWidth: s.units, params, units: s.units, activation, alpha, init, bias };
           break;
         }
         case 'activation':
-          leaf = { ...base, kind: 'activation', outputWidth: width, params: [], activation: s.activation, alpha: s.alpha ?? (s.activation === 'elu' ? 1 : 0.01) };
+          leaf = { ...base, kind: 'activation', outputWidth: width, params: [], activation: s.activation, alpha: s.alpha ?? activationDef(s.activation).alpha?.default ?? 0 };
           break;
         case 'layernorm':
         case 'batchnorm': {

@@ -1,0 +1,32 @@
+// The kinds registry: every activation and layer kind, each defined in one file. Readers
+// import from here.
+
+import type { LeafLayer } from '../lang/spec';
+import type { ActivationKind } from './activations';
+import { assertNever } from './never';
+
+export * from './activations';
+export { assertNever } from './never';
+export type { ActivationDef, ActivationTraits, ElementwiseActivation, RowwiseActivation } from './activation';
+
+/** The activation a leaf applies itself (fused into a layer with weights, or an activation layer); undefined for others. */
+export function activationOf(leaf: LeafLayer): ActivationKind | undefined {
+  return 'activation' in leaf ? leaf.activation : undefined;
+}
+
+/** How a layer reads in tables, hovers and the inspector: `dense relu`, `tanh`, `dropout 0.2`, `layernorm`. */
+export function layerLabel(leaf: LeafLayer): string {
+  switch (leaf.kind) {
+    case 'dense':
+      return leaf.activation === 'linear' ? 'dense' : `dense ${leaf.activation}`;
+    case 'activation':
+      return leaf.activation;
+    case 'dropout':
+      return `dropout ${leaf.rate}`;
+    case 'layernorm':
+    case 'batchnorm':
+      return leaf.kind;
+    default:
+      return assertNever(leaf);
+  }
+}
