@@ -4,22 +4,13 @@
 // than asking each to generate its own.
 
 import type { Dataset } from '../src/engine/data/dataset';
+import { Rng } from '../src/engine/rng';
 import { classesOf, type Workload } from './workloads';
 
-/** mulberry32: a tiny, fast, seedable generator; quality is irrelevant here. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function syntheticDataset(workload: Workload, seed = 1): Dataset {
-  const random = mulberry32(seed);
+  const rng = new Rng(seed);
+  const random = () => rng.uniform();
   const n = workload.examples;
   const features = workload.input;
   const classes = classesOf(workload);

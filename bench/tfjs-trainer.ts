@@ -1,7 +1,7 @@
 // The TF.js side of the comparison: the workload's MLP as plain variables and ops (no
 // tf.layers bookkeeping), trained with the TF.js optimizer of the same kind and learning
 // rate. The union package is required as CommonJS: that is what registers gradients
-// (TESTING.md). The wasm backend loads its SIMD binary from the installed npm package.
+// (the ES module entry leaves them out). The wasm backend loads its SIMD binary from the installed npm package.
 
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';

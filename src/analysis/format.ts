@@ -16,6 +16,16 @@ export function formatNumber(x: number): string {
   return String(rounded);
 }
 
+/**
+ * Parameter and example counts, the one way everywhere (CLI, code lens, inspector):
+ * `1,056` exact below 10,000 where a reader can check them by hand, then `12.3k`, `4.1M`.
+ */
+export function formatCount(n: number): string {
+  if (n < 10_000) return n.toLocaleString('en-US');
+  if (n < 1_000_000) return `${Number((n / 1000).toPrecision(3))}k`;
+  return `${Number((n / 1_000_000).toPrecision(3))}M`;
+}
+
 /** A fraction as a whole percentage: 0.923 → `92%`; below 1% keeps one digit (`0.4%`). */
 export function formatPercent(fraction: number): string {
   const percent = fraction * 100;

@@ -3,33 +3,9 @@
 // into table flags and exit codes; the webview into badges. One analysis for probe and run.
 
 import type { FixSuggestion } from '../lang/rewrites';
+import type { FindingCode } from '../protocol/lsp';
 
-export type FindingCode =
-  | 'vanishing-gradient'
-  | 'exploding-gradient'
-  | 'nonfinite-gradient'
-  | 'dead-relu'
-  | 'saturated-activation'
-  | 'update-ratio-low'
-  | 'update-ratio-high'
-  | 'loss-not-decreasing'
-  /** Initialisation check: initial loss far from its expected value (Information). */
-  | 'initial-loss'
-  /** Initialisation check: product of backward gains leaves [0.5, 2] (Information). */
-  | 'backward-gain';
-
-export const FINDING_CODES: readonly FindingCode[] = [
-  'vanishing-gradient',
-  'exploding-gradient',
-  'nonfinite-gradient',
-  'dead-relu',
-  'saturated-activation',
-  'update-ratio-low',
-  'update-ratio-high',
-  'loss-not-decreasing',
-  'initial-loss',
-  'backward-gain',
-];
+export { FINDING_CODES, type FindingCode } from '../protocol/lsp';
 
 export interface LayerFinding {
   code: FindingCode;

@@ -6,8 +6,8 @@ import type { Dataset } from '../engine/data';
 import type { LayerStats, RunResult } from '../engine/telemetry';
 import type { LayerNode, LeafLayer, NetworkSpec } from '../lang/spec';
 import { FAIL_ON_NAMES } from './args';
-import { formatNumber } from '../analysis/format';
-import { formatCount, formatDuration } from './format';
+import { formatCount, formatNumber } from '../analysis/format';
+import { formatDuration } from './format';
 import { sparkline } from './sparkline';
 import { layerLabel } from '../kinds';
 

@@ -1,5 +1,5 @@
 // The extension's entry point (dist/extension.js): wires VS Code to the language server
-// and the inspector webview. No analysis lives here; see DESIGN.md.
+// and the inspector webview. No analysis lives here: it is the server's (src/server) and the core's.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';

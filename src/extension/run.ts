@@ -13,6 +13,7 @@ import {
   TelemetryNotification,
   TelemetryParams,
   TrainRequest,
+  TrainErrorCode,
   TrainResult,
   type TrainParams,
 } from '../protocol/lsp';
@@ -157,7 +158,7 @@ export class RunController implements vscode.Disposable {
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         // A document opened a moment ago may not have reached the server yet: ask again shortly.
-        if (/is not open/.test(message) && attempt < 5) {
+        if (isResponseCode(error, TrainErrorCode.documentNotOpen) && attempt < 5) {
           await new Promise((resolve) => setTimeout(resolve, 200));
           continue;
         }
@@ -278,4 +279,9 @@ export class RunController implements vscode.Disposable {
 function formatLoss(loss: number): string {
   if (!Number.isFinite(loss)) return String(loss);
   return Math.abs(loss) >= 1e-3 && Math.abs(loss) < 1e4 ? loss.toPrecision(4) : loss.toExponential(2);
+}
+
+/** Whether a request failed with this JSON-RPC error code (the client's ResponseError carries it). */
+function isResponseCode(error: unknown, code: number): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 }

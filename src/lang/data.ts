@@ -23,7 +23,7 @@ export interface CheckedData {
   shape: DataShape;
 }
 
-/** `inputWidth` is the default of `features=` for blobs and linear (NET-LANGUAGE.md's deep-sigmoid example relies on it). */
+/** `inputWidth` is the default of `features=` for blobs and linear (examples/deep-sigmoid.net relies on it). */
 export function checkData(stmt: Statement, host: DataHost, r: Reporter, inputWidth?: number): CheckedData | undefined {
   const source = stmt.args[0];
   for (const extra of stmt.args.slice(1)) r.error('unexpected-argument', '`data` takes one generator or one "path.csv"; options are written key=value.', extra.range);

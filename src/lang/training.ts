@@ -1,5 +1,5 @@
 // The training statements: `loss`, `optimizer`, `train`, `watch`. Each reads its kind and
-// options against the vocabulary and fills the defaults of NET-LANGUAGE.md.
+// options against the vocabulary and fills the defaults of docs/language.md.
 
 import type { Statement } from './ast';
 import type { LossSpec, OptimizerSpec, Thresholds, TrainSpec } from './spec';

@@ -4,7 +4,11 @@
 
 import { z } from 'zod';
 
-export const FLAG_CODES = [
+/**
+ * Every code the gradient-health analysis reports, once: the analysis produces them, the
+ * server, CLI (--fail-on), inspector and tests read this list.
+ */
+export const FINDING_CODES = [
   'vanishing-gradient',
   'exploding-gradient',
   'nonfinite-gradient',
@@ -13,9 +17,21 @@ export const FLAG_CODES = [
   'update-ratio-low',
   'update-ratio-high',
   'loss-not-decreasing',
+  /** Initialisation check: initial loss far from its expected value (Information). */
+  'initial-loss',
+  /** Initialisation check: product of backward gains leaves [0.5, 2] (Information). */
+  'backward-gain',
 ] as const;
-export const FlagCode = z.enum(FLAG_CODES);
-export type FlagCode = z.infer<typeof FlagCode>;
+export const FindingCode = z.enum(FINDING_CODES);
+export type FindingCode = z.infer<typeof FindingCode>;
+
+/** Notes about the start of training, not a layer's health: kept out of the per-layer flags of telemetry frames. */
+export const INITIALISATION_CODES: readonly FindingCode[] = ['initial-loss', 'backward-gain'];
+
+/** The codes that flag a layer's health in telemetry frames and on the inspector's rows. */
+export function isLayerFlag(code: FindingCode): boolean {
+  return !INITIALISATION_CODES.includes(code);
+}
 
 /** Static description of a leaf layer, sent once per run. Lines are 0-based. */
 export const LayerInfo = z.object({
@@ -48,7 +64,7 @@ export const LayerFrame = z.object({
   name: z.string(),
   line: z.number().int().nonnegative(),
   gradNorm: z.number(),
-  flags: z.array(FlagCode),
+  flags: z.array(FindingCode),
   gradRms: z.number().optional(),
   /** Largest update-to-weight ratio over the layer's parameters. */
   updateRatio: z.number().optional(),
@@ -85,7 +101,7 @@ export type TelemetryFrame = z.infer<typeof TelemetryFrame>;
 
 /** A finding explained, for badges and the flag list (same analysis as the editor's diagnostics). */
 export const FlagInfo = z.object({
-  code: z.string(),
+  code: FindingCode,
   layer: z.number().int().optional(),
   line: z.number().int().nonnegative(),
   severity: z.enum(['error', 'warning', 'information']),
@@ -101,6 +117,14 @@ export type FlagInfo = z.infer<typeof FlagInfo>;
  * to), `gradlens/train`'s `steps`, and the CLI's `--steps` and `grads --after` share it.
  */
 export const MAX_STEPS = 100_000_000;
+
+/** JSON-RPC error codes of a refused `gradlens/train` (implementation-defined server errors). */
+export const TrainErrorCode = {
+  /** The server has not seen the document opened (yet): a client that just opened it may retry. */
+  documentNotOpen: -32001,
+  /** The text has errors; nothing to train. */
+  documentHasErrors: -32002,
+} as const;
 
 export const TrainParams = z.object({ uri: z.string(), steps: z.number().int().positive().max(MAX_STEPS).optional() });
 export type TrainParams = z.infer<typeof TrainParams>;

@@ -7,7 +7,7 @@ import { formatNumber } from '../analysis/format';
 import type { LeafLayer } from '../lang/spec';
 import type { GradLensSettings } from '../protocol/settings';
 import { evidenceOf, type DocumentState } from './documentState';
-import { formatCount } from './numbers';
+import { formatCount } from '../analysis/format';
 
 function leavesByLine(leaves: readonly LeafLayer[]): Map<number, LeafLayer[]> {
   const byLine = new Map<number, LeafLayer[]>();

@@ -18,7 +18,7 @@ import {
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { format } from '../lang';
-import { StopParams, StopRequest, TrainParams, TrainRequest } from '../protocol/lsp';
+import { StopParams, StopRequest, TrainErrorCode, TrainParams, TrainRequest } from '../protocol/lsp';
 import { quickFixes } from './codeActions';
 import { complete, insideBlock } from './completion';
 import { minimalEdit } from './formatting';
@@ -187,9 +187,9 @@ connection.onRequest(TrainRequest, guarded('train', new ResponseError(ErrorCodes
   const parsed = TrainParams.safeParse(raw);
   if (!parsed.success) return invalid(`invalid gradlens/train params: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const state = server.get(parsed.data.uri);
-  if (!state) return invalid(`${parsed.data.uri} is not open in the language server`);
+  if (!state) return new ResponseError(TrainErrorCode.documentNotOpen, `${parsed.data.uri} is not open in the language server`);
   const result = server.startRun(state, parsed.data.steps);
-  return result ?? invalid('the file has errors; fix them before training');
+  return result ?? new ResponseError(TrainErrorCode.documentHasErrors, 'the file has errors; fix them before training');
 }));
 
 connection.onRequest(StopRequest, guarded('stop', { stopped: false }, (raw: unknown) => {

@@ -1,5 +1,5 @@
 // Number helpers the server needs beyond analysis/format.ts (the one formatter for
-// evidence): parameter counts, exact gradient entries, sparklines, downsampling.
+// evidence and counts): exact gradient entries, sparklines, downsampling.
 
 /**
  * A gradient entry with four significant digits (`-2.107e-2`): enough to match the
@@ -13,12 +13,6 @@ export function formatPrecise(value: number): string {
   return `${mantissa}e${Number(exponent)}`;
 }
 
-/** Parameter counts the way people say them: 950, 11k, 1.2M. */
-export function formatCount(count: number): string {
-  if (count < 1000) return String(count);
-  if (count < 1e6) return `${Number((count / 1e3).toPrecision(count < 1e4 ? 2 : 3))}k`;
-  return `${Number((count / 1e6).toPrecision(2))}M`;
-}
 
 const BARS = '▁▂▃▄▅▆▇█';
 

@@ -15,7 +15,7 @@ import { DEFAULT_SETTINGS } from '../protocol/settings';
 import { evidenceOf, type DocumentState, type PublishedDiagnostic } from './documentState';
 import { findingDiagnostics } from './findings';
 import { toLspDiagnostic } from './lspConvert';
-import { formatCount } from './numbers';
+import { formatCount } from '../analysis/format';
 import { flagInfo } from './telemetryFrames';
 import { ProbeScheduler, type ProbeOutcome, type ProbeRequest } from './probe';
 import { RunManager, type RunRequest } from './runs';

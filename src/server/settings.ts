@@ -1,31 +1,16 @@
 // The one reader of `gradlens.*` settings on the server: asks the client through
-// workspace/configuration when it can, falls back to the defaults, and forgets the cache
-// on didChangeConfiguration.
+// workspace/configuration when it can, validates with the settings schema
+// (src/protocol/settings.ts), falls back to the defaults, and forgets the cache on
+// didChangeConfiguration.
 
 import type { Connection } from 'vscode-languageserver/node';
-import { DEFAULT_SETTINGS, type GradLensSettings } from '../protocol/settings';
+import { DEFAULT_SETTINGS, settingsFrom, type GradLensSettings } from '../protocol/settings';
 
-type Plain = Record<string, unknown>;
-
-function isPlain(value: unknown): value is Plain {
+function isPlain(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Deep-merges what the client sent over the defaults, keeping only keys of the right type. */
-function mergeOver<T>(defaults: T, given: unknown): T {
-  if (!isPlain(defaults) || !isPlain(given)) return defaults;
-  const merged: Plain = { ...defaults };
-  for (const [key, fallback] of Object.entries(defaults)) {
-    const value = given[key];
-    if (isPlain(fallback)) merged[key] = mergeOver(fallback, value);
-    else if (typeof value === typeof fallback && (typeof value !== 'number' || Number.isFinite(value))) merged[key] = value;
-  }
-  return merged as T;
-}
-
-export function settingsFrom(given: unknown): GradLensSettings {
-  return mergeOver(DEFAULT_SETTINGS, given);
-}
+export { settingsFrom };
 
 export class SettingsReader {
   private cached: Promise<GradLensSettings> | undefined;

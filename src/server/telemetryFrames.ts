@@ -7,17 +7,15 @@ import type { LayerFinding } from '../analysis/types';
 import type { NetworkSpec } from '../lang/spec';
 import { activationOf, layerLabel } from '../kinds';
 import type { StepFrame } from '../engine/telemetry';
-import { FLAG_CODES, type FlagCode, type FlagInfo, type LayerInfo, type TelemetryFrame } from '../protocol/lsp';
-
-const FLAGS = new Set<string>(FLAG_CODES);
+import { isLayerFlag, type FindingCode, type FlagInfo, type LayerInfo, type TelemetryFrame } from '../protocol/lsp';
 
 /** Flag codes per leaf index, from the analysis's findings. */
-export function flagsByLayer(findings: readonly LayerFinding[]): Map<number, FlagCode[]> {
-  const flags = new Map<number, FlagCode[]>();
+export function flagsByLayer(findings: readonly LayerFinding[]): Map<number, FindingCode[]> {
+  const flags = new Map<number, FindingCode[]>();
   for (const finding of findings) {
-    if (finding.layer === undefined || !FLAGS.has(finding.code)) continue;
+    if (finding.layer === undefined || !isLayerFlag(finding.code)) continue;
     const codes = flags.get(finding.layer) ?? [];
-    if (!codes.includes(finding.code as FlagCode)) codes.push(finding.code as FlagCode);
+    if (!codes.includes(finding.code)) codes.push(finding.code);
     flags.set(finding.layer, codes);
   }
   return flags;
@@ -33,7 +31,7 @@ function compact<T extends object>(value: T): T {
   return value;
 }
 
-export function toTelemetryFrame(frame: StepFrame, spec: NetworkSpec, flags: Map<number, FlagCode[]>): TelemetryFrame | undefined {
+export function toTelemetryFrame(frame: StepFrame, spec: NetworkSpec, flags: Map<number, FindingCode[]>): TelemetryFrame | undefined {
   if (!Number.isFinite(frame.loss) || frame.layers.some((l) => !Number.isFinite(l.gradNorm))) return undefined;
   return compact({
     step: frame.step,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseCommand, parseFailOn, UsageError } from '../../src/cli/args';
-import { formatCount, formatDuration } from '../../src/cli/format';
+import { formatDuration } from '../../src/cli/format';
+import { formatCount } from '../../src/analysis/format';
 import { sparkline } from '../../src/cli/sparkline';
 
 describe('CLI counts and durations', () => {

@@ -1,6 +1,6 @@
 // Idempotent setup of a real VS Code for the end-to-end tests and the demo: code-server
 // 4.100.3 (VS Code 1.100.3's server and web workbench) installed into .e2e/code-server/,
-// outside the project's own dependency tree, following docs in TESTING.md step by step.
+// outside the project's own dependency tree, in the steps written out below.
 // Run directly (`node test/e2e/setup.mjs`) or import `ensureCodeServer`, `buildVsix`,
 // `installExtension`.
 

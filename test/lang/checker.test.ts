@@ -1,11 +1,11 @@
-// Every check of NET-LANGUAGE.md "Checks the language server reports while typing":
+// Every check docs/language.md lists under the checks reported while typing:
 // its stable code, its severity and the exact range of the offending token.
 
 import { strict as assert } from 'node:assert';
 import { check } from '../../src/lang';
 import { applyEdits, net, only, rangeOf, diagnosticsOf, SPIRAL, DEEP_SIGMOID } from './helpers';
 
-describe('checker: the examples of NET-LANGUAGE.md are clean', () => {
+describe('checker: the examples of docs/language.md are clean', () => {
   for (const [name, text] of [['spiral', SPIRAL], ['deep-sigmoid', DEEP_SIGMOID]]) {
     it(`${name}.net has no diagnostics and a spec`, () => {
       const r = check(text);

@@ -26,3 +26,27 @@ describe('docs/language.md', () => {
     assert.deepEqual(words.filter((w) => !new RegExp('`[^`\n]*\\b' + w + '\\b').test(doc)), []);
   });
 });
+
+describe('the repository stands alone', () => {
+  it('every document a source, test, doc or example names (`README.md`) is in the repository', () => {
+    const skip = new Set(['node_modules', '.git', 'dist', '.e2e', 'out']);
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (skip.has(entry.name)) continue;
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.(ts|mjs|js|md|net|py|json|yml|sh)$/.test(entry.name) && !entry.name.endsWith('-lock.json')) files.push(path);
+      }
+    };
+    walk(root);
+    const present = new Set(files.map((f) => f.slice(f.lastIndexOf('/') + 1)));
+    const missing: string[] = [];
+    for (const file of files) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\b([A-Z][A-Z0-9_-]*\.md)\b/g)) {
+        if (!present.has(m[1])) missing.push(`${file.slice(root.length + 1)}: ${m[1]}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+});

@@ -46,7 +46,7 @@ describe('formatter', () => {
       assert.equal(format(once), once);
     }
   });
-  it('leaves the examples of NET-LANGUAGE.md as they are but for alignment', () => {
+  it('leaves the language reference examples as they are but for alignment', () => {
     assert.equal(format(DEEP_SIGMOID), DEEP_SIGMOID);
     assert.equal(format(SPIRAL), SPIRAL.replace('h1: dense 64 relu init=he', 'h1:  dense 64 relu init=he').replace('h2: dense 64 relu init=he', 'h2:  dense 64 relu init=he'));
   });

@@ -72,7 +72,7 @@ describe('robustness: property tests (fast-check)', () => {
   it('token soup from the language\'s own words', () => {
     fc.assert(fc.property(netLike, (text) => void checkBounded(text, 200)), { numRuns: 400 });
   });
-  it('random mutations of the NET-LANGUAGE.md examples', () => {
+  it('random mutations of the language reference examples', () => {
     fc.assert(fc.property(mutated, (text) => void checkBounded(text, 200)), { numRuns: 400 });
   });
   it('every quick fix applies inside the document and its result checks without throwing', () => {

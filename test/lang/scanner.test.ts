@@ -6,7 +6,7 @@ const kinds = (text: string) => scan(text).tokens.map((t) => t.kind);
 const texts = (text: string) => scan(text).tokens.filter((t) => t.kind !== 'eof').map((t) => t.text);
 
 describe('scanner', () => {
-  it('reads every number form of NET-LANGUAGE.md as one token', () => {
+  it('reads every number form of the language as one token', () => {
     assert.deepEqual(texts('12 0.5 .5 1e-3 -2.5E+4'), ['12', '0.5', '.5', '1e-3', '-2.5E+4']);
     assert.deepEqual(kinds('12 0.5 .5 1e-3 -2.5E+4'), ['number', 'number', 'number', 'number', 'number', 'eof']);
   });

@@ -11,7 +11,7 @@ describe('vocabulary', () => {
     const layers = VOCABULARY.layers.map((l) => l.name);
     for (const a of VOCABULARY.activations) assert.ok(layers.includes(a.name), a.name);
   });
-  it('defaults match NET-LANGUAGE.md: sgd lr 0.01, adam 0.001/0.9/0.999/1e-8, rmsprop 0.01/0.99/1e-8, epochs 100', () => {
+  it('defaults match torch.optim and docs/language.md: sgd lr 0.01, adam 0.001/0.9/0.999/1e-8, rmsprop 0.01/0.99/1e-8, epochs 100', () => {
     const defaults = (name: string) => Object.fromEntries(VOCABULARY.optimizers.find((o) => o.name === name)!.options.filter((o) => o.default !== undefined).map((o) => [o.name, o.default]));
     assert.deepEqual(defaults('sgd'), { lr: 0.01, momentum: 0, nesterov: false, weight_decay: 0 });
     assert.deepEqual(defaults('adam'), { lr: 0.001, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0 });

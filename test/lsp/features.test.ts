@@ -229,7 +229,7 @@ describe('language server features (dist/server.js --stdio)', function () {
     assert.equal(lenses[0].command?.command, 'gradlens.trainAndInspect');
     assert.deepEqual(lenses[0].command?.arguments, [uri]);
     // (2·64+64) + (64·64+64) + (64·3+3) = 192 + 4160 + 195 = 4547 parameters in 3 layers.
-    assert.match(lenses[0].command!.title, /^3 layers · 4\.5k params · Train and Inspect$/);
+    assert.match(lenses[0].command!.title, /^3 layers · 4,547 params · Train and Inspect$/);
   });
 
   it('clears diagnostics when a document closes', async () => {

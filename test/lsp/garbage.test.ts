@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import type { Hover } from 'vscode-languageserver-protocol/node';
 import { LspClient } from './client';
+import { TrainErrorCode } from '../../src/protocol/lsp';
 
 function junk(length: number, seed: number): string {
   let state = seed;
@@ -55,7 +56,11 @@ describe('language server robustness', function () {
 
   it('answers bad custom requests with an error, not a crash', async () => {
     await assert.rejects(client.request('gradlens/train', { uri: 42 }), /invalid gradlens\/train params/);
-    await assert.rejects(client.request('gradlens/train', { uri: 'file:///not/open.net' }), /not open/);
+    await assert.rejects(client.request('gradlens/train', { uri: 'file:///not/open.net' }), (e: { code?: number }) => e.code === TrainErrorCode.documentNotOpen);
+    const broken = 'file:///tmp/gradlens-garbage/broken.net';
+    client.open(broken, 'data xor\ninput 2\ndenze 1\n');
+    await client.diagnostics(broken, (ds) => ds.length > 0);
+    await assert.rejects(client.request('gradlens/train', { uri: broken }), (e: { code?: number }) => e.code === TrainErrorCode.documentHasErrors);
     assert.deepEqual(await client.request('gradlens/stop', { runId: 'no-such-run' }), { stopped: false });
     assert.ok(client.alive());
   });

@@ -7,7 +7,8 @@ import type { LayerFinding } from '../../src/analysis/types';
 import { check } from '../../src/lang';
 import { findingDiagnostics } from '../../src/server/findings';
 import { minimalEdit } from '../../src/server/formatting';
-import { downsample, formatCount, formatPrecise, sparkline } from '../../src/server/numbers';
+import { downsample, formatPrecise, sparkline } from '../../src/server/numbers';
+import { formatCount } from '../../src/analysis/format';
 import { toTelemetryFrame } from '../../src/server/telemetryFrames';
 
 describe('server helpers', () => {
@@ -72,7 +73,7 @@ describe('server helpers', () => {
   });
 
   it('writes counts, exact entries and sparklines the way the hover and lens show them', () => {
-    assert.deepEqual([950, 4547, 12_705, 1_234_567].map(formatCount), ['950', '4.5k', '12.7k', '1.2M']);
+    assert.deepEqual([950, 4547, 12_705, 1_234_567].map(formatCount), ['950', '4,547', '12.7k', '1.23M']);
     assert.equal(formatPrecise(-0.021071), '-2.107e-2');
     assert.equal(formatPrecise(0), '0');
     assert.equal(sparkline([1e-3, 1e-2, 1e-1]), '▁▅█');

@@ -17,7 +17,7 @@ import { THEMES, type ThemeName } from './themes';
 const DIST = process.env.GRADLENS_WEBVIEW_DIST ?? join(__dirname, '..', '..', 'dist', 'webview');
 const TYPES: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
 
-/** As TESTING.md says: Debian's Chromium, no sandbox (root), no network chatter. */
+/** Debian's Chromium, no sandbox (tests run as root), no network chatter. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -1,4 +1,4 @@
-// The built-in data generators of NET-LANGUAGE.md. Each one is a pure function of its
+// The built-in data generators of the language (docs/language.md). Each one is a pure function of its
 // options and seed: the same `data` statement gives the same examples everywhere.
 // Shapes follow scikit-learn's make_circles / make_moons / make_blobs and CS231n's
 // spiral, so a reader who knows those pictures knows these.
