@@ -6,7 +6,8 @@
 import { gradcheck as runGradcheck, GradientsError, type GradCheckReport } from '../engine';
 import { GRADCHECK_COLUMNS, gradcheckNotes, gradcheckRow, gradcheckSummary } from '../analysis/gradcheck';
 import { alignColumns } from './table';
-import { formatCount, formatDuration } from './format';
+import { formatDuration } from './format';
+import { formatCount } from '../analysis/format';
 import type { Output } from './inspect';
 import { loadNetwork } from './load';
 

@@ -6,6 +6,7 @@
 
 import type { ActivationKind, DataSpec, InitSpec, LayerNode, LeafLayer, NetworkSpec } from '../lang/spec';
 import { CSV_PY, GENERATED_PY, generatorPy, RANDOM_PY } from './python-data';
+import { activationDef } from '../kinds';
 
 export interface ExportOptions {
   /** The .net file's path relative to the exported file's folder (for the header and the run log's lines). */
@@ -232,30 +233,12 @@ function moduleFor(leaf: LeafLayer): string {
 }
 
 function alphaUsed(activation: ActivationKind): boolean {
-  return activation === 'leaky_relu' || activation === 'elu';
+  return activationDef(activation).alpha !== undefined;
 }
 
+/** The kind's own PyTorch module (src/kinds/activations/). */
 function activationModule(activation: ActivationKind, alpha: number): string {
-  switch (activation) {
-    case 'relu':
-      return 'nn.ReLU()';
-    case 'leaky_relu':
-      return `nn.LeakyReLU(${py(alpha)})`;
-    case 'elu':
-      return `nn.ELU(${py(alpha)})`;
-    case 'gelu':
-      return 'nn.GELU()';
-    case 'tanh':
-      return 'nn.Tanh()';
-    case 'sigmoid':
-      return 'nn.Sigmoid()';
-    case 'softplus':
-      return 'nn.Softplus()';
-    case 'linear':
-      return 'nn.Identity()';
-    case 'softmax':
-      return 'nn.Softmax(dim=1)';
-  }
+  return activationDef(activation).pytorch.replace('{alpha}', py(alpha));
 }
 
 function initCall(weight: string, init: InitSpec): string {

@@ -25,6 +25,8 @@ interface Common {
   /** The `alpha=` option, for kinds that take one. */
   alpha?: { default: number; doc: string };
   traits: ActivationTraits;
+  /** The same function as a PyTorch module (`gradlens export`); `{alpha}` stands for the alpha value. */
+  pytorch: string;
   /**
    * The finite-difference check (test/engine/gradients.test.ts) runs the kind fused into
    * `dense` and as a layer of its own, once per entry: the options written after the name

@@ -23,8 +23,19 @@ export function layerLabel(leaf: LeafLayer): string {
       return leaf.activation;
     case 'dropout':
       return `dropout ${leaf.rate}`;
+    case 'conv2d':
+    case 'conv1d':
+      return `${leaf.kind} k${leaf.kernel}${leaf.activation === 'linear' ? '' : ` ${leaf.activation}`}`;
+    case 'maxpool2d':
+    case 'avgpool2d':
+      return `${leaf.kind} ${leaf.kernel}`;
+    case 'rnn':
+    case 'lstm':
+    case 'gru':
+      return leaf.sequences ? `${leaf.kind} sequences` : leaf.kind;
     case 'layernorm':
     case 'batchnorm':
+    case 'flatten':
       return leaf.kind;
     default:
       return assertNever(leaf);

@@ -10,6 +10,7 @@ export const gelu = defineActivation({
   syntax: 'gelu',
   doc: 'Gaussian error linear unit, x·Φ(x) in the exact erf form (PyTorch\'s default). A smooth ReLU used in transformers. Counted in the ReLU family for the default init (He).',
   traits: { reluFamily: true, canDie: false, saturation: null },
+  pytorch: 'nn.GELU()',
   gradcheck: [''],
   elementwise: true,
   forward(z, y, n) {

@@ -7,6 +7,7 @@ export const linear = defineActivation({
   syntax: 'linear',
   doc: 'The identity, f(x) = x. Written explicitly to say "no activation"; a dense layer without an activation is linear.',
   traits: { reluFamily: false, canDie: false, saturation: null },
+  pytorch: 'nn.Identity()',
   gradcheck: [''],
   elementwise: true,
   forward(z, y, n) {

@@ -8,6 +8,7 @@ export const mish = defineActivation({
   syntax: 'mish',
   doc: 'Mish, x·tanh(softplus(x)) (Misra 2019; PyTorch\'s nn.Mish): smooth and non-monotonic like swish, with a slightly larger negative dip; units do not die. Counted in the ReLU family for the default init (He).',
   traits: { reluFamily: true, canDie: false, saturation: null },
+  pytorch: 'nn.Mish()',
   gradcheck: [''],
   elementwise: true,
   forward(z, y, n) {

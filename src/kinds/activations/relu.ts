@@ -8,6 +8,7 @@ export const relu = defineActivation({
   syntax: 'relu',
   doc: 'Rectified linear unit, max(0, x). Cheap and does not saturate for positive inputs; a unit whose input stays negative for every example is "dead" and passes no gradient. Pair it with He init.',
   traits: { reluFamily: true, canDie: true, saturation: null },
+  pytorch: 'nn.ReLU()',
   gradcheck: [''],
   elementwise: true,
   forward(z, y, n) {

@@ -13,6 +13,7 @@ export const sigmoid = defineActivation({
   syntax: 'sigmoid',
   doc: 'Logistic sigmoid, 1 / (1 + e⁻ˣ), output in (0, 1). Its derivative is at most 0.25, so a deep stack of sigmoids shrinks gradients geometrically (the classic vanishing gradient). Use it at the end of a network for `bce`; prefer relu or gelu inside.',
   traits: { reluFamily: false, canDie: false, saturation: { low: LOW, high: HIGH } },
+  pytorch: 'nn.Sigmoid()',
   gradcheck: [''],
   elementwise: true,
   forward(z, y, n) {

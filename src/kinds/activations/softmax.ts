@@ -8,6 +8,7 @@ export const softmax = defineActivation({
   syntax: 'softmax',
   doc: 'Softmax over each example\'s features: exponentiate and normalise to probabilities that sum to 1. Do not put it before `cross_entropy`, which takes raw logits and applies log-softmax itself; a second softmax flattens the gradients.',
   traits: { reluFamily: false, canDie: false, saturation: null },
+  pytorch: 'nn.Softmax(dim=1)',
   gradcheck: [''],
   elementwise: false,
   forward(z, y, rows, cols) {

@@ -7,6 +7,7 @@ export const softplus = defineActivation({
   syntax: 'softplus',
   doc: 'Softplus, log(1 + eˣ): a smooth, always-positive ReLU whose derivative is the sigmoid. Default init Xavier.',
   traits: { reluFamily: false, canDie: false, saturation: null },
+  pytorch: 'nn.Softplus()',
   gradcheck: [''],
   elementwise: true,
   forward(z, y, n) {

@@ -8,6 +8,7 @@ export const swish = defineActivation({
   syntax: 'swish',
   doc: 'Swish (SiLU), x·σ(x) (Ramachandran et al. 2017; PyTorch\'s nn.SiLU): smooth and non-monotonic, close to relu for large |x| but with a small negative dip, so units do not die. Counted in the ReLU family for the default init (He).',
   traits: { reluFamily: true, canDie: false, saturation: null },
+  pytorch: 'nn.SiLU()',
   gradcheck: [''],
   elementwise: true,
   forward(z, y, n) {

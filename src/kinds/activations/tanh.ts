@@ -13,6 +13,7 @@ export const tanh = defineActivation({
   syntax: 'tanh',
   doc: 'Hyperbolic tangent, output in (−1, 1), zero-centred. Saturates for |x| large: its derivative 1 − tanh² falls below 6% when |tanh| > 0.97, and gradients through saturated units vanish. Pair it with Xavier init.',
   traits: { reluFamily: false, canDie: false, saturation: { low: -LIMIT, high: LIMIT } },
+  pytorch: 'nn.Tanh()',
   gradcheck: [''],
   elementwise: true,
   forward(z, y, n) {
