@@ -3,14 +3,15 @@
 // differences in float64 (finite-difference.ts), on the first training batch — the batch
 // `gradlens grads` reports — each tensor's relative error put in a band (gradcheck-bands.ts).
 //
-// Kinks: where the loss is not differentiable (ReLU at 0, MAE at output = target) a step of
-// ±h that moves a unit across the kink makes the finite difference average two one-sided
-// slopes, while backward takes one of them. Such an entry is no evidence about the backward
+// Kinks: where the loss is not differentiable (ReLU at 0, max-pool ties, MAE at output =
+// target) a step of ±h that moves a unit across the kink makes the finite difference
+// average two one-sided slopes, while backward takes one of them. Such an entry is no evidence about the backward
 // rule: the check watches every kink the network has, and an entry whose ±h evaluations put
 // any watched value on another side than the unperturbed pass is counted as a kink crossing
 // (with the layer that has it) and left out of the error.
 
-import type { NetworkSpec, ParamName } from '../lang/spec';
+import type { NetworkSpec, ParamName, Pool2dLayer } from '../lang/spec';
+import type { Floats } from './floats';
 import type { Dataset } from './data/dataset';
 import { GradientsError } from './gradients';
 import { Rng } from './rng';
@@ -252,30 +253,36 @@ interface KinkWatcher {
   line: number;
   kink: string;
   /** Which side of the kink every watched value is on, in the pass just run. */
-  snapshot(rows: number): Uint8Array;
+  snapshot(rows: number): Int32Array;
   /** The same, compared with `base` without allocating: true when any value changed side. */
-  changed(rows: number, base: Uint8Array): boolean;
+  changed(rows: number, base: Int32Array): boolean;
 }
 
 /** Index of the first watcher whose values changed side against `base`, or −1. */
-function crossedKink(watchers: readonly KinkWatcher[], base: readonly Uint8Array[], rows: number): number {
+function crossedKink(watchers: readonly KinkWatcher[], base: readonly Int32Array[], rows: number): number {
   for (let w = 0; w < watchers.length; w++) if (watchers[w].changed(rows, base[w])) return w;
   return -1;
 }
 
 /**
  * The kinks of this network: the ReLU family's at 0 (relu; leaky_relu unless its slope is 1;
- * elu unless alpha is 1, where its slopes meet) and MAE's at output = target. The side of
- * 0 is read from the layer's output, which has the sign of its input for each of them.
+ * elu unless alpha is 1, where its slopes meet), standalone or fused into dense and conv
+ * layers — the side of 0 is read from the layer's output, which has the sign of its input
+ * for each of them; max pooling's ties (which input of a window wins); MAE's at output =
+ * target.
  */
 function kinkWatchers(spec: NetworkSpec, net: Network): KinkWatcher[] {
   const watchers: KinkWatcher[] = [];
   for (const leaf of spec.leaves) {
-    if (leaf.kind !== 'dense' && leaf.kind !== 'activation') continue;
+    const output = net.layerOps[leaf.index].output;
+    if (leaf.kind === 'maxpool2d') {
+      watchers.push(poolWatcher(leaf, net.layerOps[leaf.index].input.value, output.width));
+      continue;
+    }
+    if (!('activation' in leaf)) continue;
     const act = leaf.activation;
     const kinked = act === 'relu' || (act === 'leaky_relu' && leaf.alpha !== 1) || (act === 'elu' && leaf.alpha !== 1);
     if (!kinked) continue;
-    const output = net.layerOps[leaf.index].output;
     watchers.push(sideWatcher(leaf.name, leaf.line, `${act} at 0`, output.width, (i) => (output.value[i] > 0 ? 1 : 0)));
   }
   if (spec.loss.kind === 'mae') {
@@ -288,13 +295,42 @@ function kinkWatchers(spec: NetworkSpec, net: Network): KinkWatcher[] {
   return watchers;
 }
 
+/** Which input wins each window (first in row-major order on ties, as the op and PyTorch). */
+function poolWatcher(leaf: Pool2dLayer, x: Floats, outWidth: number): KinkWatcher {
+  const { height, width, kernel } = leaf;
+  const outH = Math.floor(height / kernel), outW = Math.floor(width / kernel);
+  const winner = (o: number): number => {
+    const j = o % outW, i = Math.floor(o / outW) % outH, q = Math.floor(o / (outW * outH));
+    const plane = q * height * width;
+    let best = plane + i * kernel * width + j * kernel;
+    for (let ki = 0; ki < kernel; ki++) {
+      for (let kj = 0, at = plane + (i * kernel + ki) * width + j * kernel; kj < kernel; kj++, at++) if (x[at] > x[best]) best = at;
+    }
+    return best;
+  };
+  return {
+    layer: leaf.name,
+    line: leaf.line,
+    kink: 'max-pool tie',
+    snapshot(rows) {
+      const out = new Int32Array(rows * outWidth);
+      for (let o = 0; o < out.length; o++) out[o] = winner(o);
+      return out;
+    },
+    changed(rows, base) {
+      for (let o = 0, n = rows * outWidth; o < n; o++) if (winner(o) !== base[o]) return true;
+      return false;
+    },
+  };
+}
+
 function sideWatcher(layer: string, line: number, kink: string, width: number, side: (i: number) => number): KinkWatcher {
   return {
     layer,
     line,
     kink,
     snapshot(rows) {
-      const out = new Uint8Array(rows * width);
+      const out = new Int32Array(rows * width);
       for (let i = 0; i < out.length; i++) out[i] = side(i);
       return out;
     },

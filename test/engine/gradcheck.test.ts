@@ -8,6 +8,8 @@ import { check } from '../../src/lang';
 import { loadDataset } from '../../src/engine/data';
 import { gradcheck, type GradCheckReport } from '../../src/engine';
 import { bandOf, worseBand } from '../../src/engine/gradcheck-bands';
+import { shapedNetwork } from './helpers/shaped-specs';
+import { dataset, randomRows } from './helpers/specs';
 
 const ROOT = resolve(__dirname, '../..');
 
@@ -48,6 +50,35 @@ describe('gradient check', function () {
     assert.deepEqual(h1W.kinks, [{ layer: 'h1', line: 5, kink: 'relu at 0', entries: 8 }]);
     assert.ok(report.tensors.every((t) => t.band === null || t.band === 'good'), JSON.stringify(bands(report)));
     assert.equal(report.band, 'good');
+  });
+
+  it('checks conv, pooling and recurrent layers: good', () => {
+    const spec = shapedNetwork({ input: [2, 6, 6], layers: [
+      { kind: 'conv2d', filters: 3, kernel: 3, padding: 1, activation: 'tanh' },
+      { kind: 'avgpool2d', kernel: 2 },
+      { kind: 'flatten' },
+      { kind: 'dense', units: 3 },
+    ], loss: { kind: 'cross_entropy' } });
+    const report = gradcheck(spec, dataset(randomRows(6, 72, 5), [0, 1, 2, 0, 1, 2], 'classes', 3));
+    assert.ok(report.tensors.every((t) => t.band === 'good'), JSON.stringify(bands(report)));
+    const rnn = shapedNetwork({ input: [5, 2], layers: [{ kind: 'lstm', hidden: 4 }, { kind: 'dense', units: 1 }], loss: { kind: 'mse' } });
+    const recurrent = gradcheck(rnn, dataset(randomRows(4, 10, 6), randomRows(4, 1, 7), 'regression'));
+    assert.deepEqual(recurrent.tensors.map((t) => `${t.layer}.${t.param}:${t.band}`), ['lstm1.W_ih:good', 'lstm1.W_hh:good', 'lstm1.b_ih:good', 'lstm1.b_hh:good', 'dense1.W:good', 'dense1.b:good']);
+  });
+
+  it('explains max-pool ties: a zero-init conv makes every window a tie, its weights cross one', () => {
+    const spec = shapedNetwork({ input: [1, 4, 4], layers: [
+      { kind: 'conv2d', filters: 2, kernel: 3, padding: 1, init: { kind: 'zeros' } },
+      { kind: 'maxpool2d', kernel: 2 },
+      { kind: 'flatten' },
+      { kind: 'dense', units: 2 },
+    ], loss: { kind: 'mse' } });
+    const report = gradcheck(spec, dataset(randomRows(3, 16, 8), randomRows(3, 2, 9), 'regression'));
+    const w = report.tensors.find((t) => t.layer === 'conv2d1' && t.param === 'W')!;
+    assert.ok(w.kinked > 0 && w.kinks.every((k) => k.kink === 'max-pool tie' && k.layer === 'maxpool2d1'), JSON.stringify(w));
+    // The bias moves a whole channel: the ties stay ties, and its gradient checks out.
+    assert.equal(report.tensors.find((t) => t.layer === 'conv2d1' && t.param === 'b')!.band, 'good');
+    assert.ok(report.tensors.every((t) => t.band === null || t.band === 'good'), JSON.stringify(bands(report)));
   });
 
   it('checks a strongly curved loss (deep tanh, large init) with Ridders\' extrapolation: good', () => {
