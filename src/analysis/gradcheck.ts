@@ -2,8 +2,8 @@
 // (`gradlens gradcheck`), the hover on the `model` line and the inspector. One row per
 // parameter tensor, then the notes: kinks crossed, sampling, and the bands.
 
-import type { GradCheckReport, TensorCheck } from '../engine/gradcheck';
 import { BAND_LIMITS, type GradBand } from '../engine/gradcheck-bands';
+import type { GradCheckReport, TensorCheck } from '../protocol/gradcheck';
 import { formatNumber } from './format';
 
 export const GRADCHECK_COLUMNS = ['tensor', 'shape', 'checked', 'rel. error', 'band', 'worst entry'] as const;

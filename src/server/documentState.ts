@@ -10,6 +10,7 @@ import type { NetworkSpec, Thresholds } from '../lang/spec';
 import type { Diagnostic } from '../lang/diagnostics';
 import type { FindingDiagnostic } from './findings';
 import type { Evidence } from './workerMessages';
+import type { GradCheckResult } from '../protocol/gradcheck';
 
 export interface DocumentState {
   uri: string;
@@ -26,6 +27,8 @@ export interface DocumentState {
   run?: Evidence;
   /** Why there are no probe results (skipped as too large, or failed), as an Information diagnostic. */
   probeNote?: Diagnostic;
+  /** The gradient check of this text ("GradLens: Check Gradients"), once run. */
+  gradcheck?: GradCheckResult;
   /** What was last published for this version, with the fixes behind each diagnostic. */
   published: PublishedDiagnostic[];
 }

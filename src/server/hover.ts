@@ -14,6 +14,8 @@ import { optionsOf } from './completion';
 import { evidenceOf, type DocumentState } from './documentState';
 import { copiesLabel } from './findings';
 import { formatPrecise, sparkline } from './numbers';
+import { gradcheckSection } from './gradcheckHover';
+import { modelLine } from './lenses';
 
 type Range = Statement['range'];
 
@@ -161,6 +163,7 @@ export function hover(state: DocumentState, p: Position): Hover | undefined {
   if (copies.length > 0 && statement && findLayer(statement.keyword.text)) {
     sections.push([layerHeader(state, copies), '', ...evidenceSection(state, copies)].join('\n'));
   }
+  if (statement?.keyword.text === 'model' && state.spec && modelLine(state) === p.line) sections.push(gradcheckSection(state));
   const doc = statement ? wordDoc(statement, p) : undefined;
   if (doc) sections.push(doc);
   if (sections.length === 0) return undefined;

@@ -1,6 +1,7 @@
 // Inlay hints (`→ [32, 64]` after each layer; `‖∇W‖ 3.2e-7 ⚠` once this text has been
-// probed or trained) and the code lens over the network
-// (`12 layers · 11k params · 2 flags · Train and Inspect`).
+// probed or trained) and the code lenses over the network
+// (`12 layers · 11k params · 2 flags · Train and Inspect`) and on the `model` line
+// (`Check Gradients`, then the check's verdict).
 
 import { DiagnosticSeverity, InlayHintKind, type CodeLens, type InlayHint, type Range } from 'vscode-languageserver/node';
 import { formatNumber } from '../analysis/format';
@@ -55,6 +56,21 @@ export function inlayHints(state: DocumentState, visible: Range, settings: GradL
   return hints;
 }
 
+/** The `model` line (else the first statement): where the gradient check's lens and hover sit. */
+export function modelLine(state: DocumentState): number | undefined {
+  const statements = state.document.statements;
+  return (statements.find((s) => s.keyword.text === 'model') ?? statements[0])?.range.start.line;
+}
+
+/** `Check Gradients`, or after a check `Gradient check: good · Check again`. */
+function gradcheckLens(state: DocumentState): CodeLens | undefined {
+  const line = modelLine(state);
+  if (line === undefined || !state.spec) return undefined;
+  const report = state.gradcheck?.report;
+  const verdict = report ? `Gradient check: ${report.band ?? 'kinks only'}${report.kinked > 0 ? ` (${formatCount(report.kinked)} kink crossings explained)` : ''} · Check again` : 'Check Gradients';
+  return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, command: { title: verdict, command: 'gradlens.checkGradients', arguments: [state.uri] } };
+}
+
 export function codeLenses(state: DocumentState): CodeLens[] {
   const spec = state.spec;
   const first = state.document.statements[0];
@@ -64,8 +80,11 @@ export function codeLenses(state: DocumentState): CodeLens[] {
   const parts = [`${spec.leaves.length} layers`, `${formatCount(spec.paramCount)} params`];
   if (evidence) parts.push(flags === 1 ? '1 flag' : `${flags} flags`);
   parts.push('Train and Inspect');
-  return [{
+  const lenses: CodeLens[] = [{
     range: { start: first.range.start, end: first.range.start },
     command: { title: parts.join(' · '), command: 'gradlens.trainAndInspect', arguments: [state.uri] },
   }];
+  const check = gradcheckLens(state);
+  if (check) lenses.push(check);
+  return lenses;
 }

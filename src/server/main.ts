@@ -19,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { format } from '../lang';
 import { StopParams, StopRequest, TrainErrorCode, TrainParams, TrainRequest } from '../protocol/lsp';
+import { GradCheckParams, GradCheckRequest } from '../protocol/gradcheck';
+import { GradCheckRunner } from './gradcheck';
 import { quickFixes } from './codeActions';
 import { complete, insideBlock } from './completion';
 import { minimalEdit } from './formatting';
@@ -198,7 +200,30 @@ connection.onRequest(StopRequest, guarded('stop', { stopped: false }, (raw: unkn
   return { stopped: server.runs.stop(parsed.data.runId) };
 }));
 
-connection.onShutdown(() => server.dispose());
+const gradchecks = new GradCheckRunner();
+connection.onRequest(GradCheckRequest, async (raw: unknown) => {
+  const parsed = GradCheckParams.safeParse(raw);
+  if (!parsed.success) return invalid('invalid gradlens/gradcheck params: uri (string) is required');
+  const state = server.get(parsed.data.uri);
+  if (!state) return invalid(`${parsed.data.uri} is not open in the language server`);
+  try {
+    const result = await gradchecks.check(state);
+    const current = server.get(result.uri);
+    if (current && current.version === result.version) {
+      current.gradcheck = result;
+      refreshViews();
+    }
+    return result;
+  } catch (error) {
+    log(`gradcheck failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return new ResponseError(ErrorCodes.InternalError, 'the gradient check failed (see the GradLens output)');
+  }
+});
+
+connection.onShutdown(() => {
+  server.dispose();
+  gradchecks.dispose();
+});
 
 process.on('uncaughtException', (error) => log(`uncaught: ${error.stack ?? error.message}`));
 process.on('unhandledRejection', (reason) => log(`unhandled rejection: ${String(reason)}`));

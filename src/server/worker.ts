@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { analyze } from '../analysis';
 import type { LayerFinding } from '../analysis/types';
-import { Session, train } from '../engine';
-import { loadDataset } from '../engine/data';
+import { gradcheck, GradientsError, Session, train } from '../engine';
+import { isDataError, loadDataset } from '../engine/data';
 import type { Dataset } from '../engine/data/dataset';
 import type { Histogram, RunResult, StepFrame } from '../engine/telemetry';
 import type { NetworkSpec } from '../lang/spec';
@@ -199,7 +199,18 @@ function runTraining(message: Extract<ToWorker, { type: 'train' }>): void {
   });
 }
 
+/** The gradient check (a worker of its own: it takes seconds). Data that cannot feed the network is a message, not a crash. */
+function checkGradients(message: Extract<ToWorker, { type: 'gradcheck' }>): void {
+  try {
+    post({ type: 'gradcheckDone', report: gradcheck(message.spec, datasetFor(message.spec)) });
+  } catch (error) {
+    if (!(error instanceof GradientsError) && !isDataError(error)) throw error;
+    post({ type: 'gradcheckFailed', message: errorMessage(error) });
+  }
+}
+
 parentPort?.on('message', (message: ToWorker) => {
   if (message.type === 'probe') probe(message);
   else if (message.type === 'train') runTraining(message);
+  else if (message.type === 'gradcheck') checkGradients(message);
 });

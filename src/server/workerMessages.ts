@@ -7,6 +7,7 @@ import type { LayerFinding } from '../analysis/types';
 import type { NetworkSpec, Thresholds } from '../lang/spec';
 import type { NonFiniteReport, RunEndReason, StepFrame } from '../engine/telemetry';
 import type { TelemetryFrame } from '../protocol/lsp';
+import type { GradCheckReport } from '../engine/gradcheck';
 
 /** The largest-magnitude gradient entries of one parameter tensor. */
 export interface TopEntry {
@@ -44,13 +45,16 @@ export type ToWorker =
       /** Minimum time between two batches of frames posted back. */
       flushMs: number;
       cancel: SharedArrayBuffer;
-    };
+    }
+  | { type: 'gradcheck'; spec: NetworkSpec };
 
 export type FromWorker =
   | { type: 'probeDone'; job: number; evidence: Evidence }
   | { type: 'probeCancelled'; job: number }
   | { type: 'probeFailed'; job: number; message: string }
   | { type: 'frames'; frames: TelemetryFrame[] }
+  | { type: 'gradcheckDone'; report: GradCheckReport }
+  | { type: 'gradcheckFailed'; message: string }
   | {
       type: 'runDone';
       reason: RunEndReason;

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspClient, ROOT } from './client';
+import type { CodeLens, Hover } from 'vscode-languageserver-protocol/node';
+import { GradCheckRequest, GradCheckResult } from '../../src/protocol/gradcheck';
+import { LspClient, ROOT, exampleText, exampleUri, hoverMarkdown } from './client';
 
 function fixture(name: string): { uri: string; text: string } {
   const file = path.join(ROOT, 'test/fixtures', name);
@@ -35,5 +37,50 @@ describe('weights and the gradient check in the language server', function () {
     client.replace(uri, fresh, text);
     const after = await client.probed(uri);
     assert.ok(!after.some((d) => d.code === 'dead-relu'), JSON.stringify(after.map((d) => d.code)));
+  });
+
+  it('gradlens/gradcheck checks the open text in a worker; the code lens and the hover on the model line show the verdict', async () => {
+    const uri = exampleUri('spiral.net');
+    const text = exampleText('spiral.net');
+    client.open(uri, text);
+    await client.diagnostics(uri);
+    const model = text.split('\n').findIndex((l) => l.startsWith('model '));
+    const before = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    const lens = before.find((l) => l.command?.command === 'gradlens.checkGradients');
+    assert.ok(lens, JSON.stringify(before));
+    assert.equal(lens.range.start.line, model);
+    assert.equal(lens.command!.title, 'Check Gradients');
+    assert.deepEqual(lens.command!.arguments, [uri]);
+    const hoverBefore = hoverMarkdown(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: model, character: 2 } }));
+    assert.match(hoverBefore, /Gradient check: not run on this text/);
+
+    const result = GradCheckResult.parse(await client.request(GradCheckRequest, { uri }));
+    assert.equal(result.version, client.version(uri));
+    assert.equal(result.model, 'spiral');
+    assert.equal(result.report!.band, 'good');
+    assert.deepEqual(result.report!.tensors.map((t) => `${t.layer}.${t.param}`), ['h1.W', 'h1.b', 'h2.W', 'h2.b', 'out.W', 'out.b']);
+
+    const after = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.equal(after.find((l) => l.command?.command === 'gradlens.checkGradients')!.command!.title, 'Gradient check: good · Check again');
+    const hover = hoverMarkdown(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: model, character: 2 } }));
+    assert.match(hover, /\*\*Gradient check\*\* — every tensor good/);
+    assert.match(hover, /^\| tensor \| shape \| checked \| rel\. error \| band \| worst entry \|$/m);
+    assert.match(hover, /^\| h2\.W \| \[64, 64\] \| \d+ of 4,096 \| \S+ \| good \| W\[\d+, \d+\]: /m);
+    assert.match(hover, /Bands \(CS231n\): good < 1e-7/);
+
+    // An edit makes a new text: the old verdict does not carry over.
+    client.replace(uri, text + '\n', text);
+    await client.diagnostics(uri);
+    const edited = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.equal(edited.find((l) => l.command?.command === 'gradlens.checkGradients')!.command!.title, 'Check Gradients');
+  });
+
+  it('a file with errors gets a reason, not a report', async () => {
+    const uri = exampleUri('broken-gradcheck.net');
+    client.open(uri, 'data xor\ninput 3\ndense 1\n');
+    await client.diagnostics(uri);
+    const result = GradCheckResult.parse(await client.request(GradCheckRequest, { uri }));
+    assert.equal(result.report, undefined);
+    assert.match(result.error!, /the file has errors/);
   });
 });
