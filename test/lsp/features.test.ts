@@ -222,10 +222,10 @@ describe('language server features (dist/server.js --stdio)', function () {
     assert.equal(h1.position.character, lines[h1.position.line].trimEnd().length, 'at the end of the statement');
   });
 
-  it('puts a code lens over the network that runs Train and Inspect on this file', async () => {
+  it('puts a code lens over the network that runs Train and Inspect on this file (and one that checks its gradients)', async () => {
     const uri = exampleUri('spiral.net');
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
-    assert.equal(lenses.length, 1);
+    assert.deepEqual(lenses.map((l) => l.command?.command), ['gradlens.trainAndInspect', 'gradlens.checkGradients']);
     assert.equal(lenses[0].command?.command, 'gradlens.trainAndInspect');
     assert.deepEqual(lenses[0].command?.arguments, [uri]);
     // (2·64+64) + (64·64+64) + (64·3+3) = 192 + 4160 + 195 = 4547 parameters in 3 layers.
