@@ -1,9 +1,11 @@
 // From a path on the command line to a checked network and its data — or to the
 // diagnostics a compiler would print (`file:line:col: code: message`, 1-based) and exit 2.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataError, loadDataset, type Dataset } from '../engine/data';
+import { readDataFile } from '../engine/data/file';
+import { csvSummaries } from '../lang/csv';
 import { check } from '../lang';
 import type { Diagnostic, Range } from '../lang/diagnostics';
 import type { NetworkSpec } from '../lang/spec';
@@ -26,7 +28,8 @@ export function loadNetwork(file: string, weights?: string): Loaded {
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a .net file' : String((error as Error).message ?? error);
     return { ok: false, errors: [`${file}: file-unreadable: ${reason}`] };
   }
-  const result = check(text, { documentPath, readFile: readText });
+  // Data files only as regular files up to the size cap (a FIFO or /dev/zero is refused).
+  const result = check(text, { documentPath, readCsv: csvSummaries(readDataFile), realPath: realpathSync.native });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${located(file, d)} (warning)`);
   if (errors.length > 0 || !result.spec) {
@@ -37,7 +40,7 @@ export function loadNetwork(file: string, weights?: string): Loaded {
     if (problem !== null) return { ok: false, errors: [problem] };
   }
   try {
-    return { ok: true, spec: result.spec, dataset: loadDataset(result.spec.data, readText), warnings };
+    return { ok: true, spec: result.spec, dataset: loadDataset(result.spec.data, readDataFile), warnings };
   } catch (error) {
     if (!(error instanceof DataError)) throw error;
     return { ok: false, errors: [`${position(file, result.spec.data.range)}: ${error.code}: ${error.message}`] };

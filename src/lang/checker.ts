@@ -10,7 +10,8 @@ import type { DataShape, LossSpec, NetworkSpec } from './spec';
 import { parse } from './parser';
 import { Reporter, replaceFix } from './report';
 import { STATEMENTS } from './vocabulary';
-import { checkData, type CheckedData } from './data';
+import { checkData, type CheckedData, type DataHost } from './data';
+import { csvSummaries } from './csv';
 import { isLayerKeyword, readTemplates, reportUnknownKeyword, type Template } from './layers';
 import { MAX_LAYERS, sizeOf, unroll, type Unrolled } from './network';
 import { DEFAULT_OPTIMIZER, readLoss, readOptimizer, readTrain, readWatch } from './training';
@@ -25,8 +26,12 @@ export interface CheckOptions {
   workspaceFolders?: string[];
   /** Parameter limit (setting `gradlens.maxParameters`), default 5,000,000. */
   maxParameters?: number;
-  /** Reads a file (CSV data); throws on error (`code: 'ENOENT'` for a missing file). */
+  /** Reads a file (CSV data) on the calling thread; throws on error (`code: 'ENOENT'` for a missing file). Ignored when `readCsv` is given. */
   readFile?: (absPath: string) => string;
+  /** A CSV file's summary, or `pending` while the host reads it elsewhere (see DataHost in data.ts). */
+  readCsv?: DataHost['readCsv'];
+  /** Resolves symbolic links (fs.realpathSync): a CSV reached through a link is inside the workspace only if its real path is. */
+  realPath?: DataHost['realPath'];
 }
 
 export interface CheckResult {
@@ -78,7 +83,8 @@ export function checkDocument(document: NetDocument, text: string, options: Chec
   const name = readModelName(singles.get('model'), r);
   const inputStmt = singles.get('input');
   const inputWidth = inputStmt ? readInput(inputStmt, r) : undefined;
-  const checkedData = singles.get('data') ? checkData(singles.get('data')!, options, r, inputWidth) : undefined;
+  const readCsv = options.readCsv ?? (options.readFile ? csvSummaries(options.readFile) : undefined);
+  const checkedData = singles.get('data') ? checkData(singles.get('data')!, { ...options, readCsv }, r, inputWidth) : undefined;
   const templates = readTemplates(layerStatements, r, false);
   const lossStmt = singles.get('loss');
   const writtenLoss = lossStmt ? readLoss(lossStmt, r) : undefined;

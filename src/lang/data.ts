@@ -1,7 +1,9 @@
 // The `data` statement: a built-in generator or a CSV file, resolved to a DataSpec and
 // the DataShape the rest of the checker needs (features, task, classes, training size).
-// A CSV is read through the host's `readFile` here, at check time, so a missing file or
-// column is a diagnostic on the path or the `target` value while the user types.
+// A CSV is summarised through the host's `readCsv` here, at check time, so a missing file
+// or column is a diagnostic on the path or the `target` value while the user types. The
+// host resolves symbolic links (`realPath`) before the inside-the-workspace test, and
+// may answer `pending` while it reads a large file elsewhere (the language server does).
 
 import type { Statement } from './ast';
 import type { CsvData, DataShape, DataSpec, GeneratorData, GeneratorKind } from './spec';
@@ -10,12 +12,19 @@ import { readOptions } from './values';
 import { replaceFix, type Reporter } from './report';
 import { didYouMean } from './suggest';
 import { dirname, isAbsolute, isInside, resolve } from './paths';
-import { isNumeric, readTable } from './csv';
+import { MAX_LABELS, MAX_MAGNITUDE, type CsvCell, type CsvSummary } from './csv';
 
 export interface DataHost {
   documentPath?: string;
   workspaceFolders?: string[];
-  readFile?: (absPath: string) => string;
+  /**
+   * A CSV file's summary (lang/csv.ts summarizeCsv), or `pending` while the host reads it
+   * off the calling thread. Throws on error: `code: 'ENOENT'` for a missing file,
+   * `csv-syntax` (CsvSyntaxError) for a text that is not CSV, anything else unreadable.
+   */
+  readCsv?: (absPath: string, header: boolean) => CsvSummary | 'pending';
+  /** The path with every symbolic link resolved; throws like fs.realpathSync. */
+  realPath?: (absPath: string) => string;
 }
 
 export interface CheckedData {
@@ -87,28 +96,46 @@ function checkCsv(stmt: Statement, path: string, pathRange: Statement['range'], 
     r.error('csv-unreadable', `Cannot resolve "${path}": save the .net file first (the path is relative to it).`, pathRange);
     return undefined;
   }
-  const resolvedPath = base ? resolve(base, path) : resolve('/', path);
+  const writtenPath = base ? resolve(base, path) : resolve('/', path);
+  // Inside the workspace as written and once every symbolic link is resolved (a link to
+  // the file, or to a folder on the way, that leads outside is outside). The written path
+  // is tested first so that nothing about files outside (not even whether they exist) shows.
   const folders = host.workspaceFolders ?? [];
-  if (folders.length > 0 && !folders.some((f) => isInside(resolvedPath, f))) {
+  const outside = (p: string, real: boolean) => folders.length > 0 && !folders.some((f) => isInside(p, real ? realFolder(f, host) : f));
+  if (outside(writtenPath, false)) {
     r.error('csv-outside-workspace', `"${path}" is outside the workspace; GradLens reads data only from the workspace folders.`, pathRange);
     return undefined;
   }
-  if (!host.readFile) {
+  let resolvedPath = writtenPath;
+  if (host.realPath) {
+    try {
+      resolvedPath = host.realPath(writtenPath);
+    } catch (e) {
+      reportReadError(e, path, writtenPath, pathRange, r);
+      return undefined;
+    }
+  }
+  if (outside(resolvedPath, true)) {
+    r.error('csv-outside-workspace', `"${path}" leads outside the workspace through a symbolic link; GradLens reads data only from the workspace folders.`, pathRange);
+    return undefined;
+  }
+  if (!host.readCsv) {
     r.error('csv-unreadable', `Cannot read "${path}" here (no file access).`, pathRange);
     return undefined;
   }
-  let text: string;
+  const header = (values.get('header') as boolean | undefined) ?? true;
+  let table: CsvSummary | 'pending';
   try {
-    text = host.readFile(resolvedPath);
+    table = host.readCsv(resolvedPath, header);
   } catch (e) {
-    const code = (e as { code?: unknown } | null)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') r.error('csv-not-found', `No file "${path}" (looked for ${resolvedPath}).`, pathRange);
-    else r.error('csv-unreadable', `Cannot read "${path}": ${e instanceof Error ? e.message : String(e)}.`, pathRange);
+    reportReadError(e, path, resolvedPath, pathRange, r);
     return undefined;
   }
-  const header = (values.get('header') as boolean | undefined) ?? true;
-  const table = cachedTable(resolvedPath, text, header);
-  if (table.rows.length === 0) {
+  if (table === 'pending') {
+    r.add('information', 'csv-loading', `Reading "${path}"; its checks and the probe follow when it is read.`, pathRange);
+    return undefined;
+  }
+  if (table.rows === 0) {
     r.error('csv-empty', `"${path}" has no data rows.`, pathRange);
     return undefined;
   }
@@ -116,9 +143,9 @@ function checkCsv(stmt: Statement, path: string, pathRange: Statement['range'], 
     r.error('csv-bad-row', `"${path}" needs at least two columns (features and a target); is it comma separated?`, pathRange);
     return undefined;
   }
-  const ragged = table.rows.findIndex((row) => row.length !== table.columns.length);
-  if (ragged >= 0) {
-    r.error('csv-bad-row', `Row ${ragged + 1} of "${path}" has ${table.rows[ragged].length} fields; the header has ${table.columns.length}.`, pathRange);
+  if (table.ragged) {
+    const { row, line, fields } = table.ragged;
+    r.error('csv-bad-row', `Row ${row + 1} (line ${line}) of "${path}" has ${fields} fields; the header has ${table.columns.length}.`, pathRange);
     return undefined;
   }
   if (target === undefined || !targetNode) return undefined;
@@ -130,24 +157,36 @@ function checkCsv(stmt: Statement, path: string, pathRange: Statement['range'], 
       guess ? { fixes: [replaceFix(`Change to ${guess}`, targetNode.value.range, /^[A-Za-z_][A-Za-z0-9_]*$/.test(guess) ? guess : JSON.stringify(guess))] } : undefined);
     return undefined;
   }
-  for (const [i, row] of table.rows.entries()) {
-    const bad = row.findIndex((field, j) => j !== targetIndex && !isNumeric(field));
-    if (bad >= 0) {
-      r.error('csv-bad-value', `Row ${i + 1}, column \`${table.columns[bad]}\` of "${path}" is not a number: "${row[bad].slice(0, 30)}".`, pathRange);
-      return undefined;
-    }
+  const featureColumns = table.columns.map((_, j) => j).filter((j) => j !== targetIndex);
+  const text = firstCell(table, featureColumns, 'firstText');
+  if (text) {
+    r.error('csv-bad-value', `Row ${text.cell.row + 1} (line ${text.cell.line}), column \`${table.columns[text.column]}\` of "${path}" is not a number: "${text.cell.value.slice(0, 30)}".`, pathRange);
+    return undefined;
   }
   const task = values.get('task') as 'classes' | 'regression' | undefined;
-  const labels = table.rows.map((row) => row[targetIndex]);
-  const numeric = labels.every(isNumeric);
+  const targetColumn = table.perColumn[targetIndex];
+  const numeric = targetColumn.firstText === undefined;
   if (task === 'regression' && !numeric) {
     r.error('csv-bad-value', `task=regression needs a numeric \`${target}\` column.`, nodes.get('task')!.value.range);
     return undefined;
   }
+  const regression = numeric && task !== 'classes';
+  // Values too large to train on are the data's fault, said here rather than as a
+  // diverged run blamed on the first matmul.
+  const huge = firstCell(table, regression ? [...featureColumns, targetIndex] : featureColumns, 'firstHuge');
+  if (huge) {
+    r.error('csv-bad-value', `Row ${huge.cell.row + 1} (line ${huge.cell.line}), column \`${table.columns[huge.column]}\` of "${path}" is ${huge.cell.value.slice(0, 30)}: GradLens trains on values within ±${MAX_MAGNITUDE.toExponential()}; rescale the column.`, pathRange);
+    return undefined;
+  }
+  if (!regression && targetColumn.distinct.length > MAX_LABELS) {
+    r.error('csv-bad-value', `\`${target}\` has more than ${MAX_LABELS} distinct labels; is it the label column?`, targetNode.value.range);
+    return undefined;
+  }
+  const labels = targetColumn.distinct;
   const split = (values.get('split') as number | undefined) ?? 0.8;
-  const trainSize = Math.floor(labels.length * split);
+  const trainSize = Math.floor(table.rows * split);
   if (trainSize < 1) {
-    r.error('csv-empty', `split=${split} leaves no training rows out of ${labels.length}.`, nodes.get('split')?.value.range ?? pathRange);
+    r.error('csv-empty', `split=${split} leaves no training rows out of ${table.rows}.`, nodes.get('split')?.value.range ?? pathRange);
     return undefined;
   }
   const data: CsvData = {
@@ -163,21 +202,37 @@ function checkCsv(stmt: Statement, path: string, pathRange: Statement['range'], 
   };
   if (task) data.task = task;
   const features = table.columns.length - 1;
-  if (numeric && task !== 'classes') return { data, shape: { task: 'regression', features, classes: 0, trainSize } };
-  const classLabels = sortLabels([...new Set(labels)], numeric);
+  if (regression) return { data, shape: { task: 'regression', features, classes: 0, trainSize } };
+  const classLabels = sortLabels([...labels], numeric);
   return { data, shape: { task: 'classes', features, classes: classLabels.length, trainSize, classLabels } };
 }
 
-// The check runs on every keystroke and the CSV rarely changes: keep the last few parsed
-// tables, reused when the file's text is the same (a string compare, far cheaper than a parse).
-const tableCache = new Map<string, { text: string; header: boolean; table: ReturnType<typeof readTable> }>();
-function cachedTable(path: string, text: string, header: boolean) {
-  const hit = tableCache.get(path);
-  if (hit && hit.header === header && hit.text === text) return hit.table;
-  const table = readTable(text, header);
-  if (tableCache.size >= 4) tableCache.delete(tableCache.keys().next().value!);
-  tableCache.set(path, { text, header, table });
-  return table;
+/** The cell of `which` that comes first in the file over the given columns. */
+function firstCell(table: CsvSummary, columns: number[], which: 'firstText' | 'firstHuge'): { cell: CsvCell; column: number } | undefined {
+  let first: { cell: CsvCell; column: number } | undefined;
+  for (const column of columns) {
+    const cell = table.perColumn[column][which];
+    if (cell && (!first || cell.row < first.cell.row)) first = { cell, column };
+  }
+  return first;
+}
+
+/** A workspace folder's real path (a folder opened through a link), or the folder as given. */
+function realFolder(folder: string, host: DataHost): string {
+  try {
+    return host.realPath ? host.realPath(folder) : folder;
+  } catch {
+    return folder;
+  }
+}
+
+function reportReadError(e: unknown, path: string, absPath: string, range: Statement['range'], r: Reporter): void {
+  const error = e as { code?: unknown; message?: unknown } | null;
+  const code = error?.code;
+  const reason = typeof error?.message === 'string' ? error.message : String(e);
+  if (code === 'ENOENT' || code === 'ENOTDIR') r.error('csv-not-found', `No file "${path}" (looked for ${absPath}).`, range);
+  else if (code === 'csv-syntax') r.error('csv-unreadable', `"${path}" is not valid CSV: ${reason}.`, range);
+  else r.error('csv-unreadable', `Cannot read "${path}": ${reason}.`, range);
 }
 
 /** Numeric labels sort by value (so 2 comes before 10), text labels by code unit. */

@@ -94,6 +94,12 @@ const atLeastOne: ValueRange = { min: 1 };
 
 /** Largest generated data set: keeps a typo like `n=1e9` from freezing the editor. */
 export const MAX_EXAMPLES = 1_000_000;
+/**
+ * The generators' data lie within a few units: noise beyond this is all noise, and far
+ * beyond it (`noise=1e308`) the data itself overflows — an error on `noise`, not a
+ * diverged run blamed on the first matmul.
+ */
+export const MAX_NOISE = 100;
 /** Default size of a generated data set. */
 export const DEFAULT_EXAMPLES = 200;
 /** Default noise of a generated data set. */
@@ -183,8 +189,8 @@ export const INITS: readonly InitDoc[] = [
 const commonGeneratorOptions: OptionDoc[] = [
   { name: 'n', type: 'integer', default: DEFAULT_EXAMPLES, range: { min: 1, max: MAX_EXAMPLES },
     doc: `Number of examples generated (default ${DEFAULT_EXAMPLES}, at most ${MAX_EXAMPLES}). All of them are training examples.` },
-  { name: 'noise', type: 'number', default: DEFAULT_NOISE, range: nonNegative,
-    doc: `Standard deviation of the Gaussian noise added to the features (regression: to the target), default ${DEFAULT_NOISE}.` },
+  { name: 'noise', type: 'number', default: DEFAULT_NOISE, range: { min: 0, max: MAX_NOISE },
+    doc: `Standard deviation of the Gaussian noise added to the features (regression: to the target), default ${DEFAULT_NOISE}, at most ${MAX_NOISE}.` },
   { name: 'seed', type: 'integer', default: 0, range: nonNegative, doc: 'Seed of the generator; the same seed gives the same data on every machine.' },
 ];
 

@@ -13,6 +13,7 @@ import { docFor, findActivation, findGenerator, findInit, findLayer, findLoss, f
 import { optionsOf } from './completion';
 import { evidenceOf, type DocumentState } from './documentState';
 import { copiesLabel } from './findings';
+import { escapeMarkdown } from './markdown';
 import { formatPrecise, sparkline } from './numbers';
 import { gradcheckSection } from './gradcheckHover';
 import { modelLine } from './lenses';
@@ -107,7 +108,8 @@ function layerHeader(state: DocumentState, copies: LeafLayer[]): string {
 function evidenceSection(state: DocumentState, copies: LeafLayer[]): string[] {
   const evidence = evidenceOf(state);
   if (!evidence || evidence.frames.length === 0) {
-    return state.probeNote ? [`_No gradient numbers: ${state.probeNote.message}_`] : ['_Gradient numbers appear here once the probe has run on this text._'];
+    // The note may quote the data (a CSV cell in a probe failure): escaped, never Markdown.
+    return state.probeNote ? [`_No gradient numbers:_ ${escapeMarkdown(state.probeNote.message)}`] : ['_Gradient numbers appear here once the probe has run on this text._'];
   }
   const last = evidence.frames[evidence.frames.length - 1];
   const lines: string[] = [];

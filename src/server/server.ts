@@ -3,7 +3,7 @@
 // findings only while the document is still at the version they were computed for.
 
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import type { Connection, Diagnostic as LspDiagnostic, Range as LspRange } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { mergeThresholds } from '../analysis';
@@ -19,6 +19,7 @@ import { formatCount } from '../analysis/format';
 import { flagInfo } from './telemetryFrames';
 import { ProbeScheduler, type ProbeOutcome, type ProbeRequest } from './probe';
 import { RunManager, type RunRequest } from './runs';
+import { CsvFiles } from './csvFiles';
 import type { Evidence } from './workerMessages';
 
 export interface ServerHooks {
@@ -41,11 +42,13 @@ export class GradLensServer {
   workspaceFolders: string[] = [];
   readonly probes: ProbeScheduler;
   readonly runs: RunManager;
+  readonly csv: CsvFiles;
 
   constructor(
     private readonly connection: Connection,
     private readonly hooks: ServerHooks,
   ) {
+    this.csv = new CsvFiles(() => this.csvLoaded(), hooks.log);
     this.probes = new ProbeScheduler((request, outcome) => this.probed(request, outcome), hooks.log);
     this.runs = new RunManager({
       notify: (method, params) => void this.connection.sendNotification(method, params),
@@ -62,7 +65,8 @@ export class GradLensServer {
       documentPath: documentPath(uri),
       workspaceFolders: this.workspaceFolders,
       maxParameters: this.settings.maxParameters,
-      readFile: (path: string) => readFileSync(path, 'utf8'),
+      readCsv: this.csv.read,
+      realPath: realpathSync.native,
     });
     const state: DocumentState = {
       uri,
@@ -108,8 +112,21 @@ export class GradLensServer {
   }
 
   dispose(): void {
+    this.csv.dispose();
     this.probes.dispose();
     this.runs.dispose();
+  }
+
+  /** A CSV file read off the main thread is ready: check again the documents that waited for one. */
+  private csvLoaded(): void {
+    for (const state of [...this.states.values()]) {
+      if (!state.checkDiagnostics.some((d) => d.code === 'csv-loading')) continue;
+      try {
+        this.update(state.textDocument);
+      } catch (error) {
+        this.hooks.log(`recheck after reading a CSV failed: ${String(error)}`);
+      }
+    }
   }
 
   startRun(state: DocumentState, steps?: number) {

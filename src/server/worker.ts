@@ -3,12 +3,12 @@
 // edit); one instance per training run streams frames. Cancellation is a shared flag
 // the engine checks between steps; the main thread may also terminate the thread.
 
-import { readFileSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { analyze } from '../analysis';
 import type { LayerFinding } from '../analysis/types';
 import { gradcheck, GradientsError, Session, train } from '../engine';
 import { isDataError, loadDataset } from '../engine/data';
+import { readDataFile, statDataFile, type FileStamp } from '../engine/data/file';
 import type { Dataset } from '../engine/data/dataset';
 import type { Histogram, RunResult, StepFrame } from '../engine/telemetry';
 import type { NetworkSpec } from '../lang/spec';
@@ -33,18 +33,24 @@ function errorMessage(error: unknown): string {
   return String(error);
 }
 
-// Generated data sets are deterministic in their spec, so a probe after each keystroke
-// reuses them; CSV files are re-read (they may change on disk).
-const generated = new Map<string, Dataset>();
+// A probe after each keystroke reuses the data set: generated ones are deterministic in
+// their spec, CSV files are read again only when their size or modification time changed.
+// Files are read as data files (regular, under the size cap), never as FIFOs or devices.
+const datasets = new Map<string, Dataset>();
 function datasetFor(spec: NetworkSpec): Dataset {
-  if (spec.data.kind !== 'generator') return loadDataset(spec.data, (path) => readFileSync(path, 'utf8'));
   const { range: _range, ...data } = spec.data;
-  const key = JSON.stringify(data);
-  let dataset = generated.get(key);
+  let stamp: FileStamp | undefined;
+  try {
+    stamp = data.kind === 'csv' ? statDataFile(data.resolvedPath) : undefined;
+  } catch {
+    return loadDataset(spec.data, readDataFile); // throws the file's DataError
+  }
+  const key = JSON.stringify([data, stamp]);
+  let dataset = datasets.get(key);
   if (!dataset) {
-    dataset = loadDataset(spec.data, (path) => readFileSync(path, 'utf8'));
-    if (generated.size >= 4) generated.clear();
-    generated.set(key, dataset);
+    dataset = loadDataset(spec.data, readDataFile);
+    if (datasets.size >= 4) datasets.clear();
+    datasets.set(key, dataset);
   }
   return dataset;
 }

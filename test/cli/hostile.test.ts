@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -77,6 +77,21 @@ describe('gradlens CLI on hostile input and output', function () {
       const planned = gradlens(['inspect', epochs]);
       assert.equal(planned.status, 2);
       assert.equal(planned.stderr.trim(), `${epochs}:4:14: train-too-long: 1000000 epochs of 1000 batches is 1,000,000,000 steps; a run takes at most 100,000,000. Lower \`epochs\`, raise \`batch\` or write \`steps=\`.`);
+    });
+  });
+
+  describe('data files that are not regular files', () => {
+    it('refuses a FIFO and /dev/zero through a link at once, exit 2 and one line each', () => {
+      assert.equal(spawnSync('mkfifo', [join(dir, 'fifo.csv')]).status, 0);
+      symlinkSync('/dev/zero', join(dir, 'zero.csv'));
+      for (const name of ['fifo', 'zero']) {
+        const file = join(dir, `${name}.net`);
+        writeFileSync(file, `data "${name}.csv" target=y\ninput 2\ndense 2\n`);
+        const result = spawnSync(process.execPath, [CLI, 'inspect', file], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+        assert.equal(result.signal, null, 'it does not hang');
+        assert.equal(result.status, 2);
+        assert.equal(result.stderr, `${file}:1:6: csv-unreadable: Cannot read "${name}.csv": it is not a regular file (a FIFO, a device or a folder); GradLens reads data only from regular files.\n`);
+      }
     });
   });
 

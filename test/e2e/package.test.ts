@@ -62,13 +62,14 @@ describe('the packaged extension', function () {
       'dist/extension.js',
       'dist/server.js',
       'dist/worker.js',
+      'dist/csv-worker.js',
       'dist/cli.js',
       'dist/webview/inspector.js',
       'dist/webview/inspector.css',
     ]);
     const unexpected = files.filter((file) => !allowed.has(file));
     assert.deepEqual(unexpected, [], `files that do not run: ${unexpected.join(', ')}`);
-    for (const needed of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/webview/inspector.js', 'syntaxes/net.tmLanguage.json']) {
+    for (const needed of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/worker.js', 'dist/csv-worker.js', 'dist/webview/inspector.js', 'syntaxes/net.tmLanguage.json']) {
       assert.ok(files.includes(needed), `${needed} is missing from the .vsix`);
     }
   });

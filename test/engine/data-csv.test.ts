@@ -172,6 +172,47 @@ describe('CSV data agrees with the checker', () => {
     });
   }
 
+  // One parser: what the checker accepts, the engine loads, and what one refuses the other does.
+  const tricky: [string, string][] = [
+    ['mixed line endings', 'a,b,y\r\n1,2,x\n3,4,y\r5,6,x\n'],
+    ['a quote inside an unquoted field', 'a,b,y\n1,2,5\'11"\n3,4,y\n'],
+    ['a doubled quote inside a quoted field', 'a,b,y\n1,2,"x ""q"""\n3,4,y\n'],
+    ['a quoted line break', 'a,b,y\n1,2,"two\nlines"\n3,4,y\n'],
+    ['an unclosed quote', 'a,b,y\n1,2,"x\n3,4,y\n'],
+    ['text after a closing quote', 'a,b,y\n1,2,"x" z\n3,4,y\n'],
+    ['a ±1e308 feature column', 'a,b,y\n1e308,2,x\n-1e308,3,y\n'],
+    ['a 1e16 regression target', 'a,b,y\n1,2,1e16\n3,4,5\n'],
+    ['1e400 (not finite)', 'a,b,y\n1e400,2,x\n3,4,y\n'],
+  ];
+  for (const [name, text] of tricky) {
+    it(`${name}: the checker and the engine agree`, () => {
+      const readFile = files({ '/w/t.csv': text });
+      const result = check('data "t.csv" target=y\ninput 2\ndense 2\n', { documentPath: '/w/model.net', workspaceFolders: ['/w'], readFile });
+      const dataErrors = result.diagnostics.filter((d) => d.code.startsWith('csv-'));
+      let loaded: ReturnType<typeof loadDataset> | undefined;
+      try {
+        loaded = loadDataset({ ...csv({ path: 't.csv', resolvedPath: '/w/t.csv' }), split: 0.8, normalize: true }, readFile);
+      } catch (error) {
+        if (!(error instanceof DataError)) throw error;
+      }
+      assert.equal(dataErrors.length === 0, loaded !== undefined, `checker: ${dataErrors.map((d) => d.message).join('; ') || 'accepts'}; engine: ${loaded ? 'loads' : 'refuses'}`);
+      if (loaded && result.spec) assert.deepEqual(dataShapeOf(loaded), result.spec.dataShape);
+    });
+  }
+
+  it('a ±1e308 feature column is refused as data, naming the row, line and column', () => {
+    const readFile = files({ '/w/t.csv': 'a,b,y\n1,2,x\n1e308,3,y\n-1e308,3,y\n' });
+    const result = check('data "t.csv" target=y\ninput 2\ndense 2\n', { documentPath: '/w/model.net', workspaceFolders: ['/w'], readFile });
+    assert.deepEqual(result.diagnostics.map((d) => [d.code, d.message]), [['csv-bad-value', 'Row 2 (line 3), column `a` of "t.csv" is 1e308: GradLens trains on values within ±1e+15; rescale the column.']]);
+    throwsData(() => loadDataset(csv({ normalize: true }), files({ '/w/data/t.csv': 'a,b,y\n1,2,x\n1e308,3,y\n' })), 'csv-bad-row', /line 3: column 'a' is 1e308, beyond ±1e\+15/, 3);
+  });
+
+  it('noise beyond 100 is out of range on the noise value (noise=1e308 never reaches a matmul)', () => {
+    const result = check('data xor noise=1e308\ninput 2\ndense 1 sigmoid\n');
+    assert.deepEqual(result.diagnostics.map((d) => d.code), ['out-of-range']);
+    assert.match(result.diagnostics[0].message, /noise/);
+  });
+
   it('the split follows the seed written in the file', () => {
     const readFile = files({ '/w/t.csv': numbers });
     const specOf = (seed: number) => check(`data "t.csv" target=y seed=${seed}\ninput 2\ndense 1\n`, { documentPath: '/w/model.net', readFile }).spec!;

@@ -310,7 +310,7 @@ describe('checker: CSV data', () => {
   it('a feature that is not a number is csv-bad-value', () => {
     files['/w/data/text.csv'] = 'a,b,y\n1,2,x\n1,two,y\n';
     const t = text('../data/text.csv', 'y');
-    assert.match(only(t, 'csv-bad-value', options).message, /Row 2, column `b`.*"two"/);
+    assert.match(only(t, 'csv-bad-value', options).message, /Row 2 \(line 3\), column `b`.*"two"/);
   });
   it('a numeric target is regression unless task=classes', () => {
     files['/w/data/num.csv'] = 'x,y\n1,0\n2,1\n3,1\n4,0\n5,2\n';

@@ -38,6 +38,8 @@ export interface Received {
 export interface ClientOptions {
   /** What workspace/configuration answers for the `gradlens` section. */
   settings?: unknown;
+  /** The workspace folder (default: the repository). */
+  workspace?: string;
 }
 
 export function exampleUri(name: string): string {
@@ -92,8 +94,8 @@ export class LspClient {
     connection.listen();
     await connection.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: pathToFileURL(ROOT).toString(),
-      workspaceFolders: [{ uri: pathToFileURL(ROOT).toString(), name: 'gradlens' }],
+      rootUri: pathToFileURL(options.workspace ?? ROOT).toString(),
+      workspaceFolders: [{ uri: pathToFileURL(options.workspace ?? ROOT).toString(), name: 'gradlens' }],
       capabilities: {
         workspace: { configuration: true, inlayHint: { refreshSupport: true }, codeLens: { refreshSupport: true } },
         textDocument: {

@@ -1,8 +1,9 @@
-// CSV data: parse (csv-parse), pick the target column, read the features as numbers,
-// split train/validation by a seeded shuffle, and standardise with the training
-// split's statistics only (so validation numbers do not leak into training).
+// CSV data: parse (with the checker's parser, lang/csv.ts, so both read a file alike),
+// pick the target column, read the features as numbers, split train/validation by a
+// seeded shuffle, and standardise with the training split's statistics only (so
+// validation numbers do not leak into training).
 
-import { parse } from 'csv-parse/sync';
+import { CsvSyntaxError, isNumeric, MAX_MAGNITUDE, parseCsv } from '../../lang/csv';
 import type { CsvData, Task } from '../../lang/spec';
 import type { Dataset, Split } from './dataset';
 import { DataError } from './errors';
@@ -31,7 +32,7 @@ export function loadCsv(data: CsvData, readFile: (absPath: string) => string): D
   }
   const featureColumns = names.map((_, i) => i).filter((i) => i !== targetColumn);
   const features = rows.map((row) => featureColumns.map((column) => numberAt(row, column, names, data.path)));
-  const target = readTarget(rows.map((row) => row.cells[targetColumn]!), data.task);
+  const target = readTarget(rows.map((row) => row.cells[targetColumn]!), data.task, data.path);
 
   const random = seededRandom(data.seed ?? 0);
   const order = shuffledIndices(rows.length, random);
@@ -78,20 +79,16 @@ function read(data: CsvData, readFile: (absPath: string) => string): string {
 }
 
 function parseRows(text: string, path: string): Row[] {
+  let parsed: ReturnType<typeof parseCsv>;
   try {
-    const records = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as {
-      record: string[];
-      info: { lines: number };
-    }[];
-    const rows = records.map(({ record, info }) => ({ cells: record, line: info.lines }));
-    if (rows.length === 0) throw new DataError('csv-empty', `${path} is empty`);
-    return rows;
+    parsed = parseCsv(text);
   } catch (error) {
-    if (error instanceof DataError) throw error;
-    const line = (error as { lines?: unknown }).lines;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DataError('csv-unreadable', `${path} is not valid CSV: ${reason}`, typeof line === 'number' ? line : undefined);
+    if (!(error instanceof CsvSyntaxError)) throw error;
+    throw new DataError('csv-unreadable', `${path} is not valid CSV: ${error.message}`, error.line);
   }
+  const rows = parsed.records.map((cells, i) => ({ cells, line: parsed.lines[i]! }));
+  if (rows.length === 0) throw new DataError('csv-empty', `${path} is empty`);
+  return rows;
 }
 
 /** The target's column index: by header name, or without a header by 1-based position (`target=3`). */
@@ -114,13 +111,20 @@ function numberAt(row: Row, column: number, names: string[], path: string): numb
     const shown = text === '' ? 'is empty' : `is '${text}', not a number`;
     throw new DataError('csv-bad-row', `${path} line ${row.line}: column '${names[column]}' ${shown}`, row.line);
   }
+  if (Math.abs(value) > MAX_MAGNITUDE) {
+    throw new DataError('csv-bad-row', `${path} line ${row.line}: column '${names[column]}' is ${text}, beyond ±${MAX_MAGNITUDE.toExponential()}`, row.line);
+  }
   return value;
 }
 
 /** Numeric targets are values (regression) unless `task=classes`; any text makes them class labels, sorted. */
-function readTarget(cells: string[], task: CsvData['task']): { task: Task; values: number[]; labels?: string[] } {
-  const numeric = cells.every((cell) => cell !== '' && Number.isFinite(Number(cell)));
-  if (numeric && task !== 'classes') return { task: 'regression', values: cells.map(Number) };
+function readTarget(cells: string[], task: CsvData['task'], path: string): { task: Task; values: number[]; labels?: string[] } {
+  const numeric = cells.every(isNumeric);
+  if (numeric && task !== 'classes') {
+    const huge = cells.find((cell) => Math.abs(Number(cell)) > MAX_MAGNITUDE);
+    if (huge !== undefined) throw new DataError('csv-bad-row', `${path}: a target of ${huge} is beyond ±${MAX_MAGNITUDE.toExponential()}`);
+    return { task: 'regression', values: cells.map(Number) };
+  }
   const unique = [...new Set(cells)];
   const labels = numeric ? unique.sort((a, b) => Number(a) - Number(b)) : unique.sort();
   const index = new Map(labels.map((label, i) => [label, i]));
