@@ -5,7 +5,6 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataError, loadDataset, type Dataset } from '../engine/data';
 import { readDataFile } from '../engine/data/file';
-import { csvSummaries } from '../lang/csv';
 import { check } from '../lang';
 import type { Diagnostic, Range } from '../lang/diagnostics';
 import type { NetworkSpec } from '../lang/spec';
@@ -28,8 +27,8 @@ export function loadNetwork(file: string, weights?: string): Loaded {
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a .net file' : String((error as Error).message ?? error);
     return { ok: false, errors: [`${file}: file-unreadable: ${reason}`] };
   }
-  // Data files only as regular files up to the size cap (a FIFO or /dev/zero is refused).
-  const result = check(text, { documentPath, readCsv: csvSummaries(readDataFile), realPath: realpathSync.native });
+  // Data and weights files only as regular files up to the size cap (a FIFO or /dev/zero is refused).
+  const result = check(text, { documentPath, readFile: readDataFile, realPath: realpathSync.native });
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const warnings = result.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${located(file, d)} (warning)`);
   if (errors.length > 0 || !result.spec) {
@@ -52,7 +51,7 @@ function useWeights(spec: NetworkSpec, path: string, warnings: string[]): string
   const resolvedPath = resolve(path);
   let text: string;
   try {
-    text = readText(resolvedPath);
+    text = readDataFile(resolvedPath);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     return code === 'ENOENT' ? `${path}: weights-not-found: no such file` : `${path}: weights-unreadable: ${(error as Error).message}`;

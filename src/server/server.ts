@@ -20,6 +20,7 @@ import { flagInfo } from './telemetryFrames';
 import { ProbeScheduler, type ProbeOutcome, type ProbeRequest } from './probe';
 import { RunManager, type RunRequest } from './runs';
 import { CsvFiles } from './csvFiles';
+import { readDataFile } from '../engine/data/file';
 import type { Evidence } from './workerMessages';
 
 export interface ServerHooks {
@@ -65,6 +66,8 @@ export class GradLensServer {
       documentPath: documentPath(uri),
       workspaceFolders: this.workspaceFolders,
       maxParameters: this.settings.maxParameters,
+      // Weights files are read in place (small); CSV files through the cache and its thread.
+      readFile: readDataFile,
       readCsv: this.csv.read,
       realPath: realpathSync.native,
     });
