@@ -11,7 +11,8 @@ import type { FixSuggestion } from '../lang/rewrites';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
 import { activationAfter, activationOf, hasParams, initName, isFusedWithLoss, isSaturating, matchedInit, weightsFeeding } from './network';
-import { addClip, distinct, lrFromFirstStep, replaceSaturating, useInit, useMatchedInit, wrapResidual } from './remedies';
+import { addClip, distinct, lrFromFirstStep, matchInits, replaceSaturating, useInit, useMatchedInit, wrapResidual, INIT_SCALE_TOLERANCE } from './remedies';
+import { type GainVerdict, initScale } from './signal-gain';
 import { isMost, log10UpdateRatio, median, statsOf } from './window';
 import { type EpisodeVerdict, type Span, headline, spanEvidence, spanLength } from './episodes';
 import type { FlowPayload, SpikeSummary } from './run-history';
@@ -260,28 +261,73 @@ export type FlowJudgement =
   | { mode: 'probe'; window: StepFrame[] }
   | { mode: 'run'; vanishing: Map<number, EpisodeVerdict<FlowPayload, undefined>>; exploding: Map<number, EpisodeVerdict<FlowPayload, SpikeSummary>> };
 
-/** vanishing-gradient and exploding-gradient findings. */
+/**
+ * vanishing-gradient and exploding-gradient findings: the relative rule's verdicts (‖∇W‖ against
+ * the layers after it) and the signal-gain rule's (signal-gain.ts), one finding per layer and
+ * condition, the gains first when both hold (they name the cause: the init's scale).
+ */
 export function gradientFlow(
   spec: NetworkSpec,
   judged: FlowJudgement,
   thresholds: Thresholds,
   lrLimit: number,
+  gains: Map<number, GainVerdict> = new Map(),
 ): { findings: LayerFinding[]; vanishing: Set<number>; exploding: Set<number> } {
   const weighted = spec.leaves.filter(hasParams);
   const { vanishing, exploding } = judged.mode === 'probe' ? probeVerdicts(spec, judged.window, thresholds) : runVerdicts(judged);
-  const flagged = (verdicts: Map<number, Verdict>) =>
-    [...verdicts].filter(([, v]) => isMost(v.steps, v.of)).map(([i]) => i).sort((a, b) => a - b);
-  const flaggedVanishing = flagged(vanishing);
-  const flaggedExploding = flagged(exploding);
+  const byGain = (condition: GainVerdict['condition']) => [...gains].filter(([, g]) => g.condition === condition).map(([i]) => i);
+  const flagged = (verdicts: Map<number, Verdict>, condition: GainVerdict['condition']) =>
+    [...new Set([...[...verdicts].filter(([, v]) => isMost(v.steps, v.of)).map(([i]) => i), ...byGain(condition)])].sort((a, b) => a - b);
+  const flaggedExploding = flagged(exploding, 'exploding');
+  const explodingSet = new Set(flaggedExploding);
+  const flaggedVanishing = flagged(vanishing, 'vanishing');
   const context = { spec, thresholds, lrLimit };
+  const live = (verdicts: Map<number, Verdict>, index: number) => {
+    const v = verdicts.get(index);
+    return v && isMost(v.steps, v.of) ? v : undefined;
+  };
   const findings: LayerFinding[] = [];
   for (const span of runsOf(flaggedVanishing, weighted)) {
     for (const index of flaggedVanishing.filter((i) => i >= span[0] && i <= span[1])) {
-      findings.push(vanishingFinding(context, spec.leaves[index], vanishing.get(index)!, span));
+      findings.push(vanishingFinding(context, spec.leaves[index], live(vanishing, index), span, gains.get(index)));
     }
   }
-  for (const index of flaggedExploding) findings.push(explodingFinding(context, spec.leaves[index], exploding.get(index)!));
-  return { findings, vanishing: new Set(flaggedVanishing), exploding: new Set(flaggedExploding) };
+  for (const index of flaggedExploding) findings.push(explodingFinding(context, spec.leaves[index], live(exploding, index), gains.get(index)));
+  return { findings, vanishing: new Set(flaggedVanishing), exploding: explodingSet };
+}
+
+/** The gain rule's evidence in words: the signal, per layer and compounded, and the init against the matched one. */
+function gainDetails(spec: NetworkSpec, g: GainVerdict): string[] {
+  const verb = g.condition === 'exploding' ? 'grows' : 'shrinks';
+  const details = g.signal === 'backward'
+    ? [`the backpropagated gradient ${verb} ×${formatNumber(g.perLayer)} per layer through the ${g.depth} layers after it: ×${formatNumber(g.total)} from the output to here, at initialisation`]
+    : [`activations ${verb === 'grows' ? 'grow' : 'shrink'} ×${formatNumber(g.perLayer)} per layer: RMS ×${formatNumber(g.total)} over ${g.depth} layers up to here, at initialisation`];
+  const scale = initScale(spec, g.gain.leaf);
+  // The init's scale, when it pushes the signal the way it went.
+  if (scale && !spec.weights && (g.condition === 'exploding' ? scale.ratio > INIT_SCALE_TOLERANCE : scale.ratio < 1 / INIT_SCALE_TOLERANCE)) {
+    const name = scale.init === 'he' ? 'He' : 'Xavier';
+    details.push(`init ${initName(g.gain.leaf.kind === 'dense' ? g.gain.leaf.init : { kind: 'he' })} has std ${formatNumber(scale.actual)}, ${formatNumber(scale.ratio)}× ${name}'s ${formatNumber(scale.std)} for fan-in ${g.gain.leaf.inputWidth} (${g.gain.activation})`);
+  }
+  return details;
+}
+
+function gainEvidence(g: GainVerdict | undefined): Record<string, number> {
+  if (!g) return {};
+  const evidence: Record<string, number> = { gainTotal: g.total, gainPerLayer: g.perLayer, gainDepth: g.depth, initStd: g.gain.initStd, recommendedStd: g.gain.recommendedStd };
+  if (g.gain.forward !== undefined) evidence.forwardGain = g.gain.forward;
+  if (g.gain.backward !== undefined) evidence.backwardGain = g.gain.backward;
+  return evidence;
+}
+
+/**
+ * Fixes for a signal that compounds through depth because of the inits' scale: the matched
+ * init on every layer whose scale pushes it that way (one fix for the whole stack: fixing the
+ * flagged layer alone leaves the others' gains). For a shrinking signal through saturating
+ * activations the init is not the cause (σ′ ≤ ¼ whatever the init): those keep the relative
+ * rule's fixes.
+ */
+function gainFixes(spec: NetworkSpec, g: GainVerdict): FixSuggestion[] {
+  return matchInits(spec, g.gain.leaf, g.condition === 'exploding', (leaf) => initScale(spec, leaf));
 }
 
 /** Every step of a probe counts; no spikes (a probe has no history to judge them against). */
@@ -334,54 +380,77 @@ interface Context {
 
 const medianOf = (values: (number | undefined)[]) => median(values.filter((v): v is number => v !== undefined));
 
-function vanishingFinding({ spec, thresholds }: Context, leaf: LeafLayer, v: Verdict, span: [number, number]): LayerFinding {
-  const rms = medianOf(v.samples.map((s) => s.rms));
-  const ratio = medianOf(v.samples.map((s) => s.belowLargest));
-  const signal = medianOf(v.samples.map((s) => s.signalBelow));
-  const logUpdate = medianOf(v.samples.map((s) => s.logUpdate));
-  const reference = spec.leaves[v.samples[v.samples.length - 1].largest];
-  const details = [`${gradName(leaf)} RMS ${formatNumber(rms)}, ${formatNumber(ratio)}× the largest layer's after it (${reference?.name ?? '?'})`];
-  if (signal < thresholds.vanishingRatio) details.push(`backpropagated gradient ${formatNumber(signal)}× the largest after it`);
-  if (logUpdate < thresholds.updateRatioLow) details.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
+function vanishingFinding(context: Context, leaf: LeafLayer, v: Verdict | undefined, span: [number, number], g: GainVerdict | undefined): LayerFinding {
+  const { spec, thresholds } = context;
+  // The relative rule's numbers first (counted over the judged steps), then the gains at initialisation.
+  const details: string[] = [];
+  const evidence: Record<string, number> = gainEvidence(g);
+  let fixes: FixSuggestion[] = [];
+  if (v) {
+    const rms = medianOf(v.samples.map((s) => s.rms));
+    const ratio = medianOf(v.samples.map((s) => s.belowLargest));
+    const signal = medianOf(v.samples.map((s) => s.signalBelow));
+    const logUpdate = medianOf(v.samples.map((s) => s.logUpdate));
+    const reference = spec.leaves[v.samples[v.samples.length - 1].largest];
+    details.push(`${gradName(leaf)} RMS ${formatNumber(rms)}, ${formatNumber(ratio)}× the largest layer's after it (${reference?.name ?? '?'})`);
+    if (signal < thresholds.vanishingRatio) details.push(`backpropagated gradient ${formatNumber(signal)}× the largest after it`);
+    if (logUpdate < thresholds.updateRatioLow) details.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
+    details[details.length - 1] += `, in ${v.steps} of ${v.of} steps`;
+    Object.assign(evidence, { gradRms: rms, ratioToLargest: ratio, signalRatio: signal, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: v.of, ...(v.span ? spanEvidence(v.span) : {}) });
+    fixes = vanishingFixes(spec, v.last, leaf, span);
+  } else if (g) {
+    // No relative verdict: the gains' step stands for the window the fixes read.
+    fixes = isSaturating(activationAfter(spec, leaf)?.activation) ? distinct([...replaceSaturating(spec, leaf, ['relu']), ...wrapResidual(spec, span[0], activationAfter(spec, spec.leaves[span[1]])?.leaf.index ?? span[1])]) : [];
+  }
+  if (g) details.push(...gainDetails(spec, g));
+  if (g && !isSaturating(g.gain.activation)) fixes = distinct([...gainFixes(spec, g), ...fixes]);
   return {
     code: 'vanishing-gradient',
     severity: 'warning',
     layer: leaf.index,
     line: leaf.line,
-    message: `${headline('Vanishing gradient', v.span)}${details.join('; ')}, in ${v.steps} of ${v.of} steps`,
+    message: `${headline('Vanishing gradient', v?.span)}${details.join('; ')}`,
     explanation: VANISHING_EXPLANATION,
-    evidence: { gradRms: rms, ratioToLargest: ratio, signalRatio: signal, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: v.of, ...(v.span ? spanEvidence(v.span) : {}) },
-    related: related(spec, v.last, leaf, true),
-    fixes: vanishingFixes(spec, v.last, leaf, span),
+    evidence,
+    related: v ? related(spec, v.last, leaf, true) : undefined,
+    fixes,
   };
 }
 
-function explodingFinding(context: Context, leaf: LeafLayer, v: Verdict): LayerFinding {
+function explodingFinding(context: Context, leaf: LeafLayer, v: Verdict | undefined, g: GainVerdict | undefined): LayerFinding {
   const { spec, thresholds } = context;
-  const rms = medianOf(v.samples.map((s) => s.rms));
-  const ratio = medianOf(v.samples.map((s) => s.aboveSmallest));
-  const signal = medianOf(v.samples.map((s) => s.signalAbove));
-  const logUpdate = medianOf(v.samples.map((s) => s.logUpdate));
-  const smallestAt = v.samples[v.samples.length - 1].smallest;
-  const details = [`${gradName(leaf)} RMS ${formatNumber(rms)}`];
-  if (!Number.isNaN(ratio)) details.push(`${formatNumber(ratio)}× the smallest layer's after it (${smallestAt !== undefined ? spec.leaves[smallestAt].name : '?'})`);
-  if (signal > thresholds.explodingRatio) details.push(`backpropagated gradient ${formatNumber(signal)}× the smallest after it`);
-  if (logUpdate > thresholds.updateRatioHigh) details.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
-  if (v.spikes) details.push(`norm ${formatNumber(v.spikeNorm)}, ${formatNumber(v.spikeNorm / v.runningMedian)}× its running median`);
-  const evidence: Record<string, number> = { gradRms: rms, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: v.of };
-  if (!Number.isNaN(ratio)) evidence.ratioToSmallest = ratio;
-  if (!Number.isNaN(signal)) evidence.signalRatio = signal;
-  if (v.spikes) Object.assign(evidence, { spikes: v.spikes, spikeNorm: v.spikeNorm, runningMedian: v.runningMedian });
-  if (v.span) Object.assign(evidence, spanEvidence(v.span));
+  const details: string[] = [];
+  const evidence: Record<string, number> = gainEvidence(g);
+  if (v) {
+    const rms = medianOf(v.samples.map((s) => s.rms));
+    const ratio = medianOf(v.samples.map((s) => s.aboveSmallest));
+    const signal = medianOf(v.samples.map((s) => s.signalAbove));
+    const logUpdate = medianOf(v.samples.map((s) => s.logUpdate));
+    const smallestAt = v.samples[v.samples.length - 1].smallest;
+    details.push(`${gradName(leaf)} RMS ${formatNumber(rms)}`);
+    if (!Number.isNaN(ratio)) details.push(`${formatNumber(ratio)}× the smallest layer's after it (${smallestAt !== undefined ? spec.leaves[smallestAt].name : '?'})`);
+    if (signal > thresholds.explodingRatio) details.push(`backpropagated gradient ${formatNumber(signal)}× the smallest after it`);
+    if (logUpdate > thresholds.updateRatioHigh) details.push(`update ratio ${formatNumber(10 ** logUpdate)}`);
+    if (v.spikes) details.push(`norm ${formatNumber(v.spikeNorm)}, ${formatNumber(v.spikeNorm / v.runningMedian)}× its running median`);
+    details[details.length - 1] += `, in ${v.steps} of ${v.of} steps`;
+    Object.assign(evidence, { gradRms: rms, log10UpdateRatio: logUpdate, steps: v.steps, windowSteps: v.of });
+    if (!Number.isNaN(ratio)) evidence.ratioToSmallest = ratio;
+    if (!Number.isNaN(signal)) evidence.signalRatio = signal;
+    if (v.spikes) Object.assign(evidence, { spikes: v.spikes, spikeNorm: v.spikeNorm, runningMedian: v.runningMedian });
+    if (v.span) Object.assign(evidence, spanEvidence(v.span));
+  }
+  if (g) details.push(...gainDetails(spec, g));
+  // Growth present at initialisation is the init's: its fix first; the relative rule's after.
+  const fixes = distinct([...(g ? gainFixes(spec, g) : []), ...(v && !(g && gainFixes(spec, g).length) ? explodingFixes(context, leaf, v) : [])]);
   return {
     code: 'exploding-gradient',
     severity: 'warning',
     layer: leaf.index,
     line: leaf.line,
-    message: `${headline('Exploding gradient', v.span)}${details.join('; ')}, in ${v.steps} of ${v.of} steps`,
+    message: `${headline('Exploding gradient', v?.span)}${details.join('; ')}`,
     explanation: EXPLODING_EXPLANATION,
     evidence,
-    related: related(spec, v.last, leaf, false),
-    fixes: explodingFixes(context, leaf, v),
+    related: v ? related(spec, v.last, leaf, false) : undefined,
+    fixes,
   };
 }

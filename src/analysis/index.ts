@@ -18,6 +18,9 @@ import { nonFinite } from './nonfinite';
 import { MAX_LR_FACTOR } from './remedies';
 import { updateRatio } from './update-ratio';
 import { runEpisodes } from './run-history';
+import { gainVerdicts } from './signal-gain';
+import { causesFirst } from './causes';
+import { symmetricUnits } from './symmetry';
 import { judgedFrames } from './window';
 
 export type { FindingCode, LayerFinding } from './types';
@@ -37,8 +40,12 @@ export function analyze(spec: NetworkSpec, run: RunResult, thresholds: Threshold
   // ReLU stack under normal(0, 1) takes first steps 10⁴× too large), and an lr 10⁴× smaller
   // would only hide that — measured: it still overflows.
   const lrLimit = gain.length === 0 ? Infinity : MAX_LR_FACTOR;
-  const flow = gradientFlow(spec, episodes ? { mode: 'run', ...episodes } : { mode: 'probe', window: frames }, thresholds, lrLimit);
+  // Signal gains at initialisation (the first judged step, before any update made them).
+  const gains = gainVerdicts(spec, frames[0], thresholds);
+  const flow = gradientFlow(spec, episodes ? { mode: 'run', ...episodes } : { mode: 'probe', window: frames }, thresholds, lrLimit, gains);
+  const symmetric = symmetricUnits(spec, frames[0]);
   const findings = [
+    ...symmetric,
     ...nonFinite(spec, run, lrLimit),
     ...flow.findings,
     ...deadRelu(spec, episodes ? { mode: 'run', episodes: episodes.dead } : { mode: 'probe', window: frames }, thresholds, lrLimit),
@@ -47,11 +54,12 @@ export function analyze(spec: NetworkSpec, run: RunResult, thresholds: Threshold
     ...(mode === 'run' ? lossNotDecreasing(spec, run, thresholds) : []),
     ...throughTime(spec, frames, thresholds, mode),
     ...initialLoss(spec, run),
-    ...gain,
+    // The product of backward gains is the gain rule's own evidence when that rule flagged layers.
+    ...(gains.size ? [] : gain),
   ];
   // Network order, then the most severe first, so a reader (and the CLI table) meets the
   // first broken layer first.
-  return findings.sort(
+  return causesFirst(spec, run, frames, thresholds, findings).sort(
     (a, b) => a.line - b.line || (a.layer ?? Infinity) - (b.layer ?? Infinity) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
   );
 }

@@ -128,6 +128,8 @@ export function checkDocument(document: NetDocument, text: string, options: Chec
   };
   if (name !== undefined) spec.name = name;
   if (weights) spec.weights = weights;
+  const optimizerStmt = singles.get('optimizer');
+  if (optimizerStmt) spec.optimizerStatement = { line: optimizerStmt.range.start.line };
   return { document, diagnostics, spec };
 }
 

@@ -17,6 +17,8 @@ export function fixEdits(document: NetDocument, spec: NetworkSpec, fix: FixSugge
       if (!target || target.leaf.kind !== 'dense') return undefined;
       return titled(`Set init=${fix.init}`, copies(spec, target.leaf), [setOption(target.stmt, 'init', fix.init)]);
     }
+    case 'use-inits':
+      return useInits(doc, spec, fix.layers, fix.std);
     case 'insert-layernorm': {
       const target = doc.leafStatement(spec, fix.layer);
       if (!target) return undefined;
@@ -74,6 +76,28 @@ function useActivation(doc: DocumentIndex, spec: NetworkSpec, layer: number, act
     return titled(title, copies(spec, leaf), edits);
   }
   return undefined;
+}
+
+/** One edit per statement (copies made by `repeat` share one); titled by the init and, when given, the std it sets. */
+function useInits(doc: DocumentIndex, spec: NetworkSpec, layers: { layer: number; init: string }[], std: number | undefined): Fix | undefined {
+  const edits: TextEdit[] = [];
+  const seen = new Set<Statement>();
+  const names: string[] = [];
+  for (const { layer, init } of layers) {
+    const target = doc.leafStatement(spec, layer);
+    if (!target || target.leaf.kind !== 'dense') return undefined;
+    names.push(target.leaf.name);
+    if (seen.has(target.stmt)) continue;
+    seen.add(target.stmt);
+    edits.push(setOption(target.stmt, 'init', init));
+  }
+  if (edits.length === 0) return undefined;
+  const kinds = [...new Set(layers.map((l) => l.init))];
+  const what = kinds.length === 1 ? `init=${kinds[0]}` : `the matched init (${kinds.join('/')})`;
+  const scale = std !== undefined ? `, std ${Number(std.toPrecision(2))}` : '';
+  if (seen.size === 1) return titled(`Set ${what}${scale}`, copies(spec, spec.leaves[layers[0].layer]), edits);
+  const where = names.length > 1 ? `${names[0]}…${names[names.length - 1]}` : names[0];
+  return { title: `Set ${what} on ${where}${scale}`, edits, isPreferred: true };
 }
 
 function setActivation(stmt: Statement, activation: string): TextEdit {

@@ -278,4 +278,6 @@ export interface NetworkSpec {
   paramCount: number;
   /** Weights the network starts from instead of its init (`weights` statement). */
   weights?: WeightsSpec;
+  /** Where the `optimizer` statement is (0-based line), when the file writes one: findings about the lr go there. */
+  optimizerStatement?: { line: number };
 }

@@ -17,6 +17,12 @@ export const FINDING_CODES = [
   'update-ratio-low',
   'update-ratio-high',
   'loss-not-decreasing',
+  /** The loss rose ×10 above its start: named with the step (and the lr) that caused it. */
+  'loss-diverging',
+  /** Every parameter gradient exactly zero: named with the step or the layer that caused it. */
+  'dead-network',
+  /** A hidden layer whose units start identical and stay so (constant init here and on its reader). */
+  'symmetric-units',
   /** Initialisation check: initial loss far from its expected value (Information). */
   'initial-loss',
   /** Initialisation check: product of backward gains leaves [0.5, 2] (Information). */

@@ -71,3 +71,20 @@ export const FIX_VARIANTS: Record<string, string> = {
 FIX_VARIANTS['exploding-standalone.net'] = exploding({ act: '', init: 'normal(0, 3)\n  tanh' });
 FIX_VARIANTS['deep-tanh-standalone.net'] = deep({ layer: 'dense 32 init=normal(0, 1)\n  tanh' });
 FIX_VARIANTS['deep-relu-small-standalone.net'] = deep({ layer: 'dense 32 init=normal(0, 0.01)\n  relu' });
+
+// Issue 10: init-scale explosions the relative rule missed (‖∇W‖ flat across depth), and
+// collapses named by their cause.
+FIX_VARIANTS['init-scale-relu.net'] = exploding({ act: 'relu', init: 'normal(0, 0.5)', depth: 8 }).replace(/dense 32/, 'dense 64');
+FIX_VARIANTS['init-scale-leaky.net'] = exploding({ act: 'leaky_relu', init: 'uniform(-1, 1)', depth: 6 }).replace(/dense 32/, 'dense 128');
+FIX_VARIANTS['init-scale-linear.net'] = exploding({ act: '', init: 'normal(0, 1.5)', depth: 8 });
+FIX_VARIANTS['init-small-relu.net'] = exploding({ act: 'relu', init: 'normal(0, 0.02)', depth: 8 });
+FIX_VARIANTS['lr-dead.net'] = `data moons n=200 noise=0.1 seed=1
+input 2
+dense 16 relu
+dense 16 relu
+dense 1 sigmoid
+loss bce
+optimizer sgd lr=40
+train epochs=30 batch=32 seed=0
+`;
+FIX_VARIANTS['zeros.net'] = spiral({ h1: 'dense 64 tanh init=zeros', h2: 'dense 64 tanh init=zeros' });

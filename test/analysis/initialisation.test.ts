@@ -26,15 +26,26 @@ describe('initial-loss', () => {
 describe('backward-gain', () => {
   it('multiplies the layers\' gains from the output to the input and names where it leaves [0.5, 2]', () => {
     const spec = network(4, [...repeat(3, 4, 'sigmoid', { kind: 'xavier' }, 3), dense(3, 'linear', { kind: 'xavier' })]);
-    // ‖δ‖ at each layer's input: 1e-3, 1e-2, 0.1 (dense1_3: ×0.1 from the output), 1 at the output layer's input.
-    const gradIn = [1e-3, 1e-2, 0.1, 1];
+    // ‖δ‖ at each layer's input: 0.3, 0.45 (dense1_2: ×0.45 from the output), 0.7, 1 at the output layer's input —
+    // out of band, but no layer's compounded gain reaches the vanishing threshold (signal-gain.ts).
+    const gradIn = [0.3, 0.45, 0.7, 1];
     const run = runOf(frames(spec, 1, (i) => ({ inGradNorm: gradIn[i], outGradNorm: gradIn[i + 1] ?? 1 })));
     const [finding] = analyze(spec, run, thresholds, 'probe').filter((f) => f.code === 'backward-gain');
     assert.equal(finding.severity, 'information');
-    assert.equal(finding.layer, 2);
-    assert.equal(finding.evidence.gain, 1e-3);
-    assert.equal(finding.message, 'Backward gain from the output to the input 0.001 at initialisation; it leaves [0.5, 2] at dense1_3 (×0.1 from the output to here)');
-    assert.deepEqual(finding.fixes, [{ kind: 'use-activation', layer: 2, activation: 'relu', init: 'he' }]);
+    assert.equal(finding.layer, 1);
+    assert.equal(finding.evidence.gain, 0.3);
+    assert.equal(finding.message, 'Backward gain from the output to the input 0.3 at initialisation; it leaves [0.5, 2] at dense1_2 (×0.45 from the output to here)');
+    assert.deepEqual(finding.fixes, [{ kind: 'use-activation', layer: 1, activation: 'relu', init: 'he' }]);
+  });
+
+  it('is left to vanishing-gradient when the compounded gain passes its threshold (the same evidence, as a warning)', () => {
+    const spec = network(4, [...repeat(3, 4, 'sigmoid', { kind: 'xavier' }, 3), dense(3, 'linear', { kind: 'xavier' })]);
+    const gradIn = [1e-3, 1e-2, 0.1, 1];
+    const run = runOf(frames(spec, 1, (i) => ({ inGradNorm: gradIn[i], outGradNorm: gradIn[i + 1] ?? 1 })));
+    const findings = analyze(spec, run, thresholds, 'probe');
+    assert.deepEqual(findings.filter((f) => f.code === 'backward-gain'), []);
+    const vanishing = findings.find((f) => f.code === 'vanishing-gradient' && f.layer === 0)!;
+    assert.equal(vanishing.evidence.gainTotal, 0.01);
   });
 
   it('says nothing while the product stays within [0.5, 2]', () => {

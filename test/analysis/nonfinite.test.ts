@@ -13,7 +13,8 @@ describe('nonfinite-gradient', () => {
     assert.equal(findings[0].severity, 'error');
     assert.equal(findings[0].layer, 1);
     assert.equal(findings[0].line, spec.leaves[1].line);
-    assert.equal(findings[0].message, 'Non-finite output at step 3: first produced by matmul in dense2 (forward)');
+    assert.equal(findings[0].message, 'Non-finite output at step 3: first produced by matmul in dense2 (forward); cause: step 1 moved dense1\'s weights 10× their size: lr is ≈1e4× too large (healthy ‖ΔW‖/‖W‖ ≈ 1e-3)');
+    assert.equal(findings[0].evidence.causeStep, 1);
     assert.deepEqual(findings[0].fixes, [{ kind: 'set-lr', lr: 0.00005 }, { kind: 'add-clip', clip: 1 }]);
   });
 

@@ -233,7 +233,8 @@ export class LspClient {
 export function isProbeCode(code: string): boolean {
   return [
     'vanishing-gradient', 'exploding-gradient', 'nonfinite-gradient', 'dead-relu', 'saturated-activation',
-    'update-ratio-low', 'update-ratio-high', 'loss-not-decreasing', 'initial-loss', 'backward-gain',
+    'update-ratio-low', 'update-ratio-high', 'loss-not-decreasing', 'loss-diverging', 'dead-network', 'symmetric-units',
+    'initial-loss', 'backward-gain',
     'probe-skipped', 'probe-failed',
   ].includes(code);
 }

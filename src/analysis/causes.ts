@@ -1,0 +1,125 @@
+// Causes before symptoms (collapse.ts finds the collapse and the step that caused it). When a
+// probe or run collapses, the findings are rewritten so the first cause leads and what follows
+// from it is its evidence, not a separate warning:
+//   1. the init, when a layer's signal already grows or shrinks through depth at step 1
+//      (exploding/vanishing-gradient from the gains, symmetric-units): the collapse is added to
+//      those findings;
+//   2. else the first step that moved the weights by more than their size: a `dead-network` or
+//      `loss-diverging` finding on the optimizer line names it and the lr factor;
+//   3. else (dead from the first step, or a slower divergence) the collapse finding names the
+//      layer where the gradient stops, or the largest step before the loss left its range.
+// A non-finite collapse keeps its Error (nonfinite-gradient names the first producing op) and
+// gets the cause added. Per-layer flags that did not hold at the first step — update ratios,
+// dead or saturated units, the relative vanishing/exploding rule — are symptoms of the
+// collapse and are folded into the cause's evidence.
+
+import type { RunResult, StepFrame } from '../engine/telemetry';
+import type { NetworkSpec, Thresholds } from '../lang/spec';
+import type { FindingCode, LayerFinding } from './types';
+import { type Collapse, collapseFinding, collapseText, detectCollapse, firstOverwrite, overwriteText } from './collapse';
+import { flowAt, isExplodingAt, isVanishingAt } from './gradient-flow';
+import { hasParams } from './network';
+import { distinct } from './remedies';
+import { statsOf } from './window';
+
+const SYMPTOMS: ReadonlySet<FindingCode> = new Set(['update-ratio-low', 'update-ratio-high', 'dead-relu', 'saturated-activation', 'vanishing-gradient', 'exploding-gradient']);
+
+/** Whether a symptom's condition already held at the first judged step, before the collapse could cause it. */
+function heldAtStart(spec: NetworkSpec, first: StepFrame, finding: LayerFinding, thresholds: Thresholds, collapse: Collapse): boolean {
+  if (finding.layer === undefined) return false;
+  const stats = statsOf(first, finding.layer);
+  if (!stats) return false;
+  switch (finding.code) {
+    case 'dead-relu':
+      return stats.deadFraction > thresholds.deadFraction;
+    case 'saturated-activation':
+      return stats.saturatedFraction > thresholds.saturatedFraction;
+    case 'vanishing-gradient':
+    case 'exploding-gradient': {
+      if ('gainTotal' in finding.evidence) return true;
+      const sample = flowAt(spec, first, spec.leaves.filter(hasParams)).get(finding.layer);
+      return sample !== undefined && (finding.code === 'vanishing-gradient' ? isVanishingAt(sample, thresholds) : isExplodingAt(sample, thresholds));
+    }
+    case 'update-ratio-low':
+      // Zero steps in a network whose gradients are all zero are the collapse itself.
+      return collapse.kind !== 'dead' && first.step < collapse.step;
+    default:
+      // update-ratio-high is the step that caused the collapse: the cause finding says it.
+      return false;
+  }
+}
+
+/** "update-ratio-low on 3 layers, dead-relu on 2" */
+function foldedText(folded: LayerFinding[]): string {
+  const counts = new Map<string, Set<number>>();
+  for (const f of folded) counts.set(f.code, (counts.get(f.code) ?? new Set()).add(f.layer ?? -1));
+  return [...counts].map(([code, layers]) => `${code} on ${layers.size} layer${layers.size === 1 ? '' : 's'}`).join(', ');
+}
+
+/**
+ * An initial loss far above ln C is the same explosion seen at the output: when the gains name
+ * the init, it becomes the evidence of the exploding finding nearest the output, not a note.
+ */
+function foldInitialLoss(findings: LayerFinding[]): LayerFinding[] {
+  const note = findings.find((f) => f.code === 'initial-loss');
+  const exploding = findings.filter((f) => f.code === 'exploding-gradient' && 'gainTotal' in f.evidence);
+  if (!note || exploding.length === 0) return findings;
+  const last = exploding.reduce((a, b) => ((b.layer ?? 0) > (a.layer ?? 0) ? b : a));
+  last.message += `; ${note.message.charAt(0).toLowerCase()}${note.message.slice(1)}`;
+  last.evidence = { ...last.evidence, initialLoss: note.evidence.initialLoss, initialLossRatio: note.evidence.ratio };
+  return findings.filter((f) => f !== note);
+}
+
+/**
+ * Constant inits stop the gradient as well as the symmetry (all-zero weights pass no gradient
+ * back): the zero gradients, zero steps and gains downstream of a symmetric-units finding are
+ * its evidence, not findings of their own.
+ */
+function foldIntoSymmetry(findings: LayerFinding[]): LayerFinding[] {
+  const symmetric = findings.filter((f) => f.code === 'symmetric-units');
+  if (symmetric.length === 0) return findings;
+  const folded = findings.filter((f) => (f.code === 'vanishing-gradient' && !('gainTotal' in f.evidence)) || f.code === 'update-ratio-low' || f.code === 'backward-gain');
+  if (folded.length) symmetric[0].message += `; folded in: ${foldedText(folded)}`;
+  return findings.filter((f) => !folded.includes(f));
+}
+
+export function causesFirst(spec: NetworkSpec, run: RunResult, frames: StepFrame[], thresholds: Thresholds, all: LayerFinding[]): LayerFinding[] {
+  const findings = foldIntoSymmetry(foldInitialLoss(all));
+  const collapse = detectCollapse(spec, run, frames);
+  if (!collapse || frames.length === 0) return findings;
+  const first = frames[0];
+  const folded = findings.filter((f) => SYMPTOMS.has(f.code) && !heldAtStart(spec, first, f, thresholds, collapse));
+  const kept = findings.filter((f) => !folded.includes(f));
+  const symptoms = folded.length ? `; folded in: ${foldedText(folded)}` : '';
+  const initCauses = kept.filter((f) => ((f.code === 'exploding-gradient' || f.code === 'vanishing-gradient') && 'gainTotal' in f.evidence) || f.code === 'symmetric-units');
+  const what = collapseText(collapse);
+  const nonfinite = kept.find((f) => f.code === 'nonfinite-gradient');
+
+  if (initCauses.length) {
+    const lead = initCauses[0];
+    for (const cause of initCauses) {
+      cause.evidence = { ...cause.evidence, collapseStep: collapse.step };
+      if (cause === lead) cause.message += `; then training collapses: ${what}${symptoms}`;
+    }
+    if (nonfinite) {
+      nonfinite.message += `; cause: the init (${lead.code} on ${spec.leaves[lead.layer ?? 0]?.name ?? 'the network'})`;
+      nonfinite.fixes = distinct([...lead.fixes, ...nonfinite.fixes]);
+    }
+    // A dead network from constant inits is the symmetric layers' finding, not a second one.
+    return kept;
+  }
+
+  const overwrite = firstOverwrite(spec, frames, collapse.step);
+  if (collapse.kind === 'nonfinite') {
+    if (nonfinite && overwrite) {
+      nonfinite.message += `; cause: ${overwriteText(overwrite)}${symptoms}`;
+      nonfinite.evidence = { ...nonfinite.evidence, causeStep: overwrite.step, updateRatio: 10 ** overwrite.log10Ratio };
+      nonfinite.related = [...(nonfinite.related ?? []), { line: overwrite.layer.line, message: `${overwrite.layer.name} moved ${(10 ** overwrite.log10Ratio).toPrecision(2)}× its size at step ${overwrite.step}.` }];
+    } else if (nonfinite && symptoms) nonfinite.message += symptoms;
+    return kept;
+  }
+  const finding = collapseFinding(spec, frames, collapse, overwrite);
+  if (!finding) return findings;
+  finding.message += symptoms;
+  return [...kept, finding];
+}

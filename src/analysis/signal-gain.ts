@@ -1,0 +1,276 @@
+// Exploding and vanishing judged by signal growth through depth. ∇W = xᵀδ multiplies the
+// forward activation x by the backpropagated gradient δ, so when an init is too large x grows
+// toward the output exactly as fast as δ grows toward the input and ‖∇W‖ is flat across depth —
+// the relative rule in gradient-flow.ts sees nothing while both signals explode. Here both are
+// measured at initialisation (the first judged step, before any update could cause them):
+//   forward gain  g_f = RMS(h_l) / RMS(h_{l−1})   (activations, per unit)
+//   backward gain g_b = ‖δ_{l−1}‖ / ‖δ_l‖          (gradients, whole layer)
+// A variance-preserving init makes both ≈ 1 per layer (Glorot & Bengio 2010 for
+// tanh/sigmoid/linear, He et al. 2015 for the ReLU family), whatever the widths: fan-in inits
+// keep the per-unit activation scale and the norm of the gradient. Their product over depth is
+// what explodes or vanishes (Saxe et al. 2014 for deep linear nets; Poole et al. 2016 for
+// tanh). docs/gradient-health.md, "Signal gains".
+
+import type { StepFrame } from '../engine/telemetry';
+import type { ActivationKind, InitSpec, LayerNode, LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
+import { activationAfter, isFusedWithLoss, matchedInit } from './network';
+import { statsOf } from './window';
+
+/** A dense layer with the activation after it: the unit whose init decides its gains. */
+export interface LayerGain {
+  leaf: LeafLayer;
+  /** The leaf whose output is the block's output: its fused activation (itself) or the standalone one after it. */
+  end: LeafLayer;
+  activation: ActivationKind;
+  /** RMS(block output) / RMS(block input); undefined where the input is not a measured leaf's output (the data, a residual sum). */
+  forward?: number;
+  /** ‖∂L/∂input‖ / ‖∂L/∂(block output)‖. */
+  backward?: number;
+  /** Activation growth compounded from where the scale was last reset (a norm layer, a bounded activation) to this block's output. */
+  forwardUp?: number;
+  /** Activation shrinkage compounded from where the scale was last floored (a norm layer, sigmoid, softmax) to this block's output. */
+  forwardDown?: number;
+  /** Layers the forward products span. */
+  forwardUpDepth: number;
+  forwardDownDepth: number;
+  /** ‖∂L/∂(block output)‖ / ‖∂L/∂(network output)‖: the backward gains of every later leaf, compounded (a plain chain to the output only). */
+  backwardTotal?: number;
+  /** Weighted layers from this one to the output. */
+  backwardDepth: number;
+  /** The init's standard deviation (and mean), and the one the matched init gives at this width. */
+  initStd: number;
+  initMean: number;
+  recommended: 'he' | 'xavier';
+  recommendedStd: number;
+}
+
+/** The standard deviation and mean an init draws W [fanIn, fanOut] with (src/engine/init.ts). */
+export function initMoments(init: InitSpec, fanIn: number, fanOut: number): { std: number; mean: number } {
+  switch (init.kind) {
+    case 'he':
+      return { std: Math.sqrt(2 / fanIn), mean: 0 };
+    case 'lecun':
+      return { std: Math.sqrt(1 / fanIn), mean: 0 };
+    case 'xavier':
+      return { std: Math.sqrt(2 / (fanIn + fanOut)), mean: 0 };
+    case 'normal':
+      return { std: init.std, mean: init.mean };
+    case 'uniform':
+      return { std: (init.high - init.low) / Math.sqrt(12), mean: (init.high + init.low) / 2 };
+    case 'zeros':
+      return { std: 0, mean: 0 };
+    case 'ones':
+      return { std: 0, mean: 1 };
+  }
+}
+
+/** The std of the init matched to an activation (He for the ReLU family, Xavier otherwise) at this layer's widths. */
+export function recommendedStd(activation: ActivationKind, fanIn: number, fanOut: number): { init: 'he' | 'xavier'; std: number } {
+  const init = matchedInit(activation);
+  return { init, std: init === 'he' ? Math.sqrt(2 / fanIn) : Math.sqrt(2 / (fanIn + fanOut)) };
+}
+
+/** Outputs bounded whatever the input's scale: growth cannot pass through them. */
+function capsGrowth(leaf: LeafLayer): boolean {
+  if (leaf.kind === 'layernorm' || leaf.kind === 'batchnorm') return true;
+  const activation = leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : undefined;
+  return activation === 'tanh' || activation === 'sigmoid' || activation === 'softmax';
+}
+
+/** Outputs of a fixed scale however small the input (sigmoid ≈ 0.5 at 0, a norm layer's unit scale): shrinkage cannot pass. */
+function floorsShrinkage(leaf: LeafLayer): boolean {
+  if (leaf.kind === 'layernorm' || leaf.kind === 'batchnorm') return true;
+  const activation = leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : undefined;
+  return activation === 'sigmoid' || activation === 'softmax';
+}
+
+/** Unbounded above: activations can grow through it without limit. */
+export function isUnbounded(activation: ActivationKind): boolean {
+  return activation !== 'tanh' && activation !== 'sigmoid' && activation !== 'softmax';
+}
+
+/**
+ * Each leaf's predecessor and successor in a plain chain: the leaf whose output is its input and
+ * the one that reads its output, when that is one leaf alone. Undefined at the data (the first
+ * leaf's input), and around residual blocks: the first leaf after a block reads the sum
+ * x + block(x), and the leaf before a block feeds the skip path too, so neither the forward
+ * nor the backward gain telescopes across them.
+ */
+function chains(spec: NetworkSpec): { pred: Map<number, number | undefined>; succ: Map<number, number | undefined> } {
+  const pred = new Map<number, number | undefined>();
+  const succ = new Map<number, number | undefined>();
+  const walk = (nodes: LayerNode[], before: number | undefined): void => {
+    let previous = before;
+    let sequential = true;
+    for (const node of nodes) {
+      if (node.kind === 'residual') {
+        walk(node.body, previous);
+        previous = undefined;
+        sequential = false;
+      } else {
+        pred.set(node.index, previous);
+        if (previous !== undefined && sequential) succ.set(previous, node.index);
+        previous = node.index;
+        sequential = true;
+      }
+    }
+  };
+  walk(spec.layers, undefined);
+  return { pred, succ };
+}
+
+const rmsOf = (frame: StepFrame, index: number): number | undefined => {
+  const s = statsOf(frame, index);
+  if (!s) return undefined;
+  const rms = Math.hypot(s.outMean, s.outStd);
+  return Number.isFinite(rms) ? rms : undefined;
+};
+
+/** The gradient leaving a leaf toward the loss, as backpropagation carries it. */
+function signalAt(spec: NetworkSpec, frame: StepFrame, leaf: LeafLayer): number | undefined {
+  const s = statsOf(frame, leaf.index);
+  if (!s) return undefined;
+  const signal = isFusedWithLoss(spec, leaf) ? s.inGradNorm : s.outGradNorm;
+  return Number.isFinite(signal) ? signal : undefined;
+}
+
+/** Every dense layer's gains at one step (the first judged one: initialisation). */
+export function layerGains(spec: NetworkSpec, frame: StepFrame): LayerGain[] {
+  const { pred, succ } = chains(spec);
+  // Per-leaf forward gains compounded in network order, restarting where the scale resets.
+  const up = new Map<number, { product: number; depth: number }>();
+  const down = new Map<number, { product: number; depth: number }>();
+  // A linear dense layer with a standalone activation after it is one unit (`dense 32` then
+  // `tanh`): its own output is a pre-activation, not a signal the next layer sees, so the chain
+  // steps from the unit's input straight to the activation's output.
+  const preActivation = (leaf: LeafLayer) => leaf.kind === 'dense' && activationAfter(spec, leaf)?.leaf !== leaf;
+  for (const leaf of spec.leaves) {
+    if (preActivation(leaf)) continue;
+    let before = pred.get(leaf.index);
+    let weighted = leaf.kind === 'dense' ? 1 : 0;
+    if (before !== undefined && preActivation(spec.leaves[before])) {
+      before = pred.get(before);
+      weighted = 1;
+    }
+    const rms = rmsOf(frame, leaf.index);
+    const inRms = before === undefined ? undefined : rmsOf(frame, before);
+    const gain = rms !== undefined && inRms !== undefined && inRms > 0 ? rms / inRms : undefined;
+    const chain = (products: Map<number, { product: number; depth: number }>, resets: (l: LeafLayer) => boolean) => {
+      const previous = before === undefined || resets(spec.leaves[before]) ? undefined : products.get(before);
+      if (gain === undefined || !Number.isFinite(gain)) return;
+      products.set(leaf.index, previous ? { product: previous.product * gain, depth: previous.depth + weighted } : { product: gain, depth: weighted });
+    };
+    chain(up, capsGrowth);
+    chain(down, floorsShrinkage);
+  }
+  // Backward gains compounded from the output toward the input, along the plain chain that ends
+  // at the output: the product of every later leaf's ‖δ_in‖/‖δ_out‖ (an output sigmoid fused
+  // with bce passes the gradient at its input: gain 1).
+  const last = spec.leaves[spec.leaves.length - 1];
+  const back = new Map<number, { product: number; depth: number }>();
+  if (last) back.set(last.index, { product: 1, depth: 0 });
+  for (let i = spec.leaves.length - 2; i >= 0; i--) {
+    const next = succ.get(i);
+    const after = next === undefined ? undefined : back.get(next);
+    if (next === undefined || !after) continue;
+    const leaf = spec.leaves[next];
+    const s = statsOf(frame, next);
+    const gain = isFusedWithLoss(spec, leaf) ? 1 : s && s.outGradNorm > 0 ? s.inGradNorm / s.outGradNorm : undefined;
+    if (gain === undefined || !Number.isFinite(gain)) continue;
+    back.set(i, { product: after.product * gain, depth: after.depth + (leaf.kind === 'dense' ? 1 : 0) });
+  }
+  const gains: LayerGain[] = [];
+  const dense = spec.leaves.filter((leaf) => leaf.kind === 'dense');
+  for (const leaf of dense) {
+    if (leaf.kind !== 'dense') continue;
+    const after = activationAfter(spec, leaf) ?? { activation: 'linear' as ActivationKind, leaf };
+    const end = after.leaf;
+    const stats = statsOf(frame, leaf.index);
+    const endSignal = signalAt(spec, frame, end);
+    const before = pred.get(leaf.index);
+    const inRms = before === undefined ? undefined : rmsOf(frame, before);
+    const outRms = rmsOf(frame, end.index);
+    const forward = inRms !== undefined && outRms !== undefined && inRms > 0 ? outRms / inRms : undefined;
+    // The first layer's input gradient is the data's: an engine may not compute it (0).
+    const backward = stats && endSignal !== undefined && endSignal > 0 && !(leaf.index === 0 && stats.inGradNorm === 0) && Number.isFinite(stats.inGradNorm)
+      ? stats.inGradNorm / endSignal : undefined;
+    const fanIn = leaf.inputWidth;
+    const fanOut = leaf.outputWidth;
+    const { std, mean } = initMoments(leaf.init, fanIn, fanOut);
+    const rec = recommendedStd(after.activation, fanIn, fanOut);
+    const upAt = up.get(end.index);
+    const downAt = down.get(end.index);
+    gains.push({
+      leaf,
+      end,
+      activation: after.activation,
+      forward,
+      backward,
+      forwardUp: upAt?.product,
+      forwardDown: downAt?.product,
+      forwardUpDepth: upAt?.depth ?? 0,
+      forwardDownDepth: downAt?.depth ?? 0,
+      backwardTotal: back.get(end.index)?.product,
+      backwardDepth: back.get(end.index)?.depth ?? 0,
+      initStd: std,
+      initMean: mean,
+      recommended: rec.init,
+      recommendedStd: rec.std,
+    });
+  }
+  return gains;
+}
+
+/** Why a layer is flagged by its gains: which signal passed the threshold, and by how much. */
+export interface GainVerdict {
+  condition: 'exploding' | 'vanishing';
+  gain: LayerGain;
+  /** The compounded gain that passed the threshold, and over how many weighted layers. */
+  signal: 'forward' | 'backward';
+  total: number;
+  depth: number;
+  /** Geometric mean per layer of that compounded gain. */
+  perLayer: number;
+  step: number;
+}
+
+/**
+ * The layers whose compounded gain passes a threshold: backward above `explodingRatio` or below
+ * `vanishingRatio`, or forward (activations) growing past `explodingRatio` on a layer whose
+ * activation cannot cap it, or shrinking below `vanishingRatio` where nothing floors it. The
+ * thresholds are the relative rule's: one order of magnitude of growth or loss across depth.
+ * Only signals compounded over at least two layers count, so one layer's own scale (the first
+ * layer of unnormalised data, a narrow output) is not depth.
+ */
+export function gainVerdicts(spec: NetworkSpec, frame: StepFrame | undefined, thresholds: Thresholds): Map<number, GainVerdict> {
+  const verdicts = new Map<number, GainVerdict>();
+  if (!frame) return verdicts;
+  for (const gain of layerGains(spec, frame)) {
+    const candidates: Omit<GainVerdict, 'gain' | 'step'>[] = [];
+    const add = (condition: GainVerdict['condition'], signal: GainVerdict['signal'], total: number | undefined, depth: number) => {
+      if (total === undefined || !(total > 0) || !Number.isFinite(total) || depth < 2) return;
+      candidates.push({ condition, signal, total, depth, perLayer: total ** (1 / depth) });
+    };
+    if (gain.backwardTotal !== undefined) {
+      if (gain.backwardTotal > thresholds.explodingRatio) add('exploding', 'backward', gain.backwardTotal, gain.backwardDepth);
+      if (gain.backwardTotal < thresholds.vanishingRatio) add('vanishing', 'backward', gain.backwardTotal, gain.backwardDepth);
+    }
+    if (isUnbounded(gain.activation) && gain.forwardUp !== undefined && gain.forwardUp > thresholds.explodingRatio) add('exploding', 'forward', gain.forwardUp, gain.forwardUpDepth);
+    if (gain.activation !== 'sigmoid' && gain.forwardDown !== undefined && gain.forwardDown < thresholds.vanishingRatio) add('vanishing', 'forward', gain.forwardDown, gain.forwardDownDepth);
+    if (candidates.length === 0) continue;
+    // One verdict per layer: the signal furthest from 1 (in orders of magnitude).
+    const strongest = candidates.reduce((a, b) => (Math.abs(Math.log(b.total)) > Math.abs(Math.log(a.total)) ? b : a));
+    verdicts.set(gain.leaf.index, { ...strongest, gain, step: frame.step });
+  }
+  return verdicts;
+}
+
+/** A dense layer's init scale against the matched init's std at its widths (ratio > 1: too large). */
+export function initScale(spec: NetworkSpec, leaf: LeafLayer): { ratio: number; init: 'he' | 'xavier'; std: number; actual: number } | undefined {
+  if (leaf.kind !== 'dense') return undefined;
+  const activation = activationAfter(spec, leaf)?.activation ?? 'linear';
+  const { std, mean } = initMoments(leaf.init, leaf.inputWidth, leaf.outputWidth);
+  const rec = recommendedStd(activation, leaf.inputWidth, leaf.outputWidth);
+  const actual = Math.hypot(std, mean);
+  return { ratio: actual / rec.std, init: rec.init, std: rec.std, actual };
+}
