@@ -12,6 +12,7 @@ import { readPalette, type Palette } from './theme';
 import { Chart, gradientChartSpec, lossChartSpec, updateRatioChartSpec, type ChartContext } from './views/charts';
 import { append, heading, setText } from './views/dom';
 import { Findings } from './views/findings';
+import { GradCheckPanel } from './views/gradcheck';
 import { Header } from './views/header';
 import { drawHeatLegend, drawHeatmap } from './views/heatmap';
 import { HistogramView } from './views/histogram';
@@ -46,6 +47,7 @@ export class Inspector {
   private readonly header: Header;
   private readonly table: LayerTable;
   private readonly findings: Findings;
+  private readonly gradcheck: GradCheckPanel;
   private readonly gradients: Chart;
   private readonly losses: Chart;
   private readonly ratios: Chart;
@@ -72,6 +74,8 @@ export class Inspector {
     this.header = new Header({ stop: () => this.stop(), export: (format) => this.export(format) });
     root.append(this.header.el);
     this.main = append(root, 'main', 'inspector');
+    this.gradcheck = new GradCheckPanel({ reveal: (uri, line) => this.post({ type: 'reveal', uri, line }) });
+    this.main.append(this.gradcheck.el);
     const layers = append(this.main, 'section', 'panel layers-panel');
     layers.setAttribute('aria-label', 'Layers');
     heading(layers, 'Layers');
@@ -141,6 +145,9 @@ export class Inspector {
         if (message.runId !== this.current?.info.runId) return;
         this.current.flags = message.flags;
         break;
+      case 'gradcheck':
+        this.gradcheck.show(message.fileName, message.result);
+        return;
     }
     this.requestDraw(true);
     this.save(false);

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { exportToPytorch } from './export';
+import { checkGradients } from './gradcheck';
 import type { Inspector } from './inspector';
 import type { RunController } from './run';
 
@@ -19,6 +20,7 @@ export function registerCommands(
       if (!runs.running) vscode.window.setStatusBarMessage('GradLens: no training is running', 3000);
       return runs.stop();
     }),
+    vscode.commands.registerCommand('gradlens.checkGradients', (target?: string | vscode.Uri) => checkGradients(client, inspector, output, target)),
     vscode.commands.registerCommand('gradlens.showInspector', () => inspector.show(false)),
     vscode.commands.registerCommand('gradlens.restartServer', async () => {
       await runs.stop();

@@ -4,6 +4,7 @@
 
 import { z } from 'zod';
 import { FlagInfo, LayerInfo, RunEndedParams, TelemetryFrame } from './lsp';
+import { GradCheckResult } from './gradcheck';
 
 export const RunStart = z.object({
   runId: z.string(),
@@ -23,6 +24,8 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('runStale'), runId: z.string() }),
   /** Flags computed so far (probe or run), to badge rows between frames. */
   z.object({ type: z.literal('flags'), runId: z.string(), flags: z.array(FlagInfo) }),
+  /** "GradLens: Check Gradients" finished: its table goes above the run. */
+  z.object({ type: z.literal('gradcheck'), fileName: z.string(), result: GradCheckResult }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 

@@ -1,0 +1,73 @@
+// The gradient check's table in the inspector (real Chromium): a report from the real
+// engine (`gradlens gradcheck --json` on iris.net with its ReLU rule corrupted through the
+// test-only hook, so two rows are wrong) shown as rows with band badges and notes; a row
+// click asks the editor to select the layer's line.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { GradCheckResult } from '../../src/protocol/gradcheck';
+import { launchChromium, openInspector, pageErrors, posted, send, settle, startHarness, type Harness } from './harness';
+
+const ROOT = resolve(__dirname, '../..');
+const OUT = join(ROOT, 'test-output', 'webview');
+const URI = 'file:///work/examples/iris.net';
+
+function engineResult(): GradCheckResult {
+  const run = spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'gradcheck', 'examples/iris.net', '--json'], {
+    cwd: ROOT, encoding: 'utf8', env: { ...process.env, GRADLENS_TEST_CORRUPT_BACKWARD: 'relu' },
+  });
+  const { file: _file, ...report } = JSON.parse(run.stdout);
+  return GradCheckResult.parse({ uri: URI, version: 1, model: 'iris', milliseconds: 50, report });
+}
+
+describe('inspector webview: the gradient check table (Chromium)', function () {
+  this.timeout(60_000);
+  let browser: Browser;
+  let harness: Harness;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(OUT, { recursive: true });
+    harness = await startHarness();
+    browser = await launchChromium();
+    page = await openInspector(browser, harness, 'dark', { width: 900, height: 700 });
+  });
+  after(async () => {
+    assert.deepEqual(pageErrors(page), []);
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it('is hidden until a check arrives, then shows a row per tensor with its band, and the notes', async () => {
+    assert.equal(await page.locator('section.gradcheck').isVisible(), false);
+    await send(page, [{ type: 'gradcheck', fileName: 'iris.net', result: engineResult() }]);
+    await settle(page);
+    const panel = page.locator('section.gradcheck');
+    assert.equal(await panel.isVisible(), true);
+    assert.equal(await panel.locator('.gradcheck-summary').textContent(), 'iris.net: 2 of 4 tensors wrong: hidden.W, hidden.b');
+    const headers = await panel.locator('th').allTextContents();
+    assert.deepEqual(headers, ['tensor', 'shape', 'checked', 'rel. error', 'band', 'worst entry']);
+    const rows = await panel.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.deepEqual(rows.map((r) => [r[0], r[1], r[2], r[4]]), [
+      ['hidden.W', '[4, 16]', '64', 'wrong'],
+      ['hidden.b', '[16]', '16', 'wrong'],
+      ['out.W', '[16, 3]', '48', 'good'],
+      ['out.b', '[3]', '3', 'good'],
+    ]);
+    assert.equal(await panel.locator('tbody tr[data-band="wrong"] .badge.tone-red').count(), 2);
+    assert.match(rows[0][5]!, /^W\[\d+, \d+\]: \S+ vs \S+ numeric \(rel 0\.33\)$/, 'a corrupted rule is off by its factor 1.5: rel 1/3');
+    const notes = await panel.locator('.gradcheck-notes li').allTextContents();
+    assert.ok(notes.some((n) => n.startsWith('Bands (CS231n): good < 1e-7')), notes.join('\n'));
+    await page.screenshot({ path: join(OUT, 'gradcheck.png') });
+  });
+
+  it('a row click asks the editor to select the layer\'s line', async () => {
+    await page.locator('section.gradcheck tbody tr').nth(2).click();
+    const messages = await posted(page);
+    const outLine = readFileSync(join(ROOT, 'examples/iris.net'), 'utf8').split('\n').findIndex((l) => l.startsWith('out:'));
+    assert.deepEqual(messages[messages.length - 1], { type: 'reveal', uri: URI, line: outLine });
+  });
+});
