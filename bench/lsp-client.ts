@@ -32,7 +32,8 @@ export class BenchClient {
     readonly connection: ProtocolConnection,
   ) {}
 
-  static async start(methods: string[], settings: unknown = {}): Promise<BenchClient> {
+  /** `workspace`: the workspace folder (default: the repository). */
+  static async start(methods: string[], settings: unknown = {}, workspace = ROOT): Promise<BenchClient> {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
     const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'ignore'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -51,7 +52,7 @@ export class BenchClient {
     connection.onRequest('workspace/codeLens/refresh', () => null);
     connection.onRequest('window/workDoneProgress/create', () => null);
     connection.listen();
-    const root = pathToFileURL(ROOT).toString();
+    const root = pathToFileURL(workspace).toString();
     await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: root,
