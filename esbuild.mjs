@@ -1,5 +1,6 @@
 // Bundles every process of GradLens: the extension host client, the language server,
-// its worker threads (training, CSV reading), the CLI, and the inspector webview. `--watch` rebuilds on change,
+// its worker threads (training, CSV reading), the CLI, the debug adapter, and the inspector
+// webview. `--watch` rebuilds on change,
 // `--production` minifies and drops source maps (used by `npm run package`).
 import * as esbuild from 'esbuild';
 import { mkdirSync } from 'node:fs';
@@ -23,6 +24,7 @@ const builds = [
   { ...node, entryPoints: ['src/server/worker.ts'], outfile: 'dist/worker.js' },
   { ...node, entryPoints: ['src/server/csvWorker.ts'], outfile: 'dist/csv-worker.js' },
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['src/debug/main.ts'], outfile: 'dist/debug.js' },
   {
     bundle: true,
     platform: 'browser',

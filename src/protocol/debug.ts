@@ -1,0 +1,65 @@
+// The training debugger's additions to the Debug Adapter Protocol (dist/debug.js): its
+// launch arguments, and the custom events and request the VS Code extension uses to
+// keep the inspector and the status bar in step with the debugger. Any DAP client can
+// ignore the events. docs/editors.md documents the launch arguments.
+
+import { z } from 'zod';
+import { FlagInfo, LayerInfo, RunEndedParams, TelemetryFrame } from './lsp';
+
+export const DEBUG_TYPE = 'gradlens';
+
+export const LaunchArguments = z.object({
+  /** The .net file to train. */
+  program: z.string().min(1),
+  /** Overrides the file's steps/epochs. */
+  steps: z.number().int().positive().optional(),
+  stopOnEntry: z.boolean().optional(),
+  /** Steps kept for stepping back (N). */
+  window: z.number().int().positive().optional(),
+  /** Gradient-health thresholds (the editor's settings); the file's `watch` overrides them. */
+  thresholds: z.record(z.number()).optional(),
+});
+export type LaunchArguments = z.infer<typeof LaunchArguments>;
+
+/** Adapter → client, once after launch: the run, as the inspector's runStarted. */
+export const DebugRunEvent = 'gradlens.run';
+export const DebugRunBody = z.object({
+  runId: z.string(),
+  uri: z.string(),
+  fileName: z.string(),
+  model: z.string().optional(),
+  totalSteps: z.number().int().nonnegative(),
+  layers: z.array(LayerInfo),
+});
+export type DebugRunBody = z.infer<typeof DebugRunBody>;
+
+/** Adapter → client: telemetry of newly trained steps (each step once, in order). */
+export const DebugFramesEvent = 'gradlens.frames';
+export const DebugFramesBody = z.object({ runId: z.string(), frames: z.array(TelemetryFrame), flags: z.array(FlagInfo) });
+export type DebugFramesBody = z.infer<typeof DebugFramesBody>;
+
+/** Adapter → client, whenever the debugger stops or resumes: where it is and what the window holds. */
+export const DebugPositionEvent = 'gradlens.position';
+export const DebugPositionBody = z.object({
+  runId: z.string(),
+  /** The step shown while stopped; undefined while running. */
+  step: z.number().int().nonnegative().optional(),
+  window: z.object({
+    /** Oldest and newest recorded steps (absent before the first step). */
+    from: z.number().int().positive().optional(),
+    to: z.number().int().positive().optional(),
+    /** N, and the bytes the recorded steps take now. */
+    capacity: z.number().int().positive(),
+    bytes: z.number().int().nonnegative(),
+  }),
+});
+export type DebugPositionBody = z.infer<typeof DebugPositionBody>;
+
+/** Adapter → client: the run ended (trained to the end, diverged, or the session stopped). */
+export const DebugEndedEvent = 'gradlens.ended';
+export const DebugEndedBody = RunEndedParams;
+
+/** Client → adapter, while stopped: move to a recorded step (the inspector's scrubber). */
+export const GotoStepRequest = 'gradlens.gotoStep';
+export const GotoStepArguments = z.object({ step: z.number().int().positive() });
+export type GotoStepArguments = z.infer<typeof GotoStepArguments>;
