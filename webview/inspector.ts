@@ -15,6 +15,7 @@ import { Findings } from './views/findings';
 import { GradCheckPanel } from './views/gradcheck';
 import { Header } from './views/header';
 import { drawHeatLegend, drawHeatmap } from './views/heatmap';
+import { DebugStepView } from './views/debugStep';
 import { HistogramView } from './views/histogram';
 import { LayerTable } from './views/layerTable';
 import { formatNumber } from './format';
@@ -55,6 +56,7 @@ export class Inspector {
   private readonly heatLegend: HTMLCanvasElement;
   private readonly heatCaption: HTMLElement;
   private readonly histograms: HistogramView;
+  private readonly debugStep: DebugStepView;
   private readonly main: HTMLElement;
 
   private frameRequested = false;
@@ -83,6 +85,10 @@ export class Inspector {
     layers.append(this.table.el);
 
     const charts = append(this.main, 'div', 'charts');
+    this.debugStep = new DebugStepView((step) => {
+      if (this.current) this.post({ type: 'seekStep', runId: this.current.info.runId, step });
+    });
+    charts.append(this.debugStep.el);
     this.gradients = chartPanel(charts, 'Gradient norm ‖∇‖ per layer (log)', 'chart-gradients-panel', 240);
     const heat = append(charts, 'section', 'panel heatmap-panel');
     heat.setAttribute('aria-label', 'Heatmap of log10 gradient norm, layer by step');
@@ -148,6 +154,10 @@ export class Inspector {
       case 'gradcheck':
         this.gradcheck.show(message.fileName, message.result);
         return;
+      case 'debugStep':
+        if (message.runId !== this.current?.info.runId) return;
+        this.current.debug = { step: message.step, from: message.from, to: message.to };
+        break;
     }
     this.requestDraw(true);
     this.save(false);
@@ -216,6 +226,7 @@ export class Inspector {
     if (this.rowsDirty) {
       this.rowsDirty = false;
       this.header.update(run, this.previous);
+      this.debugStep.update(run);
       if (run) this.table.updateValues(run);
       this.findings.update(run);
     }

@@ -45,6 +45,8 @@ export class Run {
   histograms: HistogramRecord[] = [];
   /** Full-resolution series; undefined after a reload restored the run from saved state. */
   full: FullSeries | undefined;
+  /** For a run a debug session drives: the debugger's step (undefined while it trains) and its recorded steps. */
+  debug: { step?: number; from?: number; to?: number } | undefined;
 
   constructor(readonly info: RunStart, envelopes?: RunEnvelopes) {
     const n = info.layers.length;

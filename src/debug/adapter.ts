@@ -22,10 +22,11 @@ import {
   LaunchArguments,
   type DebugFramesBody,
   type DebugPositionBody,
+  formatBytes,
 } from '../protocol/debug';
-import type { FlagCode, RunEndedParams, TelemetryFrame } from '../protocol/lsp';
+import type { RunEndedParams, TelemetryFrame } from '../protocol/lsp';
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
-import { flagInfo, layerInfos, toTelemetryFrame } from '../server/telemetryFrames';
+import { flagInfo, flagsByLayer, layerInfos, toTelemetryFrame } from '../server/telemetryFrames';
 import { Breakpoints, FILTER_FLAG, FILTER_NONFINITE, type Stop } from './breakpoints';
 import { display, evaluateText } from './evaluate';
 import type { StepRecord } from './history';
@@ -365,8 +366,7 @@ export class GradLensDebugSession extends DebugSession {
 
   private queueFrame(record: StepRecord): void {
     if (!record.frame) return;
-    const flags = new Map<number, FlagCode[]>();
-    for (const [layer, findings] of record.findings) flags.set(layer, findings.map((f) => f.code as FlagCode));
+    const flags = flagsByLayer([...record.findings.values()].flat());
     const frame = toTelemetryFrame(record.frame, this.timeline!.spec, flags);
     if (frame) this.pendingFrames.push(frame);
   }
@@ -408,10 +408,4 @@ export class GradLensDebugSession extends DebugSession {
     response.message = message;
     this.sendResponse(response);
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

@@ -7,15 +7,13 @@
 
 import { analyze } from '../analysis';
 import type { LayerFinding } from '../analysis/types';
-import { FLAG_CODES } from '../protocol/lsp';
+import { isLayerFlag } from '../protocol/lsp';
 import type { Dataset } from '../engine/data';
 import { Session } from '../engine/session';
 import type { RunResult } from '../engine/telemetry';
 import { mismatch } from '../engine/train';
 import type { NetworkSpec, Thresholds } from '../lang/spec';
 import { StepHistory, type StepRecord } from './history';
-
-const FLAGS = new Set<string>(FLAG_CODES);
 
 /** Steps recorded by default (`window` launch argument). */
 export const DEFAULT_WINDOW = 100;
@@ -129,7 +127,7 @@ export class Timeline {
 function byLayer(findings: LayerFinding[]): Map<number, LayerFinding[]> {
   const map = new Map<number, LayerFinding[]>();
   for (const finding of findings) {
-    if (finding.layer === undefined || !FLAGS.has(finding.code)) continue;
+    if (finding.layer === undefined || !isLayerFlag(finding.code)) continue;
     const list = map.get(finding.layer) ?? [];
     list.push(finding);
     map.set(finding.layer, list);

@@ -18,6 +18,8 @@ export class Inspector implements vscode.Disposable {
   private ready = false;
   private replay: ToWebview[] = [];
   private readonly disposables: vscode.Disposable[] = [];
+  /** Set by the debugger (debug.ts): the webview asked to move a debug run to a step. */
+  onSeekStep: ((runId: string, step: number) => void) | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -124,6 +126,8 @@ export class Inspector implements vscode.Disposable {
         return saveExport(message.fileName, message.format, message.content);
       case 'stop':
         return this.stopRun(message.runId);
+      case 'seekStep':
+        return this.onSeekStep?.(message.runId, message.step);
     }
   }
 }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { createClient } from './client';
 import { registerCommands } from './commands';
+import { registerDebugger } from './debug';
 import { Inspector } from './inspector';
 import { RunController } from './run';
 
@@ -18,6 +19,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const inspector = new Inspector(context, output, (runId) => void runs?.stop(runId));
   runs = new RunController(client, inspector, output);
   context.subscriptions.push(output, inspector, runs, ...registerCommands(client, runs, inspector, output, context));
+  context.subscriptions.push(...registerDebugger(context, inspector, output));
   try {
     await client.start();
   } catch (error) {

@@ -63,3 +63,9 @@ export const DebugEndedBody = RunEndedParams;
 export const GotoStepRequest = 'gradlens.gotoStep';
 export const GotoStepArguments = z.object({ step: z.number().int().positive() });
 export type GotoStepArguments = z.infer<typeof GotoStepArguments>;
+
+/** The window's size as the adapter and the status bar print it: `610 KB`, `6.1 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -26,6 +26,17 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('flags'), runId: z.string(), flags: z.array(FlagInfo) }),
   /** "GradLens: Check Gradients" finished: its table goes above the run. */
   z.object({ type: z.literal('gradcheck'), fileName: z.string(), result: GradCheckResult }),
+  /**
+   * A debug session's run (docs/debugger.md): the step the debugger stands on (absent while
+   * it trains) and the recorded steps it can move to.
+   */
+  z.object({
+    type: z.literal('debugStep'),
+    runId: z.string(),
+    step: z.number().int().nonnegative().optional(),
+    from: z.number().int().positive().optional(),
+    to: z.number().int().positive().optional(),
+  }),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;
 
@@ -39,5 +50,7 @@ export const FromWebview = z.discriminatedUnion('type', [
   /** Save an export the webview produced. */
   z.object({ type: z.literal('export'), format: z.enum(['json', 'csv']), fileName: z.string(), content: z.string() }),
   z.object({ type: z.literal('stop'), runId: z.string() }),
+  /** Move a debug session's run to a recorded step (the debugger step scrubber). */
+  z.object({ type: z.literal('seekStep'), runId: z.string(), step: z.number().int().positive() }),
 ]);
 export type FromWebview = z.infer<typeof FromWebview>;

@@ -64,20 +64,27 @@ describe('the packaged extension', function () {
       'dist/worker.js',
       'dist/csv-worker.js',
       'dist/cli.js',
+      'dist/debug.js',
       'dist/webview/inspector.js',
       'dist/webview/inspector.css',
     ]);
     const unexpected = files.filter((file) => !allowed.has(file));
     assert.deepEqual(unexpected, [], `files that do not run: ${unexpected.join(', ')}`);
-    for (const needed of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/worker.js', 'dist/csv-worker.js', 'dist/webview/inspector.js', 'syntaxes/net.tmLanguage.json']) {
+    for (const needed of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/worker.js', 'dist/csv-worker.js', 'dist/debug.js', 'dist/webview/inspector.js', 'syntaxes/net.tmLanguage.json']) {
       assert.ok(files.includes(needed), `${needed} is missing from the .vsix`);
     }
   });
 
-  it('activates only for .net files, its own commands and its inspector panel', () => {
+  it('activates only for .net files, its own commands, its inspector panel and its debug type', () => {
     const manifest = packagedManifest();
     const commands = manifest.contributes.commands.map((command) => command.command);
-    const allowed = new Set(['onLanguage:net', 'onWebviewPanel:gradlens.inspector', ...commands.map((c) => `onCommand:${c}`)]);
+    const allowed = new Set([
+      'onLanguage:net',
+      'onWebviewPanel:gradlens.inspector',
+      'onDebugResolve:gradlens',
+      'onDebugInitialConfigurations',
+      ...commands.map((c) => `onCommand:${c}`),
+    ]);
     assert.ok(manifest.activationEvents.includes('onLanguage:net'));
     assert.deepEqual(manifest.activationEvents.filter((event) => !allowed.has(event)), []);
     assert.ok(!manifest.activationEvents.includes('*'));

@@ -204,7 +204,7 @@ function layerSeriesSpec(ctx: ChartContext, series: (r: Run) => Envelope[], name
       series: [{ label: 'step' }, ...layerSeries, ...prevSeries],
       legend: { live: ctx.liveLegend },
       cursor: { points: { show: false } },
-      hooks: extraHooks,
+      hooks: { draw: [...(extraHooks?.draw ?? []), debugStepMarker(ctx)] },
     },
     data,
   };
@@ -268,8 +268,31 @@ export function lossChartSpec(ctx: ChartContext): ChartSpec {
       series,
       legend: { live: true },
       cursor: { points: { show: false } },
+      hooks: { draw: [debugStepMarker(ctx)] },
     },
     data,
+  };
+}
+
+/**
+ * A vertical line at the debugger's step while a debug session is stopped. Read at each
+ * draw from the run (not baked into the spec), so moving the step only redraws.
+ */
+function debugStepMarker(ctx: ChartContext): (u: uPlot) => void {
+  return (u) => {
+    const step = ctx.run.status.kind === 'running' ? ctx.run.debug?.step : undefined;
+    if (step === undefined || step < 1) return;
+    const x = u.valToPos(step, 'x', true);
+    if (!Number.isFinite(x) || x < u.bbox.left || x > u.bbox.left + u.bbox.width) return;
+    const c = u.ctx;
+    c.save();
+    c.strokeStyle = ctx.palette.orange;
+    c.lineWidth = 2 * devicePixelRatio;
+    c.beginPath();
+    c.moveTo(x, u.bbox.top);
+    c.lineTo(x, u.bbox.top + u.bbox.height);
+    c.stroke();
+    c.restore();
   };
 }
 

@@ -58,6 +58,7 @@ export function statusText(run: Run): string {
   const total = run.info.totalSteps;
   switch (s.kind) {
     case 'running':
+      if (run.debug?.step !== undefined) return `debugging · stopped at step ${run.debug.step} / ${total}`;
       return run.step === 0 ? 'starting…' : `running · step ${run.step} / ${total}`;
     case 'done':
       return `done · ${run.step} steps`;
