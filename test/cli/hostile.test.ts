@@ -105,5 +105,17 @@ describe('gradlens CLI on hostile input and output', function () {
       assert.doesNotMatch(stderr, /[\x00-\x08\x0b-\x1f\x7f-\x9f]/, 'no control character reaches the terminal');
       assert.match(stderr, /is not a number: "\\u001b\]0;pwned\\u0007\\u001b\[2J"/);
     });
+
+    it('writes a model name with escape sequences as \\u escapes in the table, and keeps --json valid JSON', () => {
+      const file = join(dir, 'named.net');
+      writeFileSync(file, 'model "a\x1b[31mred\x9b2J\u202e"\ndata xor n=16\ninput 2\ndense 1 sigmoid\n');
+      const table = gradlens(['inspect', file, '--steps', '3']);
+      assert.equal(table.status, 0, table.stderr);
+      assert.doesNotMatch(table.stdout, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);
+      assert.match(table.stdout, /a\\u001b\[31mred\\u009b2J\\u202e/);
+      const json = gradlens(['inspect', file, '--steps', '3', '--json']);
+      assert.doesNotMatch(json.stdout, /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]/);
+      assert.equal(JSON.parse(json.stdout).model, 'a\x1b[31mred\x9b2J\u202e', 'the JSON string is the name itself');
+    });
   });
 });
