@@ -52,7 +52,7 @@ _ACTIVATION_FUNCTIONS = {
 }
 _ACTIVATION_METHODS = {"relu": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "softmax": "softmax"}
 _IDENTITY_FUNCTIONS = {torch.flatten}
-_ADD = {operator.add, torch.add}
+_ADD = {operator.add, operator.iadd, torch.add}
 
 
 def _num(x):
@@ -109,7 +109,7 @@ class _Builder:
             bias = "" if module.bias is not None else " bias=false"
             self.items.append(_Layer(f"dense {module.out_features}{bias}", self._param_label(path), params))
         elif isinstance(module, nn.LayerNorm):
-            if not module.elementwise_affine or len(module.normalized_shape) != 1:
+            if not module.elementwise_affine or module.bias is None or len(module.normalized_shape) != 1:
                 return False
             self.items.append(_Layer(f"layernorm eps={_num(module.eps)}", self._param_label(path),
                                      [("gamma", module.weight.detach()), ("beta", module.bias.detach())]))
@@ -178,7 +178,8 @@ def _trace(model, example, builder):
             continue
         inputs = [a for a in node.args if isinstance(a, torch.fx.Node)]
         where = node.target if node.op == "call_module" else node.name
-        if node.op == "call_function" and node.target in _ADD and len(inputs) == 2:
+        is_add = (node.op == "call_function" and node.target in _ADD) or (node.op == "call_method" and node.target in ("add", "add_"))
+        if is_add and len(inputs) == 2 and len(node.args) == 2 and not node.kwargs:
             a, b = inputs
             skip, body_end = (a, b) if position.get(a, -1) < position.get(b, -1) else (b, a)
             if body_end is not last or skip not in position:
@@ -212,7 +213,14 @@ def _trace(model, example, builder):
                 builder.unsupported.append((where, f"{node.target.__name__} with these arguments"))
         elif node.op == "call_method" and node.target in _ACTIVATION_METHODS and len(node.args) == 1 and not node.kwargs:
             builder.activation(_ACTIVATION_METHODS[node.target])
-        elif node.op == "call_function" and node.target in _IDENTITY_FUNCTIONS or node.op == "call_method" and node.target in ("flatten", "view", "reshape", "contiguous"):
+        elif node.op == "call_function" and node.target is F.dropout:
+            p = node.args[1] if len(node.args) > 1 else node.kwargs.get("p", 0.5)
+            training = node.args[2] if len(node.args) > 2 else node.kwargs.get("training", True)
+            if training is True and isinstance(p, (int, float)):
+                builder.items.append(_Layer(f"dropout {_num(p)}"))
+            elif training is not False:
+                builder.unsupported.append((where, "F.dropout with a training flag known only at run time"))
+        elif node.op == "call_function" and node.target in _IDENTITY_FUNCTIONS or node.op == "call_method" and node.target in ("flatten", "view", "reshape", "contiguous", "clone"):
             pass  # the features are already a vector
         else:
             name = getattr(node.target, "__name__", str(node.target))

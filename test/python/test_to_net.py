@@ -56,6 +56,21 @@ class Functional(nn.Module):
         return self.d(x)
 
 
+class InPlace(nn.Module):
+    """Residuals written `x += f(x)` and `f(x).add(x)`, a ReLU module used twice, functional dropout."""
+
+    def __init__(self):
+        super().__init__()
+        self.a, self.b, self.act, self.o = nn.Linear(3, 3), nn.Linear(3, 3), nn.ReLU(), nn.Linear(3, 2)
+
+    def forward(self, x):
+        x = x.clone()
+        x += self.act(self.a(x))
+        x = self.act(self.b(x)).add(x)
+        x = F.dropout(x, 0.1, training=self.training)
+        return self.o(x)
+
+
 class Branchy(nn.Module):
     """Data-dependent control flow: torch.fx cannot trace it, so layers go in module order."""
 
@@ -132,6 +147,12 @@ class RoundTrip(unittest.TestCase):
         for line in ["bn: batchnorm momentum=0.8 eps=1e-05", "elu alpha=0.5", "b: dense 6 bias=false", "act: leaky_relu alpha=0.2", "softplus\nsigmoid", "data linear features=3", "loss mse"]:
             self.assertIn(line, text)
         self.assert_same_gradients(model, torch.randn(4, 3), "mse")
+
+    def test_residual_spellings_and_functional_dropout(self):
+        with TempDir() as folder:
+            text = to_net(InPlace(), torch.randn(2, 3), folder / "i.net")
+        self.assertNotIn("unsupported", text)
+        self.assertIn("input 3\nresidual {\n  a: dense 3\n  act: relu\n}\nresidual {\n  b: dense 3\n  relu\n}\ndropout 0.1\no: dense 2\n", text)
 
     def test_untraceable_model_in_module_order(self):
         torch.manual_seed(4)
