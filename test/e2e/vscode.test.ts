@@ -209,6 +209,20 @@ describe('GradLens in VS Code', function () {
     await vscode.screenshot('code-lens-run');
   });
 
+  it('the "Check Gradients" code lens on the model line shows the check in the inspector and in the hover', async () => {
+    await vscode.openFile('spiral.net');
+    await vscode.page.locator('.editor-group-container.active .codelens-decoration a', { hasText: 'Check Gradients' }).first().click();
+    const inspector = await vscode.inspectorFrame('section.gradcheck:not([hidden])', 60_000);
+    const summary = inspector.locator('section.gradcheck .gradcheck-summary');
+    await waitFor(async () => /^spiral\.net: every tensor good/.test((await summary.textContent()) ?? ''), 30_000, 'the inspector shows the check of spiral.net');
+    assert.deepEqual(await inspector.locator('section.gradcheck tbody tr td:first-child').allTextContents(), ['h1.W', 'h1.b', 'h2.W', 'h2.b', 'out.W', 'out.b']);
+    await vscode.screenshot('gradcheck-inspector');
+    const modelLine = readFileSync(join(__dirname, '../../examples/spiral.net'), 'utf8').split('\n').findIndex((l) => l.startsWith('model ')) + 1;
+    const hover = await vscode.hover(modelLine, 'spiral', /Gradient check — every tensor good/);
+    assert.match(hover, /h2\.W/);
+    await vscode.screenshot('gradcheck-hover');
+  });
+
   it('editing the file during a run marks the run stale; training again replaces it; Cancel on the progress notification stops it', async () => {
     await vscode.addFile(
       'long.net',
