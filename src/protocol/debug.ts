@@ -4,15 +4,15 @@
 // ignore the events. docs/editors.md documents the launch arguments.
 
 import { z } from 'zod';
-import { FlagInfo, LayerInfo, RunEndedParams, TelemetryFrame } from './lsp';
+import { FlagInfo, LayerInfo, MAX_STEPS, RunEndedParams, TelemetryFrame } from './lsp';
 
 export const DEBUG_TYPE = 'gradlens';
 
 export const LaunchArguments = z.object({
   /** The .net file to train. */
   program: z.string().min(1),
-  /** Overrides the file's steps/epochs. */
-  steps: z.number().int().positive().optional(),
+  /** Overrides the file's steps/epochs; at most MAX_STEPS, the bound every way of training shares. */
+  steps: z.number().int().positive().max(MAX_STEPS).optional(),
   stopOnEntry: z.boolean().optional(),
   /** Steps kept for stepping back (N). */
   window: z.number().int().positive().optional(),
