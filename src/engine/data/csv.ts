@@ -9,55 +9,60 @@ import type { Dataset, Split } from './dataset';
 import { DataError } from './errors';
 import { seededRandom, shuffledIndices } from './random';
 
-interface Row {
-  cells: string[];
-  /** 1-based line in the file. */
-  line: number;
-}
-
 /** Loads and checks a CSV file; throws DataError for anything wrong with the file. */
 export function loadCsv(data: CsvData, readFile: (absPath: string) => string): Dataset {
   const text = read(data, readFile);
-  const rows = parseRows(text, data.path);
-  const header = data.header ? rows.shift()!.cells : undefined;
-  if (rows.length === 0) throw new DataError('csv-empty', `${data.path} has no data rows`);
-  const width = header?.length ?? rows[0]!.cells.length;
+  const { records, lines } = parseRecords(text, data.path);
+  const first = data.header ? 1 : 0;
+  const header = data.header ? records[0] : undefined;
+  const n = records.length - first;
+  if (n === 0) throw new DataError('csv-empty', `${data.path} has no data rows`);
+  const width = header?.length ?? records[0]!.length;
   const names = header ?? Array.from({ length: width }, (_, i) => `column ${i + 1}`);
   const targetColumn = findTarget(data, names);
 
-  for (const row of rows) {
-    if (row.cells.length !== width) {
-      throw new DataError('csv-bad-row', `${data.path} line ${row.line}: ${row.cells.length} columns, expected ${width}`, row.line);
+  for (let r = first; r < records.length; r++) {
+    if (records[r]!.length !== width) {
+      throw new DataError('csv-bad-row', `${data.path} line ${lines[r]}: ${records[r]!.length} columns, expected ${width}`, lines[r]);
     }
   }
+  // Row-major in one array: a 40 MB file has millions of values, too many for an array per row.
   const featureColumns = names.map((_, i) => i).filter((i) => i !== targetColumn);
-  const features = rows.map((row) => featureColumns.map((column) => numberAt(row, column, names, data.path)));
-  const target = readTarget(rows.map((row) => row.cells[targetColumn]!), data.task, data.path);
+  const f = featureColumns.length;
+  const features = new Float64Array(n * f);
+  for (let i = 0; i < n; i++) {
+    const cells = records[first + i]!;
+    for (let k = 0; k < f; k++) features[i * f + k] = numberAt(cells[featureColumns[k]!]!, lines[first + i]!, names[featureColumns[k]!]!, data.path);
+  }
+  const targetCells = new Array<string>(n);
+  for (let i = 0; i < n; i++) targetCells[i] = records[first + i]![targetColumn]!;
+  const target = readTarget(targetCells, data.task, data.path);
 
   const random = seededRandom(data.seed ?? 0);
-  const order = shuffledIndices(rows.length, random);
+  const order = shuffledIndices(n, random);
   // floor(n·split) as the vocabulary documents, but never an empty training set.
-  const trainSize = data.split >= 1 ? rows.length : Math.max(1, Math.floor(data.split * rows.length));
+  const trainSize = data.split >= 1 ? n : Math.max(1, Math.floor(data.split * n));
   const trainOrder = order.slice(0, trainSize);
   const validationOrder = order.slice(trainSize);
-  const scale = data.normalize ? standardisation(features, trainOrder) : undefined;
+  const scale = data.normalize ? standardisation(features, f, trainOrder) : undefined;
 
   const toSplit = (indices: number[]): Split => {
-    const x = new Float64Array(indices.length * featureColumns.length);
+    const x = new Float64Array(indices.length * f);
     const y = new Float64Array(indices.length);
-    indices.forEach((from, to) => {
-      const row = features[from]!;
-      for (let j = 0; j < row.length; j++) {
-        x[to * row.length + j] = scale ? (row[j]! - scale.mean[j]!) / scale.std[j]! : row[j]!;
+    for (let to = 0; to < indices.length; to++) {
+      const from = indices[to]!;
+      for (let j = 0; j < f; j++) {
+        const v = features[from * f + j]!;
+        x[to * f + j] = scale ? (v - scale.mean[j]!) / scale.std[j]! : v;
       }
       y[to] = target.values[from]!;
-    });
+    }
     return { x, y, n: indices.length };
   };
 
   return {
     task: target.task,
-    features: featureColumns.length,
+    features: f,
     classes: target.labels ? target.labels.length : 0,
     targetWidth: 1,
     train: toSplit(trainOrder),
@@ -78,7 +83,7 @@ function read(data: CsvData, readFile: (absPath: string) => string): string {
   }
 }
 
-function parseRows(text: string, path: string): Row[] {
+function parseRecords(text: string, path: string): ReturnType<typeof parseCsv> {
   let parsed: ReturnType<typeof parseCsv>;
   try {
     parsed = parseCsv(text);
@@ -86,9 +91,8 @@ function parseRows(text: string, path: string): Row[] {
     if (!(error instanceof CsvSyntaxError)) throw error;
     throw new DataError('csv-unreadable', `${path} is not valid CSV: ${error.message}`, error.line);
   }
-  const rows = parsed.records.map((cells, i) => ({ cells, line: parsed.lines[i]! }));
-  if (rows.length === 0) throw new DataError('csv-empty', `${path} is empty`);
-  return rows;
+  if (parsed.records.length === 0) throw new DataError('csv-empty', `${path} is empty`);
+  return parsed;
 }
 
 /** The target's column index: by header name, or without a header by 1-based position (`target=3`). */
@@ -104,15 +108,14 @@ function findTarget(data: CsvData, names: string[]): number {
   throw new DataError('csv-no-target', `${data.path} has no column '${data.target}' (${columns})`);
 }
 
-function numberAt(row: Row, column: number, names: string[], path: string): number {
-  const text = row.cells[column]!;
+function numberAt(text: string, line: number, name: string, path: string): number {
   const value = text === '' ? NaN : Number(text);
   if (!Number.isFinite(value)) {
     const shown = text === '' ? 'is empty' : `is '${text}', not a number`;
-    throw new DataError('csv-bad-row', `${path} line ${row.line}: column '${names[column]}' ${shown}`, row.line);
+    throw new DataError('csv-bad-row', `${path} line ${line}: column '${name}' ${shown}`, line);
   }
   if (Math.abs(value) > MAX_MAGNITUDE) {
-    throw new DataError('csv-bad-row', `${path} line ${row.line}: column '${names[column]}' is ${text}, beyond ±${MAX_MAGNITUDE.toExponential()}`, row.line);
+    throw new DataError('csv-bad-row', `${path} line ${line}: column '${name}' is ${text}, beyond ±${MAX_MAGNITUDE.toExponential()}`, line);
   }
   return value;
 }
@@ -132,11 +135,11 @@ function readTarget(cells: string[], task: CsvData['task'], path: string): { tas
 }
 
 /** Per-feature mean and (biased) standard deviation over the training rows; a constant feature keeps std 1. */
-function standardisation(features: number[][], trainOrder: number[]): { mean: number[]; std: number[] } {
-  const width = features[0]!.length;
+function standardisation(features: Float64Array, width: number, trainOrder: number[]): { mean: number[]; std: number[] } {
   const mean = new Array<number>(width).fill(0);
   const std = new Array<number>(width).fill(0);
-  for (const i of trainOrder) features[i]!.forEach((v, j) => (mean[j]! += v / trainOrder.length));
-  for (const i of trainOrder) features[i]!.forEach((v, j) => (std[j]! += (v - mean[j]!) ** 2 / trainOrder.length));
+  const n = trainOrder.length;
+  for (const i of trainOrder) for (let j = 0; j < width; j++) mean[j]! += features[i * width + j]! / n;
+  for (const i of trainOrder) for (let j = 0; j < width; j++) std[j]! += (features[i * width + j]! - mean[j]!) ** 2 / n;
   return { mean, std: std.map((s) => (s > 0 ? Math.sqrt(s) : 1)) };
 }
