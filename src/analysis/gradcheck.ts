@@ -14,10 +14,15 @@ export function gradcheckRow(t: TensorCheck): string[] {
     `${t.layer}.${t.param}`,
     `[${t.shape.join(', ')}]`,
     t.checked === t.count ? `${count(t.count)}` : `${count(t.checked)} of ${count(t.count)}`,
-    t.relError === null ? '—' : formatNumber(t.relError),
+    t.relError === null ? '—' : withinNoise(t) ? `${formatNumber(t.relError)} (noise)` : formatNumber(t.relError),
     bandText(t),
     worstText(t),
   ];
+}
+
+/** A good tensor whose raw relative error is over the good band: its gradient is at the noise level. */
+function withinNoise(t: TensorCheck): boolean {
+  return t.band === 'good' && t.relError !== null && t.relError >= BAND_LIMITS[0].below;
 }
 
 /** `good`, `wrong`, `kinks` (nothing comparable), with `+ kinks` when some entries were left out. */
@@ -66,6 +71,12 @@ export function gradcheckNotes(report: GradCheckReport): string[] {
     notes.push(
       `Kink: ${what}${where} — for ${count(k.entries)} checked entr${k.entries === 1 ? 'y' : 'ies'} of ${k.tensors.join(', ')} a step of ±h moved a value across it, ` +
         'so the finite difference averages the slopes on both sides while backward takes one (PyTorch\'s convention); those entries are left out, not errors.',
+    );
+  }
+  for (const t of report.tensors.filter(withinNoise)) {
+    notes.push(
+      `Noise: ${t.layer}.${t.param} — backward and finite differences differ by less than the finite differences' own rounding noise ` +
+        `(≈ ${formatNumber(t.noise)}); against a gradient this small (zero, or nearly) that is agreement, so its relative error of ${formatNumber(t.relError!)} compares noise with noise.`,
     );
   }
   const sampled = report.tensors.filter((t) => t.checked < t.count);

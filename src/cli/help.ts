@@ -68,7 +68,7 @@ left out. Large tensors are checked on a seeded sample (the table says how many 
 Options:
   --json           print {"file", "loss", "rows", "h", "band", "entries", "checked", "kinked",
                    "tensors": [{"layer", "param", "line", "shape", "count", "checked", "kinked",
-                   "relError", "band", "worst": {"index", "analytic", "numeric", "relError"},
+                   "relError", "noise", "band", "worst": {"index", "analytic", "numeric", "relError"},
                    "kinks": [{"layer", "line", "kink", "entries"}]}]}
   --weights PATH   start from the weights in PATH (the layout grads --json prints) instead
                    of the init; overrides the file's 'weights' statement

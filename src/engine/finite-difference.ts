@@ -15,6 +15,11 @@ export interface NumericDerivative {
   value: number;
   /** The kink that made the estimate impossible (−1 when there is an estimate). */
   crossed: number;
+  /**
+   * How far the estimate may be from the derivative on its own account: twice the rounding
+   * error at the step used (Ridders: or its own error estimate, when larger).
+   */
+  uncertainty: number;
 }
 
 /** Rounding error of one loss evaluation, in units of ε·|L| (sums over a batch and a network). */
@@ -33,20 +38,21 @@ function central(probe: LossProbe, h: number): { value: number; crossed: number 
 }
 
 export function numericDerivative(probe: LossProbe, h: number, loss: number): NumericDerivative {
+  const noise = (step: number) => (ROUNDING * EPSILON * Math.abs(loss)) / step;
   const coarse = central(probe, h);
   const fine = central(probe, h / 10);
-  if (fine.crossed >= 0) return { value: NaN, crossed: fine.crossed };
+  if (fine.crossed >= 0) return { value: NaN, crossed: fine.crossed, uncertainty: NaN };
   // A kink within h but not within h/10: the smaller step alone sees one side.
-  if (coarse.crossed >= 0) return { value: fine.value, crossed: -1 };
-  const noise = (ROUNDING * EPSILON * Math.abs(loss)) / (h / 10);
-  if (Math.abs(coarse.value - fine.value) <= noise) return { value: coarse.value, crossed: -1 };
-  return { value: ridders(probe, fine.value), crossed: -1 };
+  if (coarse.crossed >= 0) return { value: fine.value, crossed: -1, uncertainty: 2 * noise(h / 10) };
+  if (Math.abs(coarse.value - fine.value) <= noise(h / 10)) return { value: coarse.value, crossed: -1, uncertainty: 2 * noise(h) };
+  const extrapolated = ridders(probe, fine.value, h / 10);
+  return { value: extrapolated.value, crossed: -1, uncertainty: Math.max(extrapolated.error, 2 * noise(extrapolated.step)) };
 }
 
 /** Ridders' extrapolation; steps that cross a kink restart the tableau at the next smaller step. */
-function ridders(probe: LossProbe, fallback: number): number {
+function ridders(probe: LossProbe, fallback: number, fallbackStep: number): { value: number; error: number; step: number } {
   const con2 = CON * CON;
-  let best = fallback, error = Infinity;
+  let best = fallback, error = Infinity, bestStep = fallbackStep;
   let previous: number[] = [];
   let step = RIDDERS_H;
   for (let row = 0; row < ROWS; row++, step /= CON) {
@@ -64,11 +70,12 @@ function ridders(probe: LossProbe, fallback: number): number {
       if (e <= error) {
         error = e;
         best = current[j];
+        bestStep = step;
       }
     }
     const k = current.length - 1;
     if (k >= 1 && previous.length >= k && Math.abs(current[k] - previous[k - 1]) >= SAFE * error) break;
     previous = current;
   }
-  return best;
+  return { value: best, error: Number.isFinite(error) ? error : Math.abs(best), step: bestStep };
 }

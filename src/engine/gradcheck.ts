@@ -50,6 +50,16 @@ export interface TensorCheck {
    * both are zero); null when every checked entry crossed a kink.
    */
   relError: number | null;
+  /**
+   * The finite differences' own uncertainty over the compared entries (root sum of squares
+   * of each estimate's rounding or step-disagreement error), in gradient units.
+   */
+  noise: number;
+  /**
+   * From the error beyond that noise, (‖analytic − numeric‖ − noise) / max(‖analytic‖,
+   * ‖numeric‖): a gradient that is zero within the noise (a bias before batch norm) and
+   * agrees is good, not "relative error 1". Null when every checked entry crossed a kink.
+   */
   band: GradBand | null;
   /** The compared entry with the largest |analytic − numeric|, its own relative error, and its index in `shape`. */
   worst: { index: number[]; analytic: number; numeric: number; relError: number } | null;
@@ -144,7 +154,7 @@ export function gradcheck(spec: NetworkSpec, data: Dataset, options: GradCheckOp
     const share = Math.max(0, budget - work) / (net.params.length - k);
     const started = work;
     const crossings = new Map<number, number>();
-    let diff2 = 0, a2 = 0, n2 = 0, kinked = 0;
+    let diff2 = 0, u2 = 0, a2 = 0, n2 = 0, kinked = 0;
     let worst: TensorCheck['worst'] = null, worstDiff = -1;
     let checked = 0;
     for (; checked < p.count && (checked < MIN_ENTRIES || work - started < share); checked++) {
@@ -156,7 +166,7 @@ export function gradcheck(spec: NetworkSpec, data: Dataset, options: GradCheckOp
         p.value[i] = saved;
         return { loss: moved, crossed: crossedKink(watchers, base, rows) };
       };
-      const { value: numeric, crossed } = numericDerivative(probe, h, loss);
+      const { value: numeric, crossed, uncertainty } = numericDerivative(probe, h, loss);
       if (crossed >= 0) {
         kinked++;
         crossings.set(crossed, (crossings.get(crossed) ?? 0) + 1);
@@ -165,6 +175,7 @@ export function gradcheck(spec: NetworkSpec, data: Dataset, options: GradCheckOp
       const a = analytic[k][i];
       const d = Math.abs(a - numeric);
       diff2 += d * d;
+      u2 += uncertainty * uncertainty;
       a2 += a * a;
       n2 += numeric * numeric;
       if (d > worstDiff) {
@@ -179,6 +190,8 @@ export function gradcheck(spec: NetworkSpec, data: Dataset, options: GradCheckOp
     const compared = checked - kinked;
     const scale = Math.sqrt(Math.max(a2, n2));
     const relError = compared === 0 ? null : scale === 0 ? 0 : Math.sqrt(diff2) / scale;
+    const noise = Math.sqrt(u2);
+    const beyondNoise = compared === 0 ? null : scale === 0 ? 0 : Math.max(0, Math.sqrt(diff2) - noise) / scale;
     tensors.push({
       layer: leaf.name,
       param: p.name,
@@ -188,7 +201,8 @@ export function gradcheck(spec: NetworkSpec, data: Dataset, options: GradCheckOp
       checked,
       kinked,
       relError,
-      band: relError === null ? null : bandOf(relError),
+      noise,
+      band: beyondNoise === null ? null : bandOf(beyondNoise),
       worst,
       kinks: [...crossings].map(([w, n]) => ({ layer: watchers[w].layer, line: watchers[w].line, kink: watchers[w].kink, entries: n })),
     });

@@ -17,6 +17,7 @@ export const TensorCheck = z.object({
   checked: z.number().int().nonnegative(),
   kinked: z.number().int().nonnegative(),
   relError: z.number().nullable(),
+  noise: z.number().nonnegative(),
   band: Band.nullable(),
   worst: z.object({ index: z.array(z.number().int()), analytic: z.number(), numeric: z.number(), relError: z.number() }).nullable(),
   kinks: z.array(z.object({ layer: z.string(), line: z.number().int(), kink: z.string(), entries: z.number().int().nonnegative() })),

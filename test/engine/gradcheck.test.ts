@@ -52,6 +52,16 @@ describe('gradient check', function () {
     assert.equal(report.band, 'good');
   });
 
+  it('calls a zero gradient (a bias before batch norm) good: backward and the finite difference agree within its noise', () => {
+    const report = checkFile('test/fixtures/gradcheck/bias-before-batchnorm.net');
+    const bias = report.tensors.find((t) => t.layer === 'a' && t.param === 'b')!;
+    assert.ok(Math.abs(bias.worst!.analytic) < 1e-14, `backward: ${bias.worst!.analytic}`);
+    assert.ok(bias.relError! > 1e-2, 'the raw relative error compares two noises');
+    assert.ok(bias.noise > Math.abs(bias.worst!.numeric), `noise ${bias.noise} covers the numeric ${bias.worst!.numeric}`);
+    assert.equal(bias.band, 'good');
+    assert.ok(report.tensors.every((t) => t.band === 'good'));
+  });
+
   it('checks conv, pooling and recurrent layers: good', () => {
     const spec = shapedNetwork({ input: [2, 6, 6], layers: [
       { kind: 'conv2d', filters: 3, kernel: 3, padding: 1, activation: 'tanh' },
