@@ -84,11 +84,16 @@ export class CsvFiles {
     const worker = new Worker(this.workerPath);
     worker.on('message', (reply: CsvFromWorker) => this.received(reply));
     worker.on('error', (error) => this.log(`CSV worker failed: ${error.message}`));
-    worker.on('exit', () => {
+    worker.on('exit', (code) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
-      // Whatever it was reading is lost: forget those entries so the next check asks again.
-      for (const [key, entry] of this.entries) if (entry.job !== undefined) this.entries.delete(key);
+      // What it was reading is an error until the file changes (no retry loop on a file
+      // that kills the reader); the next file read starts a new thread.
+      for (const entry of this.entries.values()) {
+        if (entry.job === undefined) continue;
+        entry.job = undefined;
+        entry.error = new Error(`the CSV reader stopped (exit code ${code}) while reading it`);
+      }
       this.loaded();
     });
     worker.unref();

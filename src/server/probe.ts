@@ -15,6 +15,13 @@ import type { Evidence, FromWorker } from './workerMessages';
 export const PROBE_DEBOUNCE_MS = 75;
 /** A probe that runs longer than this is stuck (or huge): the worker is replaced. */
 const PROBE_TIMEOUT_MS = 20_000;
+/**
+ * Reading the data comes first and has its own allowance: a CSV of up to 128 MB takes
+ * longer than any probe the first time (the worker then keeps it until the file changes).
+ * Counting it against the probe's time would replace the worker — and lose the loaded
+ * data — on every edit, so a large file would never be probed.
+ */
+const DATA_TIMEOUT_MS = 120_000;
 
 export interface ProbeRequest {
   uri: string;
@@ -89,7 +96,7 @@ export class ProbeScheduler {
     const worker = this.ensureWorker();
     const buffer = new SharedArrayBuffer(4);
     const job = this.nextJob++;
-    const timeout = setTimeout(() => this.abandon(`the probe took longer than ${PROBE_TIMEOUT_MS / 1000} s`), PROBE_TIMEOUT_MS);
+    const timeout = setTimeout(() => this.abandon(`reading the data took longer than ${DATA_TIMEOUT_MS / 1000} s`), DATA_TIMEOUT_MS);
     this.running = { job, request, cancel: new Int32Array(buffer), timeout };
     worker.postMessage({ type: 'probe', job, spec: request.spec, steps: request.steps, thresholds: request.thresholds, cancel: buffer });
   }
@@ -112,7 +119,11 @@ export class ProbeScheduler {
 
   private received(message: FromWorker): void {
     if (!this.running || !('job' in message) || message.job !== this.running.job) return;
-    if (message.type === 'probeDone') this.finish({ kind: 'done', evidence: message.evidence });
+    if (message.type === 'probeData') {
+      const running = this.running;
+      clearTimeout(running.timeout);
+      running.timeout = setTimeout(() => this.abandon(`the probe took longer than ${PROBE_TIMEOUT_MS / 1000} s`), PROBE_TIMEOUT_MS);
+    } else if (message.type === 'probeDone') this.finish({ kind: 'done', evidence: message.evidence });
     else if (message.type === 'probeFailed') this.finish({ kind: 'failed', message: message.message });
     else this.finish(undefined);
   }

@@ -108,6 +108,7 @@ function probe(message: Extract<ToWorker, { type: 'probe' }>): void {
   const cancelled = (): boolean => Atomics.load(flag, 0) !== 0;
   try {
     const data = datasetFor(message.spec);
+    post({ type: 'probeData', job: message.job });
     // No histograms: the analysis does not read them and the hover shows none.
     const run = train(message.spec, data, { steps: message.steps, telemetry: true, histogramEvery: 0, shouldCancel: cancelled });
     if (cancelled() || run.reason === 'cancelled') return post({ type: 'probeCancelled', job: message.job });

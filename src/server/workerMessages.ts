@@ -51,6 +51,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'probeDone'; job: number; evidence: Evidence }
   | { type: 'probeCancelled'; job: number }
+  /** The probe's data is loaded; the training steps start (the probe's own time limit starts here). */
+  | { type: 'probeData'; job: number }
   | { type: 'probeFailed'; job: number; message: string }
   | { type: 'frames'; frames: TelemetryFrame[] }
   | { type: 'gradcheckDone'; report: GradCheckReport }
