@@ -22,8 +22,21 @@ export function grads(options: { file: string; json: boolean; after: number; dty
     out.stderr(`${options.file}: data-mismatch: ${error.message}`);
     return 2;
   }
-  out.stdout(options.json ? JSON.stringify(report) : renderGradients(report, options.after));
+  out.stdout(options.json ? JSON.stringify(asJson(report)) : renderGradients(report, options.after));
   return Number.isFinite(report.loss) ? 0 : 1;
+}
+
+/** The report as `--json` gives it: each example of batch.x nested in the input shape (an image [C][H][W], a sequence [T][F]). */
+function asJson(report: GradientReport): unknown {
+  if (report.inputShape.length === 1) return report;
+  return { ...report, batch: { ...report.batch, x: report.batch.x.map((row) => nest(row, report.inputShape)) } };
+}
+
+/** Row-major values as nested arrays of `shape`. */
+function nest(values: number[], shape: readonly number[]): unknown[] {
+  if (shape.length === 1) return values;
+  const inner = shape.slice(1), size = inner.reduce((a, b) => a * b, 1);
+  return Array.from({ length: shape[0] }, (_, i) => nest(values.slice(i * size, (i + 1) * size), inner));
 }
 
 /** Per parameter: shape, norms of the values and gradients, and the first few numbers. */

@@ -42,11 +42,13 @@ export const GRADS_HELP = `gradlens grads FILE [--json] [--after N] [--dtype flo
 
 At initialisation, on the first training batch of the first epoch, runs one forward and
 backward pass in training mode and prints the loss, the batch, and every parameter's
-values and gradients (row-major; dense W is [in, out]).
+values and gradients (row-major; dense W is [in, out], conv2d W [OUT, C, K, K], recurrent
+W_ih [G·H, F] as PyTorch).
 
 Options:
-  --json           print {"loss", "batch": {"x", "y"}, "layers": [{"name", "kind",
-                   "activation", "line", "params": [{"name", "shape", "value", "grad"}]}]}
+  --json           print {"loss", "inputShape", "batch": {"x", "y"}, "layers": [{"name",
+                   "kind", "activation", "line", "params": [{"name", "shape", "value",
+                   "grad"}]}]}; each example of batch.x nested in the input shape
   --after N        first train N steps (the file's optimizer, batches and seed), then
                    report the weights and the gradients on the next batch
   --dtype float64  compute in double precision (default float32, as training does)

@@ -9,7 +9,7 @@ import { FAIL_ON_NAMES } from './args';
 import { formatCount, formatNumber } from '../analysis/format';
 import { formatDuration } from './format';
 import { sparkline } from './sparkline';
-import { layerLabel } from '../kinds';
+import { layerLabel, outputShapeOf } from '../kinds';
 
 export interface InspectReport {
   file: string;
@@ -57,7 +57,7 @@ function layerTable(spec: NetworkSpec, run: RunResult, findings: LayerFinding[])
     return [
       '  '.repeat(depth.get(leaf.index) ?? 0) + leaf.name,
       layerLabel(leaf),
-      `[${spec.train.batch}, ${leaf.outputWidth}]`,
+      `[${[spec.train.batch, ...outputShapeOf(leaf)].join(', ')}]`,
       leaf.params.length > 0 ? formatCount(leaf.params.reduce((sum, p) => sum + p.count, 0)) : '—',
       hasParams ? formatNumber(norms[0]!) : '—',
       hasParams ? formatNumber(median(norms)) : '—',

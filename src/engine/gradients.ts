@@ -8,10 +8,12 @@ import type { Dataset } from './data/dataset';
 import type { DType } from './floats';
 import { Session } from './session';
 import { mismatch } from './train';
-import { activationOf } from '../kinds';
+import { activationOf, inputShapeOf } from '../kinds';
 
 export interface GradientReport {
   loss: number;
+  /** One example's shape ([F], [C, H, W] or [T, F]); each row of batch.x holds its values row-major. */
+  inputShape: number[];
   batch: { x: number[][]; y: number[] | number[][] };
   layers: {
     name: string;
@@ -57,5 +59,5 @@ export function gradientsAt(
       .filter((p) => p.layer === leaf.index)
       .map((p) => ({ name: p.name, shape: p.shape.slice(), value: Array.from(p.value), grad: Array.from(p.grad) })),
   }));
-  return { loss: net.loss.value, batch: { x, y }, layers };
+  return { loss: net.loss.value, inputShape: inputShapeOf(spec), batch: { x, y }, layers };
 }

@@ -10,10 +10,11 @@ import type { DataShape, LossSpec, NetworkSpec } from './spec';
 import { parse } from './parser';
 import { Reporter, replaceFix } from './report';
 import { STATEMENTS } from './vocabulary';
-import { checkData, type CheckedData, type DataHost } from './data';
+import { checkData, exampleShapeOf, type CheckedData, type DataHost } from './data';
 import { csvSummaries } from './csv';
 import { isLayerKeyword, readTemplates, reportUnknownKeyword, type Template } from './layers';
-import { MAX_LAYERS, sizeOf, unroll, type Unrolled } from './network';
+import { MAX_LAYERS, measure, unroll, type Unrolled } from './network';
+import { product, shapeText, type Shape } from '../kinds/layer';
 import { DEFAULT_OPTIMIZER, readLoss, readOptimizer, readTrain, readWatch } from './training';
 import { checkOutput, statementDeletion } from './output';
 import { readNumber, readOptions } from './values';
@@ -82,7 +83,8 @@ export function checkDocument(document: NetDocument, text: string, options: Chec
 
   const name = readModelName(singles.get('model'), r);
   const inputStmt = singles.get('input');
-  const inputWidth = inputStmt ? readInput(inputStmt, r) : undefined;
+  const inputShape = inputStmt ? readInput(inputStmt, r) : undefined;
+  const inputWidth = inputShape === undefined ? undefined : product(inputShape);
   const readCsv = options.readCsv ?? (options.readFile ? csvSummaries(options.readFile) : undefined);
   const checkedData = singles.get('data') ? checkData(singles.get('data')!, { ...options, readCsv }, r, inputWidth) : undefined;
   const templates = readTemplates(layerStatements, r, false);
@@ -93,20 +95,29 @@ export function checkDocument(document: NetDocument, text: string, options: Chec
   const watch = readWatch(singles.get('watch'), r);
 
   checkPresence(document, singles, checkedData, inputWidth, templates, r);
-  if (inputStmt && inputWidth !== undefined && checkedData && inputWidth !== checkedData.shape.features) {
-    const arg = inputStmt.args[0];
+  const dataShape = checkedData ? exampleShapeOf(checkedData) : undefined;
+  if (inputStmt && inputShape !== undefined && inputWidth !== undefined && checkedData && dataShape && inputWidth !== checkedData.shape.features) {
+    // The data's values fill the input shape row-major, so only the counts must agree.
     const features = checkedData.shape.features;
-    r.error('input-width-mismatch', `The data has ${features} feature${features === 1 ? '' : 's'} per example, but \`input\` says ${inputWidth}.`, arg.range, {
-      related: [{ range: singles.get('data')!.range, message: `the data: ${features} features` }],
-      fixes: [replaceFix(`Set input to ${features}`, arg.range, String(features))],
+    const argsRange: Range = { start: inputStmt.args[0].range.start, end: inputStmt.args[inputStmt.args.length - 1].range.end };
+    const shapes = inputShape.length === 1 && dataShape.length === 1
+      ? `The data has ${features} feature${features === 1 ? '' : 's'} per example, but \`input\` says ${inputWidth}.`
+      : `The data gives ${shapeText(dataShape)} per example (${features} values), but \`input\` says ${shapeText(inputShape)} (${inputWidth} values).`;
+    r.error('input-width-mismatch', shapes, argsRange, {
+      related: [{ range: singles.get('data')!.range, message: `the data: ${shapeText(dataShape)}` }],
+      fixes: [replaceFix(`Set input to ${dataShape.join(' ')}`, argsRange, dataShape.join(' '))],
     });
   }
 
-  const width = inputWidth ?? checkedData?.shape.features;
+  const shape: Shape | undefined = inputShape ?? dataShape;
   const maxParameters = options.maxParameters ?? DEFAULT_MAX_PARAMETERS;
-  const net = withinLimits(templates, width ?? 0, maxParameters, r) ? unroll(templates, width, r) : undefined;
+  const net = withinLimits(templates, shape, maxParameters, r) ? unroll(templates, shape, r) : undefined;
+  if (net?.outputShape && net.outputShape.length !== 1 && net.leaves.length > 0) {
+    const last = net.leaves[net.leaves.length - 1];
+    r.error('output-shape', `The network ends in ${net.outputShape.length === 3 ? 'an image' : 'a sequence'} ${shapeText(net.outputShape)}; the loss takes a vector per example: end with \`flatten\` and a \`dense\` layer.`, net.templateOf.get(last)!.stmt.keyword.range);
+  }
   const loss = writtenLoss ?? (checkedData && !lossStmt ? defaultLoss(checkedData.shape) : undefined);
-  if (net && loss && checkedData && width !== undefined) checkOutput({ loss, lossStmt, shape: checkedData.shape, net, lines }, r);
+  if (net && loss && checkedData && shape !== undefined && net.outputShape?.length === 1) checkOutput({ loss, lossStmt, shape: checkedData.shape, net, lines }, r);
   const weightsStmt = singles.get('weights');
   const weights = weightsStmt && net ? checkWeights(weightsStmt, options, net.leaves, r) : undefined;
 
@@ -118,6 +129,7 @@ export function checkDocument(document: NetDocument, text: string, options: Chec
     data: checkedData.data,
     dataShape: checkedData.shape,
     inputWidth,
+    inputShape: [...inputShape!],
     layers: net.layers,
     leaves: net.leaves,
     loss,
@@ -159,15 +171,23 @@ function readModelName(stmt: Statement | undefined, r: Reporter): string | undef
   return undefined;
 }
 
-function readInput(stmt: Statement, r: Reporter): number | undefined {
+/** `input 64` (a vector), `input 1 8 8` (an image [C, H, W]) or `input 50 2` (a sequence [T, F]). */
+function readInput(stmt: Statement, r: Reporter): number[] | undefined {
   readOptions(stmt, [], '`input`', r);
-  const [arg, ...extra] = stmt.args;
-  for (const e of extra) r.error('unexpected-argument', '`input` takes one number, the width of an example.', e.range);
-  if (!arg) {
-    r.error('missing-argument', '`input` needs the number of features, e.g. `input 2`.', stmt.keyword.range);
+  const [first, ...rest] = stmt.args;
+  for (const e of rest.slice(2)) r.error('unexpected-argument', '`input` takes one number (a vector), two (a sequence T F) or three (an image C H W).', e.range);
+  if (!first) {
+    r.error('missing-argument', '`input` needs the number of features, e.g. `input 2` (or a shape: `input 1 8 8`, `input 50 2`).', stmt.keyword.range);
     return undefined;
   }
-  return readNumber(arg, 'input', 'integer', { min: 1, max: 1_000_000 }, r);
+  const shape = [first, ...rest.slice(0, 2)].map((arg) => readNumber(arg, 'input', 'integer', { min: 1, max: 1_000_000 }, r));
+  if (shape.some((d) => d === undefined)) return undefined;
+  const dims = shape as number[];
+  if (product(dims) > 1_000_000) {
+    r.error('out-of-range', `An example of ${shapeText(dims)} has ${product(dims).toLocaleString('en-US')} values; at most 1,000,000.`, { start: first.range.start, end: stmt.args[dims.length - 1].range.end });
+    return undefined;
+  }
+  return dims;
 }
 
 /** Missing `data`, `input` or layers, each with a fix that adds the statement. */
@@ -206,28 +226,27 @@ function endOf(document: NetDocument, line: number): Range {
 }
 
 /** Refuses networks over the parameter or layer limit before anything is unrolled. */
-function withinLimits(templates: Template[], inputWidth: number, maxParameters: number, r: Reporter): boolean {
-  const total = sizeOf(templates);
-  const params = total.fixed + total.perWidth * inputWidth;
-  if (total.leaves <= MAX_LAYERS && params <= maxParameters) return true;
+function withinLimits(templates: Template[], input: Shape | undefined, maxParameters: number, r: Reporter): boolean {
+  const total = measure(templates, input);
+  if (total.leaves <= MAX_LAYERS && total.params <= maxParameters) return true;
   // Blame the top-level statement that adds the most.
   let worst: Template | undefined;
   let worstAmount = -1;
-  let width = inputWidth;
+  let shape = input;
   for (const t of templates) {
-    const s = sizeOf([t]);
-    const amount = total.leaves > MAX_LAYERS ? s.leaves : s.fixed + s.perWidth * width;
+    const s = measure([t], shape);
+    const amount = total.leaves > MAX_LAYERS ? s.leaves : s.params;
     if (amount > worstAmount) {
       worst = t;
       worstAmount = amount;
     }
-    if (s.width !== undefined) width = s.width;
+    shape = s.output;
   }
   const where = worst!.kind === 'repeat' ? worst!.stmt.args[0]?.range ?? worst!.stmt.keyword.range : worst!.kind === 'dense' ? worst!.unitsRange : worst!.stmt.keyword.range;
   if (total.leaves > MAX_LAYERS) {
     r.error('too-many-layers', `The network unrolls to ${fmt(total.leaves)} layers; the limit is ${fmt(MAX_LAYERS)}.`, where);
   } else {
-    r.error('too-many-parameters', `The network has ${fmt(params)} parameters, over the limit of ${fmt(maxParameters)} (setting gradlens.maxParameters).`, where);
+    r.error('too-many-parameters', `The network has ${fmt(total.params)} parameters, over the limit of ${fmt(maxParameters)} (setting gradlens.maxParameters).`, where);
   }
   return false;
 }

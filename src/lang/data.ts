@@ -7,7 +7,7 @@
 
 import type { Statement } from './ast';
 import type { CsvData, DataShape, DataSpec, GeneratorData, GeneratorKind } from './spec';
-import { CSV_OPTIONS, DEFAULT_EXAMPLES, DEFAULT_NOISE, GENERATORS } from './vocabulary';
+import { CSV_OPTIONS, DEFAULT_EXAMPLES, DEFAULT_NOISE, GENERATORS, findGenerator } from './vocabulary';
 import { readOptions } from './values';
 import { replaceFix, type Reporter } from './report';
 import { didYouMean } from './suggest';
@@ -238,4 +238,12 @@ function reportReadError(e: unknown, path: string, absPath: string, range: State
 /** Numeric labels sort by value (so 2 comes before 10), text labels by code unit. */
 function sortLabels(labels: string[], numeric: boolean): string[] {
   return numeric ? labels.sort((a, b) => Number(a) - Number(b)) : labels.sort();
+}
+
+/** One example's own shape: [T, F] for sequence generators (`data adding T=50` → [50, 2]), else [features]. */
+export function exampleShapeOf(checked: CheckedData): number[] {
+  const { data, shape } = checked;
+  const steps = data.kind === 'generator' ? findGenerator(data.generator)?.steps : undefined;
+  const t = steps !== undefined && data.kind === 'generator' ? data.options[steps] : undefined;
+  return t !== undefined && t > 0 ? [t, shape.features / t] : [shape.features];
 }

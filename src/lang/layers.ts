@@ -8,7 +8,9 @@ import type { ActivationKind, InitSpec } from './spec';
 import type { Range } from './diagnostics';
 import { ACTIVATIONS, ALPHA_ACTIVATIONS, LAYERS, STATEMENTS, findLayer } from './vocabulary';
 import { activationDef } from '../kinds/activations';
-import { readNumber, readOptions } from './values';
+import { readNumber, readOptions, type ReadValue } from './values';
+import { shapedLayer } from '../kinds/layers';
+import type { AnyLayerKind, ReadContext } from '../kinds/layer';
 import { replaceFix, type Reporter } from './report';
 import { didYouMean } from './suggest';
 
@@ -51,7 +53,13 @@ export interface ResidualTemplate extends TemplateBase {
   kind: 'residual';
   body: Template[];
 }
-export type Template = DenseTemplate | ActivationTemplate | NormTemplate | DropoutTemplate | RepeatTemplate | ResidualTemplate;
+/** A kind of the registry in src/kinds/layers/, with the settings its reader produced. */
+export interface ShapedTemplate extends TemplateBase {
+  kind: 'shaped';
+  def: AnyLayerKind;
+  settings: unknown;
+}
+export type Template = DenseTemplate | ActivationTemplate | NormTemplate | DropoutTemplate | ShapedTemplate | RepeatTemplate | ResidualTemplate;
 
 export const NETWORK_KEYWORDS = ['repeat', 'residual'];
 const LAYER_NAMES = LAYERS.map((l) => l.name);
@@ -102,6 +110,11 @@ function readTemplate(stmt: Statement, r: Reporter): Template | undefined {
   if (stmt.block) r.error('unexpected-block', `\`${word}\` takes no block; only repeat and residual do.`, stmt.block.open);
   const doc = findLayer(word)!;
   const { values } = readOptions(stmt, doc.options, `\`${word}\``, r);
+  const shaped = shapedLayer(word);
+  if (shaped) {
+    const settings = shaped.read(readContext(stmt, values, r));
+    return settings === undefined ? undefined : { kind: 'shaped', stmt, label, def: shaped, settings };
+  }
   const num = (key: string, def: number) => (values.get(key) as number | undefined) ?? def;
 
   if (doc.category === 'dense') {
@@ -148,12 +161,30 @@ function readTemplate(stmt: Statement, r: Reporter): Template | undefined {
   return rate === undefined ? undefined : { kind: 'dropout', stmt, label, rate };
 }
 
-/** The optional activation after `dense UNITS`: undefined when absent, null when wrong. */
-function readActivationArg(stmt: Statement, r: Reporter): { name: ActivationKind; range: Range } | undefined | null {
-  const arg = stmt.args[1];
+/** The readers a registry kind gets for its statement (src/kinds/layer.ts ReadContext). */
+function readContext(stmt: Statement, values: Map<string, ReadValue>, r: Reporter): ReadContext {
+  const word = stmt.keyword.text;
+  return {
+    stmt, values, r,
+    integer(index, what, min, example) {
+      const arg = stmt.args[index];
+      if (!arg) {
+        r.error('missing-argument', `\`${word}\` needs the number of ${what}, e.g. \`${example}\`.`, stmt.keyword.range);
+        return undefined;
+      }
+      return readNumber(arg, what, 'integer', { min }, r);
+    },
+    activation: (index) => readActivationArg(stmt, r, index, 'the first number'),
+    extraArgs: (allowed, syntax) => extraArgs(stmt, allowed, syntax, r),
+  };
+}
+
+/** The optional activation at `index` (after `dense UNITS`): undefined when absent, null when wrong. */
+function readActivationArg(stmt: Statement, r: Reporter, index = 1, after = 'the units'): { name: ActivationKind; range: Range } | undefined | null {
+  const arg = stmt.args[index];
   if (!arg) return undefined;
   if (arg.kind !== 'ident') {
-    r.error('wrong-type', `After the units, \`dense\` takes an activation (${ACTIVATION_NAMES.join(', ')}).`, arg.range);
+    r.error('wrong-type', `After ${after}, \`${stmt.keyword.text}\` takes an activation (${ACTIVATION_NAMES.join(', ')}).`, arg.range);
     return null;
   }
   if (!ACTIVATION_NAMES.includes(arg.name)) {

@@ -43,6 +43,12 @@ export interface LayerBase {
   range: Range;
   inputWidth: number;
   outputWidth: number;
+  /**
+   * Shapes of one example, row-major: a vector [F], an image [C, H, W] or a sequence [T, F]
+   * (widths are their products). Filled by the checker; a leaf built without them is a vector.
+   */
+  inputShape?: number[];
+  outputShape?: number[];
   params: ParamSpec[];
 }
 
@@ -266,6 +272,8 @@ export interface NetworkSpec {
   data: DataSpec;
   dataShape: DataShape;
   inputWidth: number;
+  /** `input 1 8 8` → [1, 8, 8]; the data's features fill it row-major. Absent: [inputWidth]. */
+  inputShape?: number[];
   /** Top-level nodes in order; residual blocks nest. */
   layers: LayerNode[];
   /** Every leaf layer in network order (`layers[i].index === i`). */

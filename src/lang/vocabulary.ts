@@ -6,6 +6,9 @@
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
 import { MAX_STEPS } from '../protocol/lsp';
 import { ACTIVATION_LIST } from '../kinds/activations';
+import { SHAPED_LAYER_LIST } from '../kinds/layers';
+import { INIT_OPTION } from '../kinds/layers/options';
+import { ALPHA_OPTION } from '../kinds/layers/options-alpha';
 
 /** How an option's value is read. `name` is an identifier from `values`; `path` a string. */
 export type ValueType = 'number' | 'integer' | 'boolean' | 'name' | 'text' | 'init';
@@ -47,7 +50,8 @@ export interface StatementDoc extends ItemDoc {
   options: readonly OptionDoc[];
 }
 
-export type LayerCategory = 'dense' | 'activation' | 'norm' | 'dropout';
+/** `shaped`: a kind of the registry in src/kinds/layers/ (convolution, pooling, flatten, recurrence). */
+export type LayerCategory = 'dense' | 'activation' | 'norm' | 'dropout' | 'shaped';
 
 export interface LayerDoc extends ItemDoc {
   category: LayerCategory;
@@ -125,18 +129,12 @@ export const ACTIVATIONS: readonly ActivationDoc[] = ACTIVATION_LIST.map((a) => 
 const epsOption: OptionDoc = { name: 'eps', type: 'number', default: 1e-5, range: positive,
   doc: 'Added to the variance inside the square root, so a constant feature does not divide by zero.' };
 
-export const INIT_OPTION: OptionDoc = { name: 'init', type: 'init', defaultText: 'he before a ReLU-family activation, xavier otherwise',
-  doc: 'How the weight matrix W starts: `he`, `xavier`, `lecun`, `normal(mean, std)`, `uniform(low, high)`, `zeros`, `ones`. The default is He before a ReLU-family activation (the layer\'s own, or an activation layer right after it) and Xavier otherwise. Biases always start at zero.' };
+export { INIT_OPTION };
 
 // ---------------------------------------------------------------- layers
 
 /** The activations with an `alpha=`: what a layer's fused-activation alpha means. */
 export const ALPHA_ACTIVATIONS = ACTIVATIONS.filter((a) => a.options.length > 0);
-const FUSED_ALPHA_OPTION: OptionDoc = {
-  name: 'alpha', type: 'number', range: nonNegative,
-  defaultText: ALPHA_ACTIVATIONS.map((a) => `${a.options[0].default} for ${a.name}`).join(', '),
-  doc: `${ALPHA_ACTIVATIONS.map((a) => `${a.options[0].doc.replace(/\.$/, '')} for ${a.name} (default ${a.options[0].default})`).join('; ')}: the fused activation's alpha, only meaningful with ${ALPHA_ACTIVATIONS.map((a) => a.name).join(' and ')}.`,
-};
 
 const activationLayers: LayerDoc[] = ACTIVATIONS.map((a) => ({
   name: a.name,
@@ -153,7 +151,7 @@ export const LAYERS: readonly LayerDoc[] = [
     options: [
       INIT_OPTION,
       { name: 'bias', type: 'boolean', default: true, doc: 'Whether the layer adds a bias vector b (starts at zero).' },
-      FUSED_ALPHA_OPTION,
+      ALPHA_OPTION,
     ],
     doc: 'Fully connected layer, y = x·W + b with W of shape [in, UNITS] (row-major, PyTorch\'s convention transposed). UNITS is the output width, a whole number ≥ 1. An activation written after UNITS (`dense 64 relu`) is fused into the layer for display; it is the same as an activation layer on the next line.' },
   ...activationLayers,
@@ -170,6 +168,7 @@ export const LAYERS: readonly LayerDoc[] = [
   { name: 'dropout', syntax: 'dropout RATE', category: 'dropout', params: 'none',
     options: [],
     doc: 'Dropout: in training, zero each unit with probability RATE (0 ≤ RATE < 1) and scale the rest by 1/(1 − RATE); the identity in evaluation.' },
+  ...SHAPED_LAYER_LIST.map((k): LayerDoc => ({ name: k.name, syntax: k.syntax, category: 'shaped', params: k.params, options: k.options, doc: k.doc })),
 ];
 
 // ---------------------------------------------------------------- inits

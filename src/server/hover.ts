@@ -6,7 +6,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { formatNumber, formatPercent } from '../analysis/format';
 import { initName } from '../analysis/network';
-import { activationOf } from '../kinds';
+import { activationOf, outputShapeOf } from '../kinds';
 import type { Statement, Value } from '../lang/ast';
 import type { LeafLayer } from '../lang/spec';
 import { docFor, findActivation, findGenerator, findInit, findLayer, findLoss, findOptimizer, type OptionDoc } from '../lang/vocabulary';
@@ -95,7 +95,7 @@ function layerHeader(state: DocumentState, copies: LeafLayer[]): string {
   const params = leaf.params.reduce((n, p) => n + p.count, 0);
   const facts = [
     `\`${leaf.kind}\``,
-    `output \`[${spec.train.batch}, ${leaf.outputWidth}]\``,
+    `output \`[${[spec.train.batch, ...outputShapeOf(leaf)].join(', ')}]\``,
     params > 0 ? `${params.toLocaleString('en-US')} parameters (${leaf.params.map((p) => `${p.name} ${shapeText(p.shape)}`).join(', ')})` : 'no parameters',
   ];
   const activation = activationOf(leaf);

@@ -9,6 +9,7 @@ import type { LeafLayer } from '../lang/spec';
 import type { GradLensSettings } from '../protocol/settings';
 import { evidenceOf, type DocumentState } from './documentState';
 import { formatCount } from '../analysis/format';
+import { outputShapeOf } from '../kinds';
 
 function leavesByLine(leaves: readonly LeafLayer[]): Map<number, LeafLayer[]> {
   const byLine = new Map<number, LeafLayer[]>();
@@ -39,7 +40,7 @@ export function inlayHints(state: DocumentState, visible: Range, settings: GradL
     if (line < visible.start.line || line > visible.end.line) continue;
     const leaf = copies[0];
     const parts: string[] = [];
-    if (settings.shapes) parts.push(`→ [${spec.train.batch}, ${leaf.outputWidth}]`);
+    if (settings.shapes) parts.push(`→ [${[spec.train.batch, ...outputShapeOf(leaf)].join(', ')}]`);
     if (settings.gradients) {
       const norms = copies.map((c) => shownNorm(state, c)).filter((n): n is { label: string; value: number } => n !== undefined);
       if (norms.length > 0) {

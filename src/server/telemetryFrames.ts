@@ -5,7 +5,7 @@
 
 import type { LayerFinding } from '../analysis/types';
 import type { NetworkSpec } from '../lang/spec';
-import { activationOf, layerLabel } from '../kinds';
+import { activationOf, layerLabel, outputShapeOf } from '../kinds';
 import type { StepFrame } from '../engine/telemetry';
 import { isLayerFlag, type FindingCode, type FlagInfo, type LayerInfo, type TelemetryFrame } from '../protocol/lsp';
 
@@ -84,7 +84,7 @@ export function layerInfos(spec: NetworkSpec): LayerInfo[] {
       activation: activationOf(leaf),
       label: layerLabel(leaf),
       line: leaf.line,
-      outputShape: [spec.train.batch, leaf.outputWidth],
+      outputShape: [spec.train.batch, ...outputShapeOf(leaf)],
       paramCount: leaf.params.reduce((sum, p) => sum + p.count, 0),
       params: leaf.params.map((p) => ({ name: p.name, shape: [...p.shape] })),
     }),

@@ -173,7 +173,8 @@ describe('gradlens CLI (built)', function () {
       const { status, stdout } = gradlens('grads', 'examples/spiral.net', '--json');
       assert.equal(status, 0);
       const report = JSON.parse(stdout);
-      assert.deepEqual(Object.keys(report).sort(), ['batch', 'layers', 'loss']);
+      assert.deepEqual(Object.keys(report).sort(), ['batch', 'inputShape', 'layers', 'loss']);
+      assert.deepEqual(report.inputShape, [2]);
       assert.ok(Number.isFinite(report.loss) && report.loss > 0);
       assert.equal(report.batch.x.length, 32);
       assert.ok(report.batch.x.every((row: number[]) => row.length === 2));

@@ -119,7 +119,7 @@ describe('the TextMate grammar', () => {
   };
   /** The words of the `(a|b|c)` alternation in a repository rule's regex. */
   const wordsOf = (rule: string): string[] => {
-    const group = /\(([a-z_]+(?:\|[a-z_]+)+)\)/i.exec(grammar.repository[rule]?.match ?? '');
+    const group = /\(([a-z0-9_]+(?:\|[a-z0-9_]+)+)\)/i.exec(grammar.repository[rule]?.match ?? '');
     return group ? group[1]!.split('|').sort() : [];
   };
   const names = (items: readonly { name: string }[]) => items.map((item) => item.name).sort();

@@ -5,6 +5,7 @@ import { strict as assert } from 'node:assert';
 import type { LossSpec } from '../../src/lang/spec';
 import { check } from '../../src/lang';
 import { ACTIVATION_LIST } from '../../src/kinds';
+import { SHAPED_LAYER_LIST } from '../../src/kinds/layers';
 import { gradcheck } from './helpers/gradcheck';
 import { batchnorm, dataset, dense, dropout, layernorm, network, randomRows, residual, type LayerSketch } from './helpers/specs';
 
@@ -28,9 +29,10 @@ function expectGradientsMatch(layers: LayerSketch[], loss: LossSpec = { kind: 'm
   return check;
 }
 
-/** The same check on a network written in the language: `input` and layer lines, an mse head. */
-function expectTextGradientsMatch(input: number, layers: string[]) {
-  const text = [`data linear features=${input} n=5`, `input ${input}`, ...layers, 'dense 1', 'loss mse'].join('\n');
+/** The same check on a network written in the language: an `input` line and layer lines, an mse head. */
+function expectTextGradientsMatch(inputLine: string, layers: readonly string[]) {
+  const input = inputLine.split(/\s+/).slice(1).reduce((n, d) => n * Number(d), 1);
+  const text = [`data linear features=${input} n=5`, inputLine, ...layers, 'dense 1', 'loss mse'].join('\n');
   const result = check(text);
   assert.ok(result.spec, `${layers.join('; ')}: ${result.diagnostics.map((d) => d.message).join('; ')}`);
   const data = dataset(randomRows(5, input, 11, 1.5), randomRows(5, 1, 12), 'regression');
@@ -48,11 +50,20 @@ describe('backward rules match central finite differences (float64)', () => {
       const written = options ? `${def.name} ${options}` : def.name;
       if (def.elementwise) {
         it(`dense with fused ${written}: W, b and the input`, () => {
-          expectTextGradientsMatch(3, [`dense 4 ${written}`]);
+          expectTextGradientsMatch('input 3', [`dense 4 ${written}`]);
         });
       }
       it(`${written} as its own layer`, () => {
-        expectTextGradientsMatch(3, ['dense 4', written]);
+        expectTextGradientsMatch('input 3', ['dense 4', written]);
+      });
+    }
+  }
+
+  // Every registered shape-aware layer kind, on the networks its definition names.
+  for (const def of SHAPED_LAYER_LIST) {
+    for (const fixture of def.gradcheck) {
+      it(`${def.name}: ${fixture.input}; ${fixture.lines.join('; ')}`, () => {
+        expectTextGradientsMatch(fixture.input, fixture.lines);
       });
     }
   }

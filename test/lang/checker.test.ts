@@ -366,8 +366,8 @@ describe('checker: statements in the wrong place', () => {
     assert.deepEqual(only(text, 'missing-argument').range, rangeOf(text, 'loss'));
   });
   it('an extra positional argument is unexpected-argument', () => {
-    const text = net('dense 3', 'data spiral\ninput 2 4');
-    assert.deepEqual(only(text, 'unexpected-argument').range, rangeOf(text, '4'));
+    const text = net('dense 3', 'data spiral\ninput 2 1 1 9');
+    assert.deepEqual(only(text, 'unexpected-argument').range, rangeOf(text, '9'));
   });
 });
 

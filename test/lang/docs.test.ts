@@ -12,8 +12,12 @@ const doc = readFileSync(join(root, 'docs', 'language.md'), 'utf8');
 describe('docs/language.md', () => {
   it('documents every diagnostic code that src/lang reports', () => {
     const codes = new Set<string>();
-    for (const file of readdirSync(join(root, 'src', 'lang'))) {
-      const text = readFileSync(join(root, 'src', 'lang', file), 'utf8');
+    const sources = [
+      ...readdirSync(join(root, 'src', 'lang')).map((f) => join(root, 'src', 'lang', f)),
+      ...readdirSync(join(root, 'src', 'kinds', 'layers')).map((f) => join(root, 'src', 'kinds', 'layers', f)),
+    ];
+    for (const file of sources) {
+      const text = readFileSync(file, 'utf8');
       for (const m of text.matchAll(/(?:error|warning)\(\s*'([a-z]+(?:-[a-z]+)+)'/g)) codes.add(m[1]);
       for (const m of text.matchAll(/'(syntax-[a-z-]+|unknown-[a-z]+)'/g)) codes.add(m[1]);
     }

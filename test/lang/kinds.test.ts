@@ -13,7 +13,7 @@ const docs = readFileSync(join(root, 'docs', 'language.md'), 'utf8');
 
 /** The words of a grammar rule `\b(a|b|c)\b`. */
 function words(rule: string): string[] {
-  const m = /\\b\(([a-z_|]+)\)\\b/.exec(grammar.repository[rule].match);
+  const m = /\\b\(([a-z0-9_|]+)\)\\b/.exec(grammar.repository[rule].match);
   assert.ok(m, `grammar rule ${rule}: ${grammar.repository[rule].match}`);
   return m[1].split('|').sort();
 }

@@ -222,6 +222,50 @@ describe('language server features (dist/server.js --stdio)', function () {
     assert.equal(h1.position.character, lines[h1.position.line].trimEnd().length, 'at the end of the statement');
   });
 
+  it('shows every layer\'s output shape for images and sequences, in inlay hints and hovers', async () => {
+    const uri = `${FILE}?shapes`;
+    const text = [
+      'data blobs classes=3 features=64 n=64', 'input 1 8 8', 'conv2d 4 kernel=3 padding=1 relu', 'maxpool2d 2', 'conv1: conv2d 6 kernel=3', 'flatten', 'dense 3',
+      'train batch=16',
+    ].join('\n');
+    client.open(uri, text);
+    assert.deepEqual((await client.diagnostics(uri)).map(messageOf), []);
+    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 9, character: 0 } } });
+    assert.deepEqual(hints.map((h) => [h.position.line, String(h.label)]), [
+      [2, '→ [16, 4, 8, 8]'], [3, '→ [16, 4, 4, 4]'], [4, '→ [16, 6, 2, 2]'], [5, '→ [16, 24]'], [6, '→ [16, 3]'],
+    ]);
+    const hover = hoverText(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 1 } }));
+    assert.match(hover, /output `\[16, 6, 2, 2\]`/);
+    assert.match(hover, /W \[6, 4, 3, 3\]/);
+
+    const seq = `${FILE}?sequence`;
+    client.open(seq, 'data adding T=10 n=32\ninput 10 2\nconv1d 4 kernel=3 relu\nlstm 5 sequences=true\ngru 3\ndense 1\ntrain batch=8\n');
+    assert.deepEqual((await client.diagnostics(seq)).map(messageOf), []);
+    const seqHints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: seq }, range: { start: { line: 0, character: 0 }, end: { line: 8, character: 0 } } });
+    assert.deepEqual(seqHints.map((h) => String(h.label)), ['→ [8, 8, 4]', '→ [8, 8, 5]', '→ [8, 3]', '→ [8, 1]']);
+  });
+
+  it('reports a layer given the wrong shape, naming it, with a flatten as the quick fix', async () => {
+    const uri = `${FILE}?shape-error`;
+    const text = 'data blobs classes=3 features=64\ninput 1 8 8\nconv2d 4 kernel=3 relu\ndense 3\n';
+    client.open(uri, text);
+    const diagnostics = await client.diagnostics(uri, (ds) => ds.length > 0);
+    const error = diagnostics.find((d) => d.code === 'layer-shape')!;
+    assert.ok(error, JSON.stringify(diagnostics));
+    assert.equal(error.range.start.line, 3);
+    assert.match(messageOf(error), /an image \[4, 6, 6\]/);
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: error.range, context: { diagnostics: [error] } });
+    const fixed = applyEdits(text, actions.find((a) => /flatten/.test(a.title))!.edit!.changes![uri]);
+    client.replace(uri, fixed, text);
+    assert.deepEqual((await client.diagnostics(uri, (ds) => ds.every((d) => d.code !== 'layer-shape'))).map(messageOf), []);
+
+    const mismatch = `${FILE}?input-shape`;
+    client.open(mismatch, 'data blobs classes=3 features=64\ninput 1 8 9\nflatten\ndense 3\n');
+    const [d] = await client.diagnostics(mismatch, (ds) => ds.length > 0);
+    assert.equal(d.code, 'input-width-mismatch');
+    assert.match(messageOf(d), /\[64\].*\[1, 8, 9\]/);
+  });
+
   it('puts a code lens over the network that runs Train and Inspect on this file (and one that checks its gradients)', async () => {
     const uri = exampleUri('spiral.net');
     const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });

@@ -1,0 +1,91 @@
+// What one shape-aware layer kind declares, in one file under layers/: its words in the
+// language (syntax, positional arguments, options, docs), how its statement reads, its
+// shape rule (the input shape of one example → the output shape and the parameter shapes,
+// or what is wrong, naming the shapes), its resolved fields, its default init, its health
+// traits and its finite-difference fixture. The engine op that runs it is named in
+// `op`; src/engine/compile.ts builds it. Registered in layers/index.ts.
+
+import type { Range } from '../lang/diagnostics';
+import type { Statement } from '../lang/ast';
+import type { Reporter } from '../lang/report';
+import type { ReadValue } from '../lang/values';
+import type { OptionDoc } from '../lang/vocabulary';
+import type { ActivationKind, InitSpec, LeafLayer, ParamName } from '../lang/spec';
+
+/** One example's shape, row-major: [F] a vector, [C, H, W] an image, [T, F] a sequence. */
+export type Shape = readonly number[];
+
+export function shapeText(shape: Shape): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** The shape's kind in words, for messages: `a vector [64]`, `an image [1, 8, 8]`, `a sequence [50, 2]`. */
+export function describeShape(shape: Shape): string {
+  const what = shape.length === 1 ? 'a vector' : shape.length === 3 ? 'an image' : shape.length === 2 ? 'a sequence' : 'a tensor';
+  return `${what} ${shapeText(shape)}`;
+}
+
+export interface LayerTraits {
+  /** Has trainable parameters (norms, update ratios and init apply). */
+  hasWeights: boolean;
+  /** Carries a state through time: its gradient is recorded per time step. */
+  recurrent: boolean;
+  /** Its output units are channels (dead and saturated fractions per channel, not per value). */
+  perChannelUnits: boolean;
+}
+
+/** What a kind's reader gets: the statement, its options already read against the kind's docs, and readers for positional arguments. */
+export interface ReadContext {
+  stmt: Statement;
+  values: Map<string, ReadValue>;
+  r: Reporter;
+  /** The integer at argument `index` in `range` (diagnostic `missing-argument` with `example` when absent). */
+  integer(index: number, what: string, min: number, example: string): number | undefined;
+  /** The optional activation name at argument `index`: undefined when absent, null when wrong. */
+  activation(index: number): { name: ActivationKind; range: Range } | undefined | null;
+  /** Reports arguments past the first `allowed`, with the statement's form. */
+  extraArgs(allowed: number, syntax: string): void;
+}
+
+export type ShapeRule = { output: number[]; params: { name: ParamName; shape: number[] }[] } | { error: string };
+
+/** The kind-specific fields of a resolved leaf (everything but index, name, line, range, widths, shapes and params). */
+export type LeafFields = LeafLayer extends infer L ? (L extends LeafLayer ? Omit<L, 'index' | 'name' | 'line' | 'range' | 'inputWidth' | 'outputWidth' | 'inputShape' | 'outputShape' | 'params'> : never) : never;
+
+export interface LayerKindDef<P = unknown> {
+  name: string;
+  syntax: string;
+  /** Parameter tensors and their shapes in words. */
+  params: string;
+  doc: string;
+  options: readonly OptionDoc[];
+  traits: LayerTraits;
+  /** The engine op that implements it (src/engine/ops/). */
+  op: string;
+  /** The statement's arguments and options → the kind's own settings; undefined after an error. */
+  read(ctx: ReadContext): P | undefined;
+  /** Input shape of one example → output shape and parameter shapes, or the problem naming the shapes. */
+  shape(input: Shape, p: P): ShapeRule;
+  /** The leaf's own fields; `init` is the default the kind chooses when none was written (the checker may refine it). */
+  leaf(p: P, input: Shape, output: Shape): LeafFields;
+  /** The activation fused into the layer, for the default init rule (He before the ReLU family). */
+  fusedActivation?(p: P): ActivationKind;
+  /** Whether the written init applies (`init=` given), so the default rule leaves it alone. */
+  writtenInit?(p: P): InitSpec | undefined;
+  /** Networks the finite-difference test checks: an `input` shape and layer lines (an mse head is added). */
+  gradcheck: readonly { input: string; lines: readonly string[] }[];
+}
+
+/**
+ * A kind of any settings type: what a kind reads flows only between its own functions
+ * (read → shape → leaf), so the registry need not know it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyLayerKind = LayerKindDef<any>;
+
+/** Keeps a definition's settings type for its own functions. */
+export function defineLayer<P>(def: LayerKindDef<P>): LayerKindDef<P> {
+  return def;
+}
+
+export const product = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);

@@ -1,0 +1,39 @@
+// conv1d OUT kernel=K on sequences [T, F], as PyTorch's Conv1d on the transposed [F, T]: the
+// F features are the input channels; W [OUT, F, K], b [OUT], output [T′, OUT].
+// Op: engine/ops/conv1d.ts.
+
+import { defineLayer, describeShape, shapeText } from '../layer';
+import { convOutputSize, readConv } from './conv';
+import { BIAS_OPTION, INIT_OPTION, KERNEL_OPTION, PADDING_OPTION, STRIDE_OPTION } from './options';
+import { ALPHA_OPTION } from './options-alpha';
+
+export const conv1d = defineLayer({
+  name: 'conv1d',
+  syntax: 'conv1d OUT kernel=K [stride=1] [padding=0] [ACT] [init=] [bias=true|false]',
+  params: 'W [OUT, F, K], b [OUT]',
+  doc: 'One-dimensional convolution over the steps of a sequence [T, F], as PyTorch\'s Conv1d on [F, T]: the F features are the input channels, OUT filters of F×K slide over T; the output is a sequence [T′, OUT] with T′ = ⌊(T + 2·padding − K)/stride⌋ + 1. An activation written after OUT is fused; default init as for dense (fan-in F·K).',
+  options: [KERNEL_OPTION, STRIDE_OPTION, PADDING_OPTION, INIT_OPTION, BIAS_OPTION, ALPHA_OPTION],
+  traits: { hasWeights: true, recurrent: false, perChannelUnits: true },
+  op: 'Conv1dOp',
+  read: (ctx) => readConv(ctx, 'conv1d'),
+  shape(input, p) {
+    if (input.length !== 2) return { error: `\`conv1d\` takes a sequence [T, F]; its input is ${describeShape(input)}.` };
+    const [t, f] = input;
+    const outT = convOutputSize(t, p.kernel, p.stride, p.padding);
+    if (outT < 1) return { error: `A window of ${p.kernel} steps does not fit the sequence ${shapeText(input)} with padding ${p.padding}.` };
+    return {
+      output: [outT, p.filters],
+      params: [{ name: 'W', shape: [p.filters, f, p.kernel] }, ...(p.bias ? [{ name: 'b' as const, shape: [p.filters] }] : [])],
+    };
+  },
+  leaf: (p, [steps, features]) => ({
+    kind: 'conv1d', steps, features, filters: p.filters, kernel: p.kernel, stride: p.stride, padding: p.padding,
+    activation: p.activation, alpha: p.alpha, init: p.init ?? { kind: 'xavier' }, bias: p.bias,
+  }),
+  fusedActivation: (p) => p.activation,
+  writtenInit: (p) => p.init,
+  gradcheck: [
+    { input: 'input 6 3', lines: ['conv1d 4 kernel=3 stride=2 padding=1 tanh', 'flatten'] },
+    { input: 'input 5 2', lines: ['conv1d 3 kernel=2 relu', 'flatten'] },
+  ],
+});

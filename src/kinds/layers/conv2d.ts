@@ -1,0 +1,38 @@
+// conv2d OUT kernel=K on images [C, H, W], as PyTorch's Conv2d: W [OUT, C, K, K], b [OUT],
+// output [OUT, H′, W′] with H′ = ⌊(H + 2·padding − K)/stride⌋ + 1. Op: engine/ops/conv2d.ts.
+
+import { defineLayer, describeShape, shapeText } from '../layer';
+import { convOutputSize, readConv } from './conv';
+import { BIAS_OPTION, INIT_OPTION, KERNEL_OPTION, PADDING_OPTION, STRIDE_OPTION } from './options';
+import { ALPHA_OPTION } from './options-alpha';
+
+export const conv2d = defineLayer({
+  name: 'conv2d',
+  syntax: 'conv2d OUT kernel=K [stride=1] [padding=0] [ACT] [init=] [bias=true|false]',
+  params: 'W [OUT, C, K, K], b [OUT]',
+  doc: 'Two-dimensional convolution on images [C, H, W], as PyTorch\'s Conv2d: OUT filters of C×K×K slide over the image with the given stride after zero padding; the output is an image [OUT, H′, W′] with H′ = ⌊(H + 2·padding − K)/stride⌋ + 1. An activation written after OUT is fused, as for dense; the default init is He before a ReLU-family activation, Xavier otherwise (fan-in C·K·K).',
+  options: [KERNEL_OPTION, STRIDE_OPTION, PADDING_OPTION, INIT_OPTION, BIAS_OPTION, ALPHA_OPTION],
+  traits: { hasWeights: true, recurrent: false, perChannelUnits: true },
+  op: 'Conv2dOp',
+  read: (ctx) => readConv(ctx, 'conv2d'),
+  shape(input, p) {
+    if (input.length !== 3) return { error: `\`conv2d\` takes an image [C, H, W]; its input is ${describeShape(input)}.` };
+    const [c, h, w] = input;
+    const outH = convOutputSize(h, p.kernel, p.stride, p.padding), outW = convOutputSize(w, p.kernel, p.stride, p.padding);
+    if (outH < 1 || outW < 1) return { error: `A ${p.kernel}×${p.kernel} window does not fit the image ${shapeText(input)} with padding ${p.padding}.` };
+    return {
+      output: [p.filters, outH, outW],
+      params: [{ name: 'W', shape: [p.filters, c, p.kernel, p.kernel] }, ...(p.bias ? [{ name: 'b' as const, shape: [p.filters] }] : [])],
+    };
+  },
+  leaf: (p, [channels, height, width]) => ({
+    kind: 'conv2d', channels, height, width, filters: p.filters, kernel: p.kernel, stride: p.stride, padding: p.padding,
+    activation: p.activation, alpha: p.alpha, init: p.init ?? { kind: 'xavier' }, bias: p.bias,
+  }),
+  fusedActivation: (p) => p.activation,
+  writtenInit: (p) => p.init,
+  gradcheck: [
+    { input: 'input 2 5 5', lines: ['conv2d 3 kernel=3 padding=1 tanh', 'flatten'] },
+    { input: 'input 2 6 5', lines: ['conv2d 2 kernel=2 stride=2 bias=false', 'flatten'] },
+  ],
+});

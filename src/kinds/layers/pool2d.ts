@@ -1,0 +1,32 @@
+// maxpool2d K and avgpool2d K on images [C, H, W], as PyTorch's MaxPool2d(K) / AvgPool2d(K):
+// window = stride = K, no padding; output [C, ⌊H/K⌋, ⌊W/K⌋]. Op: engine/ops/pool2d.ts.
+
+import { defineLayer, describeShape, shapeText, type LayerKindDef } from '../layer';
+
+function pool(kind: 'maxpool2d' | 'avgpool2d', what: string): LayerKindDef<{ kernel: number }> {
+  return defineLayer({
+    name: kind,
+    syntax: `${kind} K`,
+    params: 'none',
+    doc: `${what} over K×K windows of each channel of an image [C, H, W] (window = stride = K, no padding, as PyTorch's ${kind === 'maxpool2d' ? 'MaxPool2d' : 'AvgPool2d'}(K)): the output is [C, ⌊H/K⌋, ⌊W/K⌋]; rows and columns past the last whole window are dropped.`,
+    options: [],
+    traits: { hasWeights: false, recurrent: false, perChannelUnits: true },
+    op: kind === 'maxpool2d' ? 'MaxPool2dOp' : 'AvgPool2dOp',
+    read(ctx) {
+      ctx.extraArgs(1, `${kind} K`);
+      const kernel = ctx.integer(0, 'window', 1, `${kind} 2`);
+      return kernel === undefined ? undefined : { kernel };
+    },
+    shape(input, p) {
+      if (input.length !== 3) return { error: `\`${kind}\` takes an image [C, H, W]; its input is ${describeShape(input)}.` };
+      const [c, h, w] = input;
+      if (h < p.kernel || w < p.kernel) return { error: `A ${p.kernel}×${p.kernel} window does not fit the image ${shapeText(input)}.` };
+      return { output: [c, Math.floor(h / p.kernel), Math.floor(w / p.kernel)], params: [] };
+    },
+    leaf: (p, [channels, height, width]) => ({ kind, channels, height, width, kernel: p.kernel }),
+    gradcheck: [{ input: 'input 2 5 4', lines: [`${kind} 2`, 'flatten'] }],
+  });
+}
+
+export const maxpool2d = pool('maxpool2d', 'The largest value');
+export const avgpool2d = pool('avgpool2d', 'The mean');
