@@ -130,6 +130,9 @@ describe('language server features (dist/server.js --stdio)', function () {
     assert.deepEqual(diagnostics.filter((d) => d.range.start.line < names.length + 2).map(messageOf), [], 'every kind is known to the checker');
     const afterDense = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri }, position: { line: names.length + 5, character: 9 } }).then(labels);
     assert.deepEqual(names.filter((k) => !afterDense.includes(k)), []);
+    client.open(`${uri}-conv`, 'conv2d 8 \n');
+    const afterConv = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: `${uri}-conv` }, position: { line: 0, character: 9 } }).then(labels);
+    assert.ok(afterConv.includes('swish') && afterConv.includes('kernel=') && afterConv.includes('padding='), afterConv.join(' '));
     const mishLine = 2 + names.indexOf('mish');
     const hover = hoverText(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: mishLine, character: 9 } }));
     assert.match(hover, /tanh\(softplus\(x\)\)/);
