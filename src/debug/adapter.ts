@@ -5,6 +5,7 @@
 // window (timeline.ts). Training runs in slices on this process's event loop, so `pause`
 // and every other request are answered between steps.
 
+import { realpathSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DebugSession, InitializedEvent, OutputEvent, TerminatedEvent, Event } from '@vscode/debugadapter';
@@ -134,7 +135,7 @@ export class GradLensDebugSession extends DebugSession {
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const table = this.breakpoints;
     const requested: DebugProtocol.SourceBreakpoint[] = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
-    const samePath = args.source.path !== undefined && resolve(args.source.path) === this.program;
+    const samePath = args.source.path !== undefined && sameFile(args.source.path, this.program);
     const made = table && samePath
       ? table.set(requested.map((b) => ({ line: this.convertClientLineToDebugger(b.line), condition: b.condition, hitCondition: b.hitCondition })))
       : undefined;
@@ -204,7 +205,7 @@ export class GradLensDebugSession extends DebugSession {
     this.stopped({ reason: 'goto', description: `moved to step ${parsed.data.step}` });
   }
 
-  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse): void {
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
     const timeline = this.timeline;
     if (!timeline) return this.fail(response, 'launch first');
     const view = new StepView(timeline, timeline.cursor);
@@ -212,9 +213,11 @@ export class GradLensDebugSession extends DebugSession {
     const focus = this.focus !== undefined ? leaves.findIndex((leaf) => leaf.index === this.focus) : -1;
     if (focus > 0) leaves.unshift(...leaves.splice(focus, 1));
     const source: DebugProtocol.Source = { name: basename(this.program), path: this.program };
+    const start = Math.max(0, args.startFrame ?? 0);
+    const end = args.levels ? start + args.levels : leaves.length;
     response.body = {
       totalFrames: leaves.length,
-      stackFrames: leaves.map((leaf) => {
+      stackFrames: leaves.slice(start, end).map((leaf) => {
         const flags = view.layer(leaf.index).flags.map((f) => f.code);
         return {
           id: leaf.index + 1,
@@ -407,5 +410,15 @@ export class GradLensDebugSession extends DebugSession {
     response.success = false;
     response.message = message;
     this.sendResponse(response);
+  }
+}
+
+/** Whether a client's path names the trained file (relative, through a link, or as given). */
+function sameFile(path: string, program: string): boolean {
+  if (resolve(path) === program) return true;
+  try {
+    return realpathSync(path) === realpathSync(program);
+  } catch {
+    return false;
   }
 }

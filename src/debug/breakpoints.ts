@@ -34,6 +34,7 @@ export interface Breakpoint {
   condition?: Expr;
   conditionText?: string;
   hit?: HitCondition;
+  hitText?: string;
   hits: number;
 }
 
@@ -58,9 +59,17 @@ export class Breakpoints {
 
   constructor(private readonly spec: NetworkSpec) {}
 
-  /** Replaces every breakpoint (the run has one source). */
+  /**
+   * Replaces every breakpoint (the run has one source). A breakpoint the client sends again
+   * unchanged (same line, condition and hit count) keeps its id and its hits: a client
+   * resends the whole file's list whenever one of them changes.
+   */
   set(requests: BreakpointRequest[]): Breakpoint[] {
-    this.list = requests.map((request) => this.make(request));
+    const kept = new Map(this.list.map((bp) => [key(bp.line, bp.conditionText, bp.hitText), bp]));
+    this.list = requests.map((request) => {
+      const same = kept.get(key(request.line, request.condition?.trim() || undefined, request.hitCondition?.trim() || undefined));
+      return same ?? this.make(request);
+    });
     return this.list;
   }
 
@@ -82,6 +91,7 @@ export class Breakpoints {
       const hit = parseHitCondition(hitText);
       if (!hit) return { ...bp, verified: false, message: `hit count \`${hitText}\`: write a number (the Nth hit), >= N, > N or % N` };
       bp.hit = hit;
+      bp.hitText = hitText;
     }
     return bp;
   }
@@ -158,6 +168,10 @@ export class Breakpoints {
     }
     return undefined;
   }
+}
+
+function key(line: number, condition: string | undefined, hit: string | undefined): string {
+  return JSON.stringify([line, condition ?? '', hit ?? '']);
 }
 
 function parseHitCondition(text: string): HitCondition | undefined {

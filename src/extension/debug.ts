@@ -27,12 +27,18 @@ export function registerDebugger(context: vscode.ExtensionContext, inspector: In
   /** The debug session whose run the inspector shows, by its run id. */
   const sessions = new Map<string, vscode.DebugSession>();
 
-  inspector.onSeekStep = (runId, step) => {
-    const session = sessions.get(runId);
-    if (!session) return;
-    session.customRequest(GotoStepRequest, { step }).then(undefined, (error: unknown) => {
-      vscode.window.setStatusBarMessage(`GradLens: ${error instanceof Error ? error.message : String(error)}`, 5000);
-    });
+  inspector.debugRuns = {
+    seek: (runId, step) => {
+      const session = sessions.get(runId);
+      if (!session) return;
+      session.customRequest(GotoStepRequest, { step }).then(undefined, (error: unknown) => {
+        vscode.window.setStatusBarMessage(`GradLens: ${error instanceof Error ? error.message : String(error)}`, 5000);
+      });
+    },
+    stop: (runId) => {
+      const session = sessions.get(runId);
+      if (session) void vscode.debug.stopDebugging(session);
+    },
   };
 
   const onEvent = (event: vscode.DebugSessionCustomEvent) => {
@@ -115,7 +121,7 @@ export function registerDebugger(context: vscode.ExtensionContext, inspector: In
       for (const [runId, known] of sessions) if (known === session) sessions.delete(runId);
       if (sessions.size === 0) statusBar.hide();
     }),
-    { dispose: () => (inspector.onSeekStep = undefined) },
+    { dispose: () => (inspector.debugRuns = undefined) },
   ];
 }
 

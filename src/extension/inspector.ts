@@ -18,8 +18,8 @@ export class Inspector implements vscode.Disposable {
   private ready = false;
   private replay: ToWebview[] = [];
   private readonly disposables: vscode.Disposable[] = [];
-  /** Set by the debugger (debug.ts): the webview asked to move a debug run to a step. */
-  onSeekStep: ((runId: string, step: number) => void) | undefined;
+  /** Set by the debugger (debug.ts): what the webview's Stop and step scrubber do to a debug session's run. */
+  debugRuns: { seek(runId: string, step: number): void; stop(runId: string): void } | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -125,9 +125,10 @@ export class Inspector implements vscode.Disposable {
       case 'export':
         return saveExport(message.fileName, message.format, message.content);
       case 'stop':
+        this.debugRuns?.stop(message.runId);
         return this.stopRun(message.runId);
       case 'seekStep':
-        return this.onSeekStep?.(message.runId, message.step);
+        return this.debugRuns?.seek(message.runId, message.step);
     }
   }
 }

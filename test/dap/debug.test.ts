@@ -195,6 +195,19 @@ describe('debug adapter over DAP (dist/debug.js)', function () {
     assert.equal(await evaluate('step'), '11');
   });
 
+  it('a breakpoint sent again unchanged keeps its id and its hits; the stack pages', async () => {
+    const hidden = { line: XOR_HIDDEN, condition: 'step >= 3', hitCondition: '% 3' };
+    const { set } = await launch({ program: XOR }, [hidden]);
+    assert.equal(await evaluate('step'), '5', 'hits at steps 3, 4, 5: the third stops');
+    const again = await dc.setBreakpointsRequest({ source: { path: XOR }, breakpoints: [hidden, { line: XOR_OUT, condition: 'step == 100' }] });
+    assert.equal(again.body.breakpoints[0].id, set.body.breakpoints[0].id);
+    await stepAndWait(() => dc.continueRequest({ threadId: 1 }));
+    assert.equal(await evaluate('step'), '8', 'the count went on: the sixth hit stops');
+    const page = await dc.stackTraceRequest({ threadId: 1, startFrame: 1, levels: 1 });
+    assert.equal(page.body.totalFrames, 2);
+    assert.deepEqual(page.body.stackFrames.map((f) => [f.name, f.line]), [['out', XOR_OUT]]);
+  });
+
   it('conditions read the layer: `gradNorm`, `updateRatio`, `deadFraction` are that layer\'s at that step', async () => {
     await launch({ program: XOR }, [{ line: XOR_OUT, condition: 'step > 3 && updateRatio > 0.001 && gradNorm > 0 && deadFraction < 0.5' }]);
     assert.equal(await evaluate('step'), '4');
