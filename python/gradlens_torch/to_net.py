@@ -51,7 +51,6 @@ _ACTIVATION_FUNCTIONS = {
     F.elu: "elu", F.softmax: "softmax", torch.softmax: "softmax",
 }
 _ACTIVATION_METHODS = {"relu": "relu", "tanh": "tanh", "sigmoid": "sigmoid", "softmax": "softmax"}
-_IDENTITY_FUNCTIONS = {torch.flatten}
 _ADD = {operator.add, operator.iadd, torch.add}
 
 
@@ -72,9 +71,12 @@ class _Layer:
 
     def __init__(self, text, label=None, params=()):
         self.text, self.label, self.params = text, label, list(params)
+        # Recurrent layers: whether the model reads every hidden state (decided by what follows).
+        self.sequences = None
 
     def lines(self, indent):
-        return [f"{indent}{self.label + ': ' if self.label else ''}{self.text}"]
+        text = self.text + (" sequences=true" if self.sequences else "")
+        return [f"{indent}{self.label + ': ' if self.label else ''}{text}"]
 
 
 class _Residual:
@@ -88,10 +90,17 @@ class _Residual:
 class _Builder:
     """The statements so far; `values` maps a traced value to how many statements produced it."""
 
-    def __init__(self):
+    def __init__(self, shaped):
         self.items = []
         self.unsupported = []
         self.labels = set()
+        # The current value is an image or a sequence (not yet a vector of features).
+        self.shaped = shaped
+        # The first layer is a Conv1d: the example [N, C, L] is the sequence [T=L, F=C].
+        self.conv1d_input = False
+        # Walking modules without a trace: the recurrent layer whose output use is not seen yet.
+        self.walking = False
+        self.pending = None
 
     def label_for(self, path):
         if path is None:
@@ -104,10 +113,34 @@ class _Builder:
 
     def module(self, path, module):
         """Appends the statements of a supported module; False when it is not supported."""
+        if self.pending is not None:
+            # Module order: a recurrent layer feeds every hidden state to another recurrent
+            # layer or a convolution, and its last one to anything else.
+            self.pending.sequences = isinstance(module, (nn.RNN, nn.LSTM, nn.GRU, nn.Conv1d))
+            self.shaped = self.pending.sequences
+            self.pending = None
         if isinstance(module, nn.Linear):
+            if self.shaped:
+                self.flatten()  # in module order a Linear after a convolution reads it flattened
             params = [("W", module.weight.detach().t()), *([("b", module.bias.detach())] if module.bias is not None else [])]
             bias = "" if module.bias is not None else " bias=false"
             self.items.append(_Layer(f"dense {module.out_features}{bias}", self._param_label(path), params))
+        elif isinstance(module, (nn.Conv2d, nn.Conv1d)):
+            return self._conv(path, module)
+        elif isinstance(module, (nn.MaxPool2d, nn.AvgPool2d)):
+            k = _square(module.kernel_size)
+            stride = _square(module.stride) if module.stride is not None else k
+            plain = k is not None and stride == k and _square(module.padding) == 0 and not module.ceil_mode
+            if isinstance(module, nn.MaxPool2d):
+                plain = plain and _square(module.dilation) == 1 and not module.return_indices
+            elif module.divisor_override is not None:
+                plain = False
+            if not plain:
+                return False
+            word = "maxpool2d" if isinstance(module, nn.MaxPool2d) else "avgpool2d"
+            self.items.append(_Layer(f"{word} {k}", self.label_for(path)))
+        elif isinstance(module, (nn.RNN, nn.LSTM, nn.GRU)):
+            return self._recurrent(path, module)
         elif isinstance(module, nn.LayerNorm):
             if not module.elementwise_affine or module.bias is None or len(module.normalized_shape) != 1:
                 return False
@@ -121,8 +154,13 @@ class _Builder:
                                      [("gamma", module.weight.detach()), ("beta", module.bias.detach())]))
         elif isinstance(module, nn.Dropout):
             self.items.append(_Layer(f"dropout {_num(module.p)}", self.label_for(path)))
-        elif isinstance(module, (nn.Identity, nn.Flatten)):
-            pass  # on a vector of features both are the identity
+        elif isinstance(module, nn.Flatten):
+            if module.start_dim != 1 or module.end_dim != -1:
+                return False
+            if self.shaped:
+                self.flatten(self.label_for(path))
+        elif isinstance(module, nn.Identity):
+            pass
         elif type(module) in _ACTIVATION_MODULES:
             word = _ACTIVATION_MODULES[type(module)](module)
             if word is None:
@@ -130,6 +168,40 @@ class _Builder:
             self.items.append(_Layer(word[0] + word[1], self.label_for(path)))
         else:
             return False
+        return True
+
+    def flatten(self, label=None):
+        self.items.append(_Layer("flatten", label))
+        self.shaped = False
+
+    def _conv(self, path, module):
+        k, stride, padding = _square(module.kernel_size), _square(module.stride), _square(module.padding)
+        if None in (k, stride, padding) or _square(module.dilation) != 1 or module.groups != 1 or module.padding_mode != "zeros":
+            return False
+        if isinstance(module, nn.Conv1d) and not self.items:
+            self.conv1d_input = True
+        word = "conv2d" if isinstance(module, nn.Conv2d) else "conv1d"
+        options = f" kernel={k}" + (f" stride={stride}" if stride != 1 else "") + (f" padding={padding}" if padding else "")
+        options += "" if module.bias is not None else " bias=false"
+        params = [("W", module.weight.detach()), *([("b", module.bias.detach())] if module.bias is not None else [])]
+        self.items.append(_Layer(f"{word} {module.out_channels}{options}", self._param_label(path), params))
+        return True
+
+    def _recurrent(self, path, module):
+        plain = module.num_layers == 1 and module.batch_first and not module.bidirectional and getattr(module, "proj_size", 0) == 0
+        if isinstance(module, nn.RNN):
+            plain = plain and module.nonlinearity == "tanh"
+        if not plain:
+            return False
+        word = {nn.RNN: "rnn", nn.LSTM: "lstm", nn.GRU: "gru"}[type(module)]
+        params = [("W_ih", module.weight_ih_l0.detach()), ("W_hh", module.weight_hh_l0.detach())]
+        if module.bias:
+            params += [("b_ih", module.bias_ih_l0.detach()), ("b_hh", module.bias_hh_l0.detach())]
+        layer = _Layer(f"{word} {module.hidden_size}" + ("" if module.bias else " bias=false"), self._param_label(path), params)
+        layer.sequences = True  # until the model is seen to read only the last hidden state
+        self.items.append(layer)
+        if self.walking:
+            self.pending = layer
         return True
 
     def _param_label(self, path):
@@ -147,6 +219,15 @@ class _Shared(Exception):
     """A module with parameters applied twice: .net layers never share weights."""
 
 
+def _square(value):
+    """An int, or a pair/1-tuple of equal ints, as one int; None otherwise."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, (tuple, list)) and value and all(isinstance(v, int) and v == value[0] for v in value):
+        return value[0]
+    return None
+
+
 def _describe(module):
     return type(module).__name__
 
@@ -160,6 +241,8 @@ def _trace(model, example, builder):
     modules = dict(graph.named_modules())
     # position[node] = number of statements after which the node's value is the current one.
     position = {}
+    # What a recurrent layer's outputs are, as the getitems that follow pick them apart.
+    tags = {}
     last = None
     for node in graph.graph.nodes:
         if node.op == "placeholder":
@@ -176,6 +259,8 @@ def _trace(model, example, builder):
         if node.op == "get_attr":
             builder.unsupported.append((node.target, "a parameter used directly"))
             continue
+        if _is_shape_query(node):
+            continue  # x.size(0), x.shape: arguments of a reshape, not a step of the network
         inputs = [a for a in node.args if isinstance(a, torch.fx.Node)]
         where = node.target if node.op == "call_module" else node.name
         is_add = (node.op == "call_function" and node.target in _ADD) or (node.op == "call_method" and node.target in ("add", "add_"))
@@ -197,6 +282,18 @@ def _trace(model, example, builder):
         if inputs and inputs[0] is not last:
             builder.unsupported.append((where, "a branch (its input is not the previous step's output)"))
             continue
+        tag = _recurrent_output(node, tags.get(last), builder)
+        if tag is not None:
+            tags[node] = tag
+            position[node] = len(builder.items)
+            last = node
+            continue
+        if _is_flatten(node):
+            if builder.shaped:
+                builder.flatten()
+            position[node] = len(builder.items)
+            last = node
+            continue
         ok = True
         if node.op == "call_module":
             module = modules[node.target]
@@ -207,6 +304,8 @@ def _trace(model, example, builder):
                 ok = None
             if ok is False:
                 builder.unsupported.append((node.target, _describe(module)))
+            if ok and isinstance(module, (nn.RNN, nn.LSTM, nn.GRU)):
+                tags[node] = ("tuple", builder.items[-1], isinstance(module, nn.LSTM))
         elif node.op == "call_function" and node.target in _ACTIVATION_FUNCTIONS:
             ok = _functional(builder, _ACTIVATION_FUNCTIONS[node.target], node)
             if not ok:
@@ -220,14 +319,67 @@ def _trace(model, example, builder):
                 builder.items.append(_Layer(f"dropout {_num(p)}"))
             elif training is not False:
                 builder.unsupported.append((where, "F.dropout with a training flag known only at run time"))
-        elif node.op == "call_function" and node.target in _IDENTITY_FUNCTIONS or node.op == "call_method" and node.target in ("flatten", "view", "reshape", "contiguous", "clone"):
-            pass  # the features are already a vector
+        elif node.op == "call_method" and node.target in ("contiguous", "clone"):
+            pass
+        elif builder.shaped and _is_time_transpose(node):
+            pass  # PyTorch's [N, C, L] ↔ [N, L, C] for Conv1d; .net sequences are always [T, F]
         else:
             name = getattr(node.target, "__name__", str(node.target))
             builder.unsupported.append((where, f"{node.op} {name}"))
             ok = None
         position[node] = len(builder.items)
         last = node
+    return None
+
+
+def _is_shape_query(node):
+    return (node.op == "call_method" and node.target in ("size", "dim")) or (
+        node.op == "call_function" and node.target is getattr and len(node.args) == 2 and node.args[1] == "shape")
+
+
+def _is_time_transpose(node):
+    """x.transpose(1, 2), x.permute(0, 2, 1), torch.transpose(x, 1, 2): a sequence's channels and steps swapped."""
+    if node.op == "call_method" and node.target == "transpose" or node.op == "call_function" and node.target is torch.transpose:
+        return set(node.args[1:]) in ({1, 2}, {-1, -2}, {1, -1}, {-2, 2}) and len(node.args) == 3
+    if node.op == "call_method" and node.target == "permute":
+        dims = node.args[1:] if len(node.args) > 2 else tuple(node.args[1])
+        return tuple(dims) == (0, 2, 1)
+    return False
+
+
+def _is_flatten(node):
+    """torch.flatten(x, 1), x.flatten(1), nn.Flatten's call, x.view(x.size(0), -1), x.reshape(N, -1)."""
+    if node.op == "call_function" and node.target is torch.flatten or node.op == "call_method" and node.target == "flatten":
+        start = node.args[1] if len(node.args) > 1 else node.kwargs.get("start_dim", 0)
+        return start == 1 and len(node.args) <= 2
+    if node.op == "call_method" and node.target in ("view", "reshape"):
+        return len(node.args) == 3 and node.args[2] == -1
+    return False
+
+
+def _recurrent_output(node, tag, builder):
+    """Follows `out, h = rnn(x)`-style indexing; the new tag, or None when `node` is not such a step.
+
+    ("tuple", layer, lstm) is a recurrent call's result; ("out", layer) every hidden state
+    [N, T, H]; ("h", layer) the last hidden state h_n [1, N, H]; ("hc", layer) LSTM's (h_n, c_n).
+    Reading the last step (out[:, -1], h_n[-1], h_n[0], h_n.squeeze(0)) makes the layer `sequences=false`.
+    """
+    if tag is None:
+        return None
+    kind, layer = tag[0], tag[1]
+    index = node.args[1] if node.op == "call_function" and node.target is operator.getitem and len(node.args) == 2 else None
+    if kind == "tuple" and index in (0, 1):
+        if index == 0:
+            return ("out", layer)
+        return ("hc", layer) if tag[2] else ("h", layer)
+    if kind == "hc" and index == 0:
+        return ("h", layer)
+    last_hidden = (kind == "h" and (index in (0, -1) or node.op == "call_method" and node.target == "squeeze" and node.args[1:] == (0,))) or (
+        kind == "out" and isinstance(index, tuple) and len(index) in (2, 3) and index[0] == slice(None) and index[1] == -1 and all(i == slice(None) for i in index[2:]))
+    if last_hidden:
+        layer.sequences = False
+        builder.shaped = False
+        return ("vector", layer)
     return None
 
 
@@ -293,21 +445,24 @@ def to_net(model, example_input, path, weights=None, loss=None, data=None, stric
     example = torch.as_tensor(example_input)
     if example.dim() == 1:
         example = example.unsqueeze(0)
-    if example.dim() != 2:
-        builder_note = f"an input of shape {list(example.shape)[1:]} (the language's inputs are vectors of features)"
-        raise UnsupportedModules([("input", builder_note)])
-    features = example.shape[1]
+    if example.dim() not in (2, 3, 4):
+        raise UnsupportedModules([("input", f"an example of shape {list(example.shape)[1:]} (the language's are [F], [T, F] and [C, H, W])")])
+    shape = list(example.shape[1:])
+    features = math.prod(shape)
     was_training = model.training
     model.eval()
     with torch.no_grad():
         outputs = model(example).reshape(example.shape[0], -1).shape[1]
     model.train(was_training)
 
-    builder = _Builder()
+    builder = _Builder(shaped=len(shape) > 1)
     fallback = _trace(model, example, builder)
     if fallback is not None:
-        builder = _Builder()
+        builder = _Builder(shaped=len(shape) > 1)
+        builder.walking = True
         _walk_modules(model, builder)
+        if builder.pending is not None:
+            builder.pending.sequences = False
     if strict and builder.unsupported:
         raise UnsupportedModules(builder.unsupported)
 
@@ -318,7 +473,9 @@ def to_net(model, example_input, path, weights=None, loss=None, data=None, stric
     if builder.unsupported:
         lines.append("# unsupported (left out, so the network below is not the whole model):")
         lines += [f"#   {p}: {what}" for p, what in builder.unsupported]
-    lines += [f"model {name}", "", f"data {data if data is not None else _default_data(loss, features, outputs)}", f"input {features}"]
+    # Conv1d reads [N, C, L]: in .net that is the sequence [T = L, F = C] (time steps first).
+    input_shape = [shape[1], shape[0]] if builder.conv1d_input else shape
+    lines += [f"model {name}", "", f"data {data if data is not None else _default_data(loss, features, outputs)}", f"input {' '.join(map(str, input_shape))}"]
     lines += [line for item in builder.items for line in item.lines("")]
     lines.append(f"loss {loss}")
     if weights is not None:

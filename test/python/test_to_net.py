@@ -71,6 +71,52 @@ class InPlace(nn.Module):
         return self.o(x)
 
 
+class ConvNet(nn.Module):
+    """conv → ReLU → max pool → strided conv → tanh → avg pool → x.view(N, -1) → linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.pool = nn.Conv2d(2, 4, 3, padding=1), nn.MaxPool2d(2)
+        self.conv2, self.avg = nn.Conv2d(4, 6, 3, stride=2, padding=1), nn.AvgPool2d(2)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x):
+        x = self.pool(F.relu(self.conv1(x)))
+        x = self.avg(torch.tanh(self.conv2(x)))
+        return self.fc(x.view(x.size(0), -1))
+
+
+class Recurrent(nn.Module):
+    """Conv1d on [N, C, L], transposed to a batch-first GRU (every step) into an LSTM (last step)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv1d(3, 5, 3)
+        self.gru = nn.GRU(5, 4, batch_first=True)
+        self.lstm = nn.LSTM(4, 6, batch_first=True)
+        self.out = nn.Linear(6, 1)
+
+    def forward(self, x):
+        x = torch.tanh(self.conv(x)).transpose(1, 2)
+        x = self.gru(x)[0]
+        h = self.lstm(x)[1][0]
+        return self.out(h[-1])
+
+
+class LastStep(nn.Module):
+    """`out, _ = self.rnn(x)` cannot be traced (fx cannot unpack the call): module order, and
+    a recurrent layer followed by a Linear reads its last hidden state."""
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.RNN(2, 5, batch_first=True)
+        self.head = nn.Linear(5, 1)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.head(out[:, -1, :])
+
+
 class Branchy(nn.Module):
     """Data-dependent control flow: torch.fx cannot trace it, so layers go in module order."""
 
@@ -100,7 +146,7 @@ def relative(a, b):
 
 
 class RoundTrip(unittest.TestCase):
-    def assert_same_gradients(self, model, example, loss):
+    def assert_same_gradients(self, model, example, loss, channels_first_sequence=False):
         with TempDir() as folder:
             net, weights = folder / "model.net", folder / "model.weights.json"
             to_net(model, example, net, weights=weights, loss=loss)
@@ -108,7 +154,13 @@ class RoundTrip(unittest.TestCase):
             again = gradlens_json("grads", net, "--json", "--dtype", "float64", "--weights", weights)
             self.assertEqual(report, again, "the weights statement and --weights are the same thing")
         model = model.double().train()
+        # grads --json gives each example in the .net shape ([F], [T, F] or [C, H, W], flat or nested).
         x = torch.tensor(report["batch"]["x"], dtype=torch.float64)
+        if example.dim() > 2:
+            net_shape = list(example.shape[1:])[::-1] if channels_first_sequence else list(example.shape[1:])
+            x = x.reshape(x.shape[0], *net_shape)
+            if channels_first_sequence:
+                x = x.transpose(1, 2)  # .net's [T, F] is Conv1d's [C = F, L = T]
         y = torch.tensor(report["batch"]["y"], dtype=torch.float64)
         model.zero_grad()
         value = torch_loss(loss, model(x), y)
@@ -119,8 +171,12 @@ class RoundTrip(unittest.TestCase):
         for layer in report["layers"]:
             for p in layer["params"]:
                 module = modules[layer["name"]]
-                torch_grad = {"W": lambda: module.weight.grad.t(), "b": lambda: module.bias.grad,
-                              "gamma": lambda: module.weight.grad, "beta": lambda: module.bias.grad}[p["name"]]()
+                torch_grad = {
+                    "W": lambda: module.weight.grad.t() if isinstance(module, nn.Linear) else module.weight.grad,
+                    "b": lambda: module.bias.grad, "gamma": lambda: module.weight.grad, "beta": lambda: module.bias.grad,
+                    "W_ih": lambda: module.weight_ih_l0.grad, "W_hh": lambda: module.weight_hh_l0.grad,
+                    "b_ih": lambda: module.bias_ih_l0.grad, "b_hh": lambda: module.bias_hh_l0.grad,
+                }[p["name"]]()
                 ours = torch.tensor(p["grad"], dtype=torch.float64).reshape(p["shape"])
                 self.assertLess(relative(ours, torch_grad), TOLERANCE, f"{layer['name']}.{p['name']}")
                 checked += 1
@@ -153,6 +209,27 @@ class RoundTrip(unittest.TestCase):
             text = to_net(InPlace(), torch.randn(2, 3), folder / "i.net")
         self.assertNotIn("unsupported", text)
         self.assertIn("input 3\nresidual {\n  a: dense 3\n  act: relu\n}\nresidual {\n  b: dense 3\n  relu\n}\ndropout 0.1\no: dense 2\n", text)
+
+    def test_conv_net(self):
+        torch.manual_seed(5)
+        model = ConvNet()
+        with TempDir() as folder:
+            text = to_net(model, torch.randn(2, 2, 8, 8), folder / "c.net", loss="cross_entropy")
+        self.assertIn("input 2 8 8\nconv1: conv2d 4 kernel=3 padding=1\nrelu\npool: maxpool2d 2\nconv2: conv2d 6 kernel=3 stride=2 padding=1\ntanh\navg: avgpool2d 2\nflatten\nfc: dense 3\n", text)
+
+    def test_recurrent_net(self):
+        torch.manual_seed(6)
+        model = Recurrent()
+        with TempDir() as folder:
+            text = to_net(model, torch.randn(2, 3, 7), folder / "s.net")
+        self.assertIn("input 7 3\nconv: conv1d 5 kernel=3\ntanh\ngru: gru 4 sequences=true\nlstm: lstm 6\nout: dense 1\n", text)
+
+    def test_recurrent_last_step_in_module_order(self):
+        torch.manual_seed(7)
+        model = LastStep()
+        with TempDir() as folder:
+            text = to_net(model, torch.randn(2, 6, 2), folder / "l.net")
+        self.assertIn("input 6 2\nrnn: rnn 5\nhead: dense 1\n", text)
 
     def test_untraceable_model_in_module_order(self):
         torch.manual_seed(4)
