@@ -216,6 +216,7 @@ class RoundTrip(unittest.TestCase):
         with TempDir() as folder:
             text = to_net(model, torch.randn(2, 2, 8, 8), folder / "c.net", loss="cross_entropy")
         self.assertIn("input 2 8 8\nconv1: conv2d 4 kernel=3 padding=1\nrelu\npool: maxpool2d 2\nconv2: conv2d 6 kernel=3 stride=2 padding=1\ntanh\navg: avgpool2d 2\nflatten\nfc: dense 3\n", text)
+        self.assert_same_gradients(model, torch.randn(2, 2, 8, 8), "cross_entropy")
 
     def test_recurrent_net(self):
         torch.manual_seed(6)
@@ -223,6 +224,7 @@ class RoundTrip(unittest.TestCase):
         with TempDir() as folder:
             text = to_net(model, torch.randn(2, 3, 7), folder / "s.net")
         self.assertIn("input 7 3\nconv: conv1d 5 kernel=3\ntanh\ngru: gru 4 sequences=true\nlstm: lstm 6\nout: dense 1\n", text)
+        self.assert_same_gradients(model, torch.randn(2, 3, 7), "mse", channels_first_sequence=True)
 
     def test_recurrent_last_step_in_module_order(self):
         torch.manual_seed(7)
@@ -230,6 +232,7 @@ class RoundTrip(unittest.TestCase):
         with TempDir() as folder:
             text = to_net(model, torch.randn(2, 6, 2), folder / "l.net")
         self.assertIn("input 6 2\nrnn: rnn 5\nhead: dense 1\n", text)
+        self.assert_same_gradients(model, torch.randn(2, 6, 2), "mse")
 
     def test_untraceable_model_in_module_order(self):
         torch.manual_seed(4)
