@@ -13,18 +13,15 @@ import { replaceFix, type Reporter } from './report';
 import { didYouMean } from './suggest';
 import { dirname, isAbsolute, isInside, resolve } from './paths';
 import { MAX_LABELS, MAX_MAGNITUDE, type CsvCell, type CsvSummary } from './csv';
+import { resolveWorkspaceFile, type WorkspaceFileHost } from './workspace-files';
 
-export interface DataHost {
-  documentPath?: string;
-  workspaceFolders?: string[];
+export interface DataHost extends WorkspaceFileHost {
   /**
    * A CSV file's summary (lang/csv.ts summarizeCsv), or `pending` while the host reads it
    * off the calling thread. Throws on error: `code: 'ENOENT'` for a missing file,
    * `csv-syntax` (CsvSyntaxError) for a text that is not CSV, anything else unreadable.
    */
   readCsv?: (absPath: string, header: boolean) => CsvSummary | 'pending';
-  /** The path with every symbolic link resolved; throws like fs.realpathSync. */
-  realPath?: (absPath: string) => string;
 }
 
 export interface CheckedData {
@@ -87,38 +84,16 @@ function checkCsv(stmt: Statement, path: string, pathRange: Statement['range'], 
     r.error('missing-target', 'A CSV `data` needs `target=COLUMN`, the name of the label column.', pathRange,
       { fixes: [{ title: 'Add target=', edits: [{ range: { start: stmt.range.end, end: stmt.range.end }, newText: ' target=label' }] }] });
   }
-  if (path.trim() === '') {
-    r.error('csv-not-found', 'The CSV path is empty.', pathRange);
+  const file = resolveWorkspaceFile(path, host);
+  if (!file.ok) {
+    if (file.reason === 'empty') r.error('csv-not-found', 'The CSV path is empty.', pathRange);
+    else if (file.reason === 'unsaved') r.error('csv-unreadable', `Cannot resolve "${path}": save the .net file first (the path is relative to it).`, pathRange);
+    else if (file.reason === 'outside') r.error('csv-outside-workspace', `"${path}" is outside the workspace; GradLens reads data only from the workspace folders.`, pathRange);
+    else if (file.reason === 'outside-through-link') r.error('csv-outside-workspace', `"${path}" leads outside the workspace through a symbolic link; GradLens reads data only from the workspace folders.`, pathRange);
+    else if (file.reason === 'unreachable') reportReadError(file.error, path, file.writtenPath, pathRange, r);
     return undefined;
   }
-  const base = host.documentPath ? dirname(host.documentPath) : host.workspaceFolders?.[0];
-  if (!isAbsolute(path) && !base) {
-    r.error('csv-unreadable', `Cannot resolve "${path}": save the .net file first (the path is relative to it).`, pathRange);
-    return undefined;
-  }
-  const writtenPath = base ? resolve(base, path) : resolve('/', path);
-  // Inside the workspace as written and once every symbolic link is resolved (a link to
-  // the file, or to a folder on the way, that leads outside is outside). The written path
-  // is tested first so that nothing about files outside (not even whether they exist) shows.
-  const folders = host.workspaceFolders ?? [];
-  const outside = (p: string, real: boolean) => folders.length > 0 && !folders.some((f) => isInside(p, real ? realFolder(f, host) : f));
-  if (outside(writtenPath, false)) {
-    r.error('csv-outside-workspace', `"${path}" is outside the workspace; GradLens reads data only from the workspace folders.`, pathRange);
-    return undefined;
-  }
-  let resolvedPath = writtenPath;
-  if (host.realPath) {
-    try {
-      resolvedPath = host.realPath(writtenPath);
-    } catch (e) {
-      reportReadError(e, path, writtenPath, pathRange, r);
-      return undefined;
-    }
-  }
-  if (outside(resolvedPath, true)) {
-    r.error('csv-outside-workspace', `"${path}" leads outside the workspace through a symbolic link; GradLens reads data only from the workspace folders.`, pathRange);
-    return undefined;
-  }
+  const resolvedPath = file.path;
   if (!host.readCsv) {
     r.error('csv-unreadable', `Cannot read "${path}" here (no file access).`, pathRange);
     return undefined;
@@ -215,15 +190,6 @@ function firstCell(table: CsvSummary, columns: number[], which: 'firstText' | 'f
     if (cell && (!first || cell.row < first.cell.row)) first = { cell, column };
   }
   return first;
-}
-
-/** A workspace folder's real path (a folder opened through a link), or the folder as given. */
-function realFolder(folder: string, host: DataHost): string {
-  try {
-    return host.realPath ? host.realPath(folder) : folder;
-  } catch {
-    return folder;
-  }
 }
 
 function reportReadError(e: unknown, path: string, absPath: string, range: Statement['range'], r: Reporter): void {

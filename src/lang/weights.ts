@@ -10,11 +10,9 @@
 import type { Statement } from './ast';
 import type { LeafLayer, WeightsSpec } from './spec';
 import type { Reporter } from './report';
-import { dirname, isAbsolute, isInside, resolve } from './paths';
+import { resolveWorkspaceFile, type WorkspaceFileHost } from './workspace-files';
 
-export interface WeightsHost {
-  documentPath?: string;
-  workspaceFolders?: string[];
+export interface WeightsHost extends WorkspaceFileHost {
   readFile?: (absPath: string) => string;
 }
 
@@ -39,25 +37,22 @@ export function checkWeights(stmt: Statement, host: WeightsHost, leaves: readonl
     return undefined;
   }
   const path = arg.value;
-  const base = host.documentPath ? dirname(host.documentPath) : host.workspaceFolders?.[0];
-  if (path.trim() === '' || (!isAbsolute(path) && !base)) {
-    r.error('weights-unreadable', path.trim() === '' ? 'The weights path is empty.' : `Cannot resolve "${path}": save the .net file first (the path is relative to it).`, arg.range);
+  const file = resolveWorkspaceFile(path, host);
+  if (!file.ok) {
+    if (file.reason === 'empty') r.error('weights-unreadable', 'The weights path is empty.', arg.range);
+    else if (file.reason === 'unsaved') r.error('weights-unreadable', `Cannot resolve "${path}": save the .net file first (the path is relative to it).`, arg.range);
+    else if (file.reason === 'outside') r.error('weights-outside-workspace', `"${path}" is outside the workspace; GradLens reads weights only from the workspace folders.`, arg.range);
+    else if (file.reason === 'outside-through-link') r.error('weights-outside-workspace', `"${path}" leads outside the workspace through a symbolic link; GradLens reads weights only from the workspace folders.`, arg.range);
+    else if (file.reason === 'unreachable') reportReadError(file.error, path, file.writtenPath, arg.range, r);
     return undefined;
   }
-  const resolvedPath = base ? resolve(base, path) : resolve('/', path);
-  const folders = host.workspaceFolders ?? [];
-  if (folders.length > 0 && !folders.some((f) => isInside(resolvedPath, f))) {
-    r.error('weights-outside-workspace', `"${path}" is outside the workspace; GradLens reads weights only from the workspace folders.`, arg.range);
-    return undefined;
-  }
+  const resolvedPath = file.path;
   let text: string;
   try {
     if (!host.readFile) throw new Error('no file access here');
     text = host.readFile(resolvedPath);
   } catch (e) {
-    const code = (e as { code?: unknown } | null)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') r.error('weights-not-found', `No file "${path}" (looked for ${resolvedPath}).`, arg.range);
-    else r.error('weights-unreadable', `Cannot read "${path}": ${e instanceof Error ? e.message : String(e)}.`, arg.range);
+    reportReadError(e, path, resolvedPath, arg.range, r);
     return undefined;
   }
   const { tensors, problems } = readWeights(resolvedPath, text, leaves);
@@ -146,4 +141,10 @@ function cachedLayers(path: string, text: string): FileLayer[] | string {
   if (cache && cache.path === path && cache.text === text) return cache.layers;
   cache = { path, text, layers: parseLayers(text) };
   return cache.layers;
+}
+
+function reportReadError(e: unknown, path: string, absPath: string, range: Statement['range'], r: Reporter): void {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') r.error('weights-not-found', `No file "${path}" (looked for ${absPath}).`, range);
+  else r.error('weights-unreadable', `Cannot read "${path}": ${e instanceof Error ? e.message : String(e)}.`, range);
 }

@@ -55,6 +55,16 @@ describe('hostile and heavy data files over the language server', function () {
     }
   });
 
+  it('refuses a weights file whose symbolic link leads outside the workspace, as it does a CSV', async () => {
+    writeFileSync(join(outside, 'secret.weights.json'), JSON.stringify({ layers: [{ name: 'h', params: [{ name: 'W', shape: [2, 4], value: [[1, 2, 3, 4], [5, 6, 7, 8]] }] }] }));
+    symlinkSync(join(outside, 'secret.weights.json'), join(workspace, 'link.weights.json'));
+    const { diagnostics } = await open('weights-link.net', `${MODEL('xor n=8')}weights "link.weights.json"\n`, (d) => d.some((x) => x.code === 'weights-outside-workspace'));
+    const refused = diagnostics.filter((d) => d.code === 'weights-outside-workspace');
+    assert.equal(refused.length, 1);
+    assert.equal(refused[0].severity, 1, 'an error');
+    assert.match(messageOf(refused[0]), /leads outside the workspace through a symbolic link/);
+  });
+
   it('refuses a FIFO without blocking, and a device reached through a link', async () => {
     assert.equal(spawnSync('mkfifo', [join(workspace, 'fifo.csv')]).status, 0);
     const fifo = await open('fifo.net', MODEL('"fifo.csv" target=y'));
