@@ -452,8 +452,11 @@ def to_net(model, example_input, path, weights=None, loss=None, data=None, stric
     was_training = model.training
     model.eval()
     with torch.no_grad():
-        outputs = model(example).reshape(example.shape[0], -1).shape[1]
+        result = model(example)
     model.train(was_training)
+    if not isinstance(result, torch.Tensor):
+        raise UnsupportedModules([("output", f"a {type(result).__name__}, not one tensor")])
+    outputs = result.reshape(example.shape[0], -1).shape[1]
 
     builder = _Builder(shaped=len(shape) > 1)
     fallback = _trace(model, example, builder)
