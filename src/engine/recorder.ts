@@ -12,8 +12,8 @@ import type { Histogram, LayerStats, ParamStats, StepFrame } from './telemetry';
 import type { Network } from './compile';
 import type { Floats } from './floats';
 import { DY_SQUARES, MEASURE_SLOTS, measureGradient, measureValues, Y_SATURATED, Y_SQUARES, Y_SUM } from './kernels/measured-activations';
-import { activationOf } from '../kinds';
-import { deadColumns, MAX_ABS, moments, SUM, SUM_SQUARES, sumSquares, sumSquaresInto } from './kernels/reduce';
+import { activationOf, LAYER_TRAITS, outputShapeOf } from '../kinds';
+import { deadColumns, deadPlanes, MAX_ABS, moments, SUM, SUM_SQUARES, sumSquares, sumSquaresInto } from './kernels/reduce';
 
 // Per-layer slots in `layerStats`.
 const OUT_MEAN = 0, OUT_STD = 1, DEAD = 2, SATURATED = 3, OUT_GRAD = 4, IN_GRAD = 5, LAYER_SLOTS = 6;
@@ -41,6 +41,12 @@ export class Recorder {
   /** Σg, Σg², max |g| per param (3 slots each): from measureGradients, or from the optimizer's pass. */
   readonly gradMoments: Float64Array;
   private readonly paramsOfLayer: number[][];
+  /**
+   * Per layer, what a "unit" of its dead fraction is (3 slots: layout, units, positions): a
+   * column of the output (layout 0), or for kinds with per-channel units a channel — of an
+   * image [C, H, W] (1: C planes of H·W) or of a sequence [T, F] (2: F columns over T steps).
+   */
+  private readonly deadUnits: Int32Array;
   /** Per layer: the earlier layer whose output is this layer's input (its gradient norm is shared), or −1. */
   private readonly inputFrom: Int32Array;
 
@@ -53,6 +59,14 @@ export class Recorder {
     this.gradMoments = new Float64Array(params * 3);
     for (let k = 0; k < params; k++) this.weightSquares[k] = sumSquares(net.params[k].value, net.params[k].count);
     this.activationOf = net.spec.leaves.map((leaf) => activationOf(leaf) ?? 'none');
+    this.deadUnits = new Int32Array(net.spec.leaves.length * 3);
+    net.spec.leaves.forEach((leaf, l) => {
+      const shape = outputShapeOf(leaf);
+      const perChannel = LAYER_TRAITS[leaf.kind].perChannelUnits;
+      const [layout, units, positions] = perChannel && shape.length === 3 ? [1, shape[0], shape[1] * shape[2]]
+        : perChannel && shape.length === 2 ? [2, shape[1], shape[0]] : [0, leaf.outputWidth, 1];
+      this.deadUnits.set([layout, units, positions], 3 * l);
+    });
     this.measures = net.layerOps.map(() => new Float64Array(MEASURE_SLOTS));
     this.selfMeasured = Uint8Array.from(net.layerOps, (op, l) => {
       if (op.measureInto === undefined) return 0;
@@ -76,7 +90,10 @@ export class Recorder {
       const b = l * LAYER_SLOTS, mean = n > 0 ? m[Y_SUM] / n : 0, variance = n > 0 ? m[Y_SQUARES] / n - mean * mean : 0;
       s[b + OUT_MEAN] = mean;
       s[b + OUT_STD] = variance > 0 ? Math.sqrt(variance) : 0;
-      s[b + DEAD] = width > 0 ? deadColumns(out.value, rows, width) / width : 0;
+      const layout = this.deadUnits[3 * l], units = this.deadUnits[3 * l + 1], positions = this.deadUnits[3 * l + 2];
+      const dead = layout === 1 ? deadPlanes(out.value, rows, units, positions)
+        : layout === 2 ? deadColumns(out.value, rows * positions, units) : deadColumns(out.value, rows, width);
+      s[b + DEAD] = units > 0 && width > 0 ? dead / units : 0;
       s[b + SATURATED] = n > 0 ? m[Y_SATURATED] / n : 0;
     }
   }

@@ -34,7 +34,7 @@ export interface LayerStats {
   /** Statistics of the layer's output (after its fused activation) over the batch. */
   outMean: number;
   outStd: number;
-  /** Fraction of output units that are exactly 0 for every example of the batch (dead ReLU units). */
+  /** Fraction of output units that are exactly 0 for every example of the batch (dead ReLU units); a convolution's units are its channels (0 at every position). */
   deadFraction: number;
   /** Fraction of unit-activations whose local derivative is below 6% of its maximum (sigmoid/tanh; 0 otherwise). */
   saturatedFraction: number;

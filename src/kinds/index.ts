@@ -6,6 +6,7 @@ import type { ActivationKind } from './activations';
 import { assertNever } from './never';
 
 export * from './activations';
+export { LAYER_TRAITS, SHAPED_LAYERS, SHAPED_LAYER_LIST, shapedLayer, type ShapedKind } from './layers';
 export { assertNever } from './never';
 export type { ActivationDef, ActivationTraits, ElementwiseActivation, RowwiseActivation } from './activation';
 

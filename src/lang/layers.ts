@@ -10,6 +10,7 @@ import { ACTIVATIONS, ALPHA_ACTIVATIONS, LAYERS, STATEMENTS, findLayer } from '.
 import { activationDef } from '../kinds/activations';
 import { readNumber, readOptions, type ReadValue } from './values';
 import { shapedLayer } from '../kinds/layers';
+import { assertNever } from '../kinds/never';
 import type { AnyLayerKind, ReadContext } from '../kinds/layer';
 import { replaceFix, type Reporter } from './report';
 import { didYouMean } from './suggest';
@@ -110,14 +111,15 @@ function readTemplate(stmt: Statement, r: Reporter): Template | undefined {
   if (stmt.block) r.error('unexpected-block', `\`${word}\` takes no block; only repeat and residual do.`, stmt.block.open);
   const doc = findLayer(word)!;
   const { values } = readOptions(stmt, doc.options, `\`${word}\``, r);
-  const shaped = shapedLayer(word);
-  if (shaped) {
-    const settings = shaped.read(readContext(stmt, values, r));
-    return settings === undefined ? undefined : { kind: 'shaped', stmt, label, def: shaped, settings };
+  const category = doc.category;
+  if (category === 'shaped') {
+    const def = shapedLayer(word)!;
+    const settings = def.read(readContext(stmt, values, r));
+    return settings === undefined ? undefined : { kind: 'shaped', stmt, label, def, settings };
   }
   const num = (key: string, def: number) => (values.get(key) as number | undefined) ?? def;
 
-  if (doc.category === 'dense') {
+  if (category === 'dense') {
     const unitsArg = stmt.args[0];
     extraArgs(stmt, 2, 'dense UNITS [ACTIVATION]', r);
     if (!unitsArg) {
@@ -141,24 +143,26 @@ function readTemplate(stmt: Statement, r: Reporter): Template | undefined {
       bias: (values.get('bias') as boolean | undefined) ?? true,
     };
   }
-  if (doc.category === 'activation') {
+  if (category === 'activation') {
     extraArgs(stmt, 0, word, r);
     const alphaDefault = activationDef(word as ActivationKind).alpha?.default;
     return { kind: 'activation', stmt, label, activation: word as ActivationKind, alpha: num('alpha', alphaDefault ?? 0) };
   }
-  if (doc.category === 'norm') {
+  if (category === 'norm') {
     extraArgs(stmt, 0, word, r);
     return { kind: word as 'layernorm' | 'batchnorm', stmt, label, eps: num('eps', 1e-5), momentum: num('momentum', 0.9) };
   }
-  // dropout RATE
-  extraArgs(stmt, 1, 'dropout RATE', r);
-  const rateArg = stmt.args[0];
-  if (!rateArg) {
-    r.error('missing-argument', '`dropout` needs a rate, e.g. `dropout 0.2`.', stmt.keyword.range);
-    return undefined;
+  if (category === 'dropout') {
+    extraArgs(stmt, 1, 'dropout RATE', r);
+    const rateArg = stmt.args[0];
+    if (!rateArg) {
+      r.error('missing-argument', '`dropout` needs a rate, e.g. `dropout 0.2`.', stmt.keyword.range);
+      return undefined;
+    }
+    const rate = readNumber(rateArg, 'dropout rate', 'number', { min: 0, max: 1, maxExclusive: true }, r);
+    return rate === undefined ? undefined : { kind: 'dropout', stmt, label, rate };
   }
-  const rate = readNumber(rateArg, 'dropout rate', 'number', { min: 0, max: 1, maxExclusive: true }, r);
-  return rate === undefined ? undefined : { kind: 'dropout', stmt, label, rate };
+  return assertNever(category);
 }
 
 /** The readers a registry kind gets for its statement (src/kinds/layer.ts ReadContext). */

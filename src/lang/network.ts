@@ -12,6 +12,7 @@ import type { DenseTemplate, ShapedTemplate, Template } from './layers';
 import { findActivation } from './vocabulary';
 import { replaceFix, type Reporter } from './report';
 import { describeShape, product, shapeText, type Shape } from '../kinds/layer';
+import { assertNever } from '../kinds/never';
 
 /** Leaf layers after unrolling, at most: beyond this the editor would only slow down. */
 export const MAX_LAYERS = 10_000;
@@ -210,6 +211,8 @@ export function unroll(templates: Template[], input: Shape | undefined, r: Repor
         }
         return shape;
       }
+      default:
+        return assertNever(t);
     }
   }
 

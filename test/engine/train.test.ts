@@ -265,6 +265,32 @@ describe('telemetry', () => {
     assert.equal(frame.layers[0].outMean, 0);
   });
 
+  it('dead units of a convolution are its channels: a filter that is 0 at every position of every example', () => {
+    // Every input is 1, so a filter with all weights 1 sums more inputs inside the image
+    // than on its zero-padded border: a bias between the two keeps the border positions at
+    // 0 for every example (dead columns) while the channel lives.
+    for (const [input, conv, inside] of [['input 2 4 4', 'conv2d 3 kernel=3 padding=1 relu', 18], ['input 5 2', 'conv1d 3 kernel=3 padding=1 relu', 6]] as const) {
+      const features = input.split(' ').slice(1).reduce((n, d) => n * Number(d), 1);
+      const { spec } = check(`data linear features=${features} n=8\n${input}\n${conv}\nflatten\ndense 1\ntrain batch=8\n`);
+      assert.ok(spec, conv);
+      const x = Array.from({ length: 8 }, () => new Array<number>(features).fill(1));
+      const session = new Session(spec, dataset(x, randomRows(8, 1, 4), 'regression'), { dtype: 'float64' });
+      const [w, b] = session.net.params, perFilter = w.count / 3;
+      w.value.fill(0, 0, perFilter);
+      b.value[0] = -1; // filter 0: relu(−1) = 0 everywhere, a dead channel
+      b.value[1] = 100; // filter 1 fires everywhere
+      w.value.fill(1, 2 * perFilter, 3 * perFilter);
+      b.value[2] = 0.5 - inside; // filter 2: alive inside, 0 on the border
+      session.nextBatch();
+      assert.ok(session.computeGradients() && session.update());
+      const frame = session.recorder!.frame(1, 1, session.net.loss.value, undefined);
+      const y = session.net.layerOps[0].output.value, width = session.net.layerOps[0].output.width;
+      const deadColumns = Array.from({ length: width }, (_, j) => [0, 1, 2, 3, 4, 5, 6, 7].every((r) => y[r * width + j] === 0)).filter(Boolean).length;
+      assert.ok(deadColumns > width / 3, `${conv}: the border columns of filter 2 are dead too (${deadColumns} of ${width})`);
+      assert.equal(frame.layers[0].deadFraction, 1 / 3, `${conv}: one of three channels is dead`);
+    }
+  });
+
   it('saturation: sigmoid outside [0.015, 0.985] and |tanh| > 0.97 count as saturated', () => {
     const huge = { kind: 'normal' as const, mean: 0, std: 300 };
     const spec = network({ input: 2, layers: [dense(50, 'sigmoid', { init: huge }), dense(50, 'tanh', { init: huge }), dense(1, 'sigmoid', { init: { kind: 'zeros' } })], loss: { kind: 'bce' }, trainSize: 10 });

@@ -49,6 +49,28 @@ export function deadColumns(m: Floats, rows: number, cols: number): number {
   return dead;
 }
 
+/**
+ * Channels of a channel-major [rows, channels, size] batch (an image's [C, H, W]) that are
+ * exactly 0 at every position of every row: a convolution filter that never fires.
+ */
+export function deadPlanes(m: Floats, rows: number, channels: number, size: number): number {
+  let dead = 0;
+  const stride = channels * size;
+  for (let c = 0; c < channels; c++) {
+    let alive = false;
+    for (let r = 0; r < rows && !alive; r++) {
+      for (let o = r * stride + c * size, end = o + size; o < end; o++) {
+        if (m[o] !== 0) {
+          alive = true;
+          break;
+        }
+      }
+    }
+    if (!alive) dead++;
+  }
+  return dead;
+}
+
 /** Index layout of `moments` results. */
 export const SUM = 0, SUM_SQUARES = 1, MAX_ABS = 2;
 
