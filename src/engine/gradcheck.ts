@@ -253,7 +253,7 @@ function unflatten(flat: number, shape: readonly number[]): number[] {
  * parameters of each layer on the way (a product uses each once) and the values it writes.
  */
 function suffixCosts(net: Network, rows: number): Float64Array {
-  const perOp = net.ops.map((op) => op.output.width + (op.layer < 0 ? 0 : net.params.filter((p) => p.layer === op.layer).reduce((s, p) => s + p.count, 0)));
+  const perOp = net.ops.map((op) => op.forwardCost ?? op.output.width + (op.layer < 0 ? 0 : net.params.filter((p) => p.layer === op.layer).reduce((s, p) => s + p.count, 0)));
   const cost = new Float64Array(net.ops.length + 1);
   for (let i = net.ops.length - 1; i >= 0; i--) cost[i] = cost[i + 1] + rows * perOp[i];
   return cost;

@@ -56,6 +56,12 @@ export interface Op {
    * backward pass as a by-product of back-propagation through time.
    */
   readonly timeGradNorms?: Float64Array;
+  /**
+   * Multiply-adds of one example's forward pass, for ops that reuse their weights many times
+   * per example (a convolution at every position, a recurrent layer at every step); other
+   * ops cost about their output width plus their parameter count. Work budgets read it.
+   */
+  readonly forwardCost?: number;
 }
 
 /** Where a pass first produced a non-finite value (filled in place, never allocated per step). */

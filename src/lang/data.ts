@@ -73,7 +73,9 @@ function checkGenerator(stmt: Statement, name: string, range: Statement['range']
   };
   const features = (doc.features === 'option' ? options.features : doc.features) * (doc.steps ? options[doc.steps] : 1);
   const classes = doc.task === 'classes' ? options.classes : doc.task === 'binary' ? 2 : 0;
-  return { data, shape: { task: doc.task, features, classes, trainSize: n } };
+  // A generator with a `split` option keeps floor(n·split) examples for training (as a CSV does).
+  const trainSize = options.split !== undefined && options.split < 1 ? Math.max(1, Math.floor(n * options.split)) : n;
+  return { data, shape: { task: doc.task, features, classes, trainSize } };
 }
 
 function checkCsv(stmt: Statement, path: string, pathRange: Statement['range'], host: DataHost, r: Reporter): CheckedData | undefined {

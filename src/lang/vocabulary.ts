@@ -218,9 +218,10 @@ export const GENERATORS: readonly GeneratorDoc[] = [
   { name: 'linear', syntax: 'data linear [features=1] [n=] [noise=] [seed=]', task: 'regression', features: 'option',
     options: [...commonGeneratorOptions, featuresOption(1)],
     doc: 'Regression of y = x·w + b for fixed random w and b, noise added to y. `features` features, 1 target.' },
-  { name: 'adding', syntax: 'data adding [T=50] [n=] [seed=]', task: 'regression', features: 2, steps: 'T',
+  { name: 'adding', syntax: 'data adding [T=50] [n=] [seed=] [split=0.8]', task: 'regression', features: 2, steps: 'T',
     options: [commonGeneratorOptions[0], commonGeneratorOptions[2],
-      { name: 'T', type: 'integer', default: 50, range: { min: 2, max: 10_000 }, doc: 'Time steps per sequence (default 50).' }],
+      { name: 'T', type: 'integer', default: 50, range: { min: 2, max: 10_000 }, doc: 'Time steps per sequence (default 50).' },
+      { name: 'split', type: 'number', default: 0.8, range: { min: 0, max: 1, minExclusive: true }, doc: 'Fraction of the n examples used for training, floor(n·split); the rest is the validation set (default 0.8; 1 means none).' }],
     doc: 'The adding problem (Hochreiter & Schmidhuber, 1997): a sequence [T, 2] of a value uniform in [0, 1] and a marker per step; two steps are marked, one in each half, and the target is the sum of their two values. Regression, 1 target; always predicting the mean 1 scores an MSE of 1/6 ≈ 0.167. Solving it means carrying a value across up to T steps: a test of gradients through time.' },
 ];
 

@@ -44,6 +44,15 @@ describe('data generators', () => {
     assert.ok(Math.abs(variance - 1 / 6) < 0.02, `variance ${variance}`);
   });
 
+  it('adding holds out a validation set: split=0.75 of 40 keeps 30 for training and 10 for validation, in the checker too', () => {
+    const data = generate(spec('adding', { n: 40, options: { T: 5, split: 0.75 } }));
+    assert.equal(data.train.n, 30);
+    assert.equal(data.validation?.n, 10);
+    assert.equal(data.validation?.x.length, 10 * 10);
+    assert.equal(check('input 10\ndata adding T=5 n=40 split=0.75\ndense 1\n').spec?.dataShape.trainSize, 30);
+    assert.equal(generate(spec('adding', { n: 40, options: { T: 5, split: 1 } })).validation, undefined);
+  });
+
   it('`data adding T=20` checks as regression with 40 values per example (T·2), input 40', () => {
     const result = check('input 40\ndata adding T=20 n=64\ndense 1\n');
     assert.deepEqual(result.diagnostics.filter((d) => d.severity === 'error'), []);

@@ -17,7 +17,7 @@ export const GENERATOR_DEFAULTS: Record<GeneratorKind, Record<string, number>> =
   checkerboard: { cells: 4 },
   sine: {},
   linear: { features: 1 },
-  adding: { T: 50 },
+  adding: { T: 50, split: 0.8 },
 };
 
 /** Examples before shuffling: feature rows and one target (label or value) per row. */
@@ -169,7 +169,8 @@ const linear: Generator = (n, noise, options, random) => {
  * The adding problem (Hochreiter & Schmidhuber 1997, in the form of Le, Jaitly & Hinton
  * 2015): T steps of [value uniform in [0, 1], marker]; one step in each half is marked
  * (marker 1) and the target is the sum of their values. Row-major [T, 2] per example. The
- * target has variance 2/12, so predicting its mean 1 scores an MSE of 1/6. No noise.
+ * target has variance 2/12, so predicting its mean 1 scores an MSE of 1/6. No noise; the
+ * `split` option (default 0.8) holds out a validation set.
  */
 const adding: Generator = (n, _noise, options, random) => {
   const steps = options.T ?? GENERATOR_DEFAULTS.adding.T!;
@@ -202,12 +203,19 @@ export function generate(spec: GeneratorData): Dataset {
     x.set(examples.rows[from]!, to * features);
     y[to] = examples.targets[from]!;
   });
+  // A `split` option (adding) holds out the shuffled tail as the validation set.
+  const split = spec.options.split;
+  const trainSize = split !== undefined && split < 1 ? Math.max(1, Math.floor(order.length * split)) : order.length;
+  const validation = trainSize < order.length
+    ? { validation: { x: x.slice(trainSize * features), y: y.slice(trainSize), n: order.length - trainSize } }
+    : {};
   return {
     task: examples.task,
     features,
     classes: examples.classes,
     targetWidth: 1,
-    train: { x, y, n: order.length },
+    train: { x: trainSize < order.length ? x.slice(0, trainSize * features) : x, y: trainSize < order.length ? y.slice(0, trainSize) : y, n: trainSize },
+    ...validation,
     source: describe(spec),
   };
 }
@@ -223,5 +231,6 @@ function featuresOf(spec: GeneratorData): number {
 /** `spiral n=300 noise=0.2 seed=1 classes=3`: the statement as resolved. */
 function describe(spec: GeneratorData): string {
   const options = Object.entries({ ...GENERATOR_DEFAULTS[spec.generator], ...spec.options }).map(([k, v]) => ` ${k}=${v}`);
-  return `${spec.generator} n=${spec.n} noise=${spec.noise} seed=${spec.seed}${options.join('')}`;
+  const noise = spec.generator === 'adding' ? '' : ` noise=${spec.noise}`;
+  return `${spec.generator} n=${spec.n}${noise} seed=${spec.seed}${options.join('')}`;
 }

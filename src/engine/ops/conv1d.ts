@@ -27,6 +27,7 @@ export interface Conv1dGeometry {
 export class Conv1dOp implements Op {
   readonly name = 'conv1d';
   readonly output: Tensor;
+  readonly forwardCost: number;
   private readonly outSteps: number;
   /** Windows, [capacity·T′, F·K]. */
   private readonly cols: Floats;
@@ -58,6 +59,7 @@ export class Conv1dOp implements Op {
     this.dz = linear ? dy : allocate(dtype, size);
     this.cols = allocate(dtype, capacity * this.outSteps * features * kernel);
     this.dcols = allocate(dtype, capacity * this.outSteps * features * kernel);
+    this.forwardCost = this.outSteps * (filters * features * kernel + features * kernel + filters);
   }
 
   forward(rows: number): void {

@@ -33,6 +33,7 @@ export function convOutputSize(size: number, kernel: number, stride: number, pad
 export class Conv2dOp implements Op {
   readonly name = 'conv2d';
   readonly output: Tensor;
+  readonly forwardCost: number;
   private readonly outHeight: number;
   private readonly outWidth: number;
   /** Receptive fields, [capacity·P, C·K·K]. */
@@ -70,6 +71,7 @@ export class Conv2dOp implements Op {
     this.zT = allocate(dtype, size);
     this.cols = allocate(dtype, capacity * positions * field);
     this.dcols = allocate(dtype, capacity * positions * field);
+    this.forwardCost = positions * (filters * field + field + filters);
   }
 
   forward(rows: number): void {

@@ -45,6 +45,7 @@ export abstract class RecurrentOp implements Op {
   readonly output: Tensor;
   /** ‖∂L/∂h_t‖ over the batch for t = 1…T (index t − 1), written by each backward. */
   readonly timeGradNorms: Float64Array;
+  readonly forwardCost: number;
   protected readonly steps: number;
   protected readonly hidden: number;
   protected readonly features: number;
@@ -87,6 +88,8 @@ export abstract class RecurrentOp implements Op {
     const width = geometry.sequences ? steps * hidden : hidden;
     this.output = makeTensor(width, allocate(dtype, capacity * width), allocate(dtype, capacity * width));
     this.timeGradNorms = new Float64Array(steps);
+    // Both products at every step, and the gate arithmetic (a few transcendentals per gate).
+    this.forwardCost = steps * this.gateWidth * (features + hidden + 8);
     const slots = steps * capacity;
     this.xT = allocate(dtype, slots * features);
     this.dxT = allocate(dtype, slots * features);
