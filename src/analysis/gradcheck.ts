@@ -27,6 +27,7 @@ function withinNoise(t: TensorCheck): boolean {
 
 /** `good`, `wrong`, `kinks` (nothing comparable), with `+ kinks` when some entries were left out. */
 export function bandText(t: TensorCheck): string {
+  if (t.checked === 0 && t.count > 0) return 'not checked';
   if (t.band === null) return 'kinks';
   return t.kinked > 0 ? `${t.band} + kinks` : t.band;
 }
@@ -77,6 +78,13 @@ export function gradcheckNotes(report: GradCheckReport): string[] {
     notes.push(
       `Noise: ${t.layer}.${t.param} — backward and finite differences differ by less than the finite differences' own rounding noise ` +
         `(≈ ${formatNumber(t.noise)}); against a gradient this small (zero, or nearly) that is agreement, so its relative error of ${formatNumber(t.relError!)} compares noise with noise.`,
+    );
+  }
+  const unchecked = report.tensors.filter((t) => t.checked === 0 && t.count > 0);
+  if (unchecked.length > 0) {
+    notes.push(
+      `Not checked: ${unchecked.length} tensor${unchecked.length === 1 ? '' : 's'} (${unchecked.slice(0, 4).map((t) => `${t.layer}.${t.param}`).join(', ')}${unchecked.length > 4 ? ', …' : ''}) — ` +
+        'the check stops at three times its budget of loss evaluations, and this network needs more than that for an entry of every tensor.',
     );
   }
   const sampled = report.tensors.filter((t) => t.checked < t.count);

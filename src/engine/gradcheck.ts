@@ -47,7 +47,8 @@ export interface TensorCheck {
   kinked: number;
   /**
    * ‖analytic − numeric‖ / max(‖analytic‖, ‖numeric‖) over the compared entries (0 when
-   * both are zero); null when every checked entry crossed a kink.
+   * both are zero); null when every checked entry crossed a kink, or none was checked
+   * (`checked` 0: the budget ran out before this tensor).
    */
   relError: number | null;
   /**
@@ -98,6 +99,8 @@ export const DEFAULT_H = 1e-5;
 export const DEFAULT_BUDGET = 4e8;
 /** Every tensor gets at least this many entries, whatever the budget. */
 const MIN_ENTRIES = 8;
+/** The check stops taking entries once its work reaches this many budgets. */
+const HARD_LIMIT = 3;
 const SAMPLE_SEED = 15;
 
 /**
@@ -142,7 +145,9 @@ export function gradcheck(spec: NetworkSpec, data: Dataset, options: GradCheckOp
 
   // Each tensor gets an equal share of what is left of the budget, spent on its entries in
   // a seeded random order (the largest |gradient| first, where a wrong rule shows most)
-  // until the share is used up or every entry is checked; at least MIN_ENTRIES each.
+  // until the share is used up or every entry is checked; at least MIN_ENTRIES each while
+  // the work stays under HARD_LIMIT budgets. Past that (thousands of tensors, or passes far
+  // larger than the budget) the remaining tensors are not checked, and say so.
   const budget = options.budget ?? DEFAULT_BUDGET;
   const sampler = new Rng(SAMPLE_SEED);
   const tensors: TensorCheck[] = [];
@@ -157,7 +162,7 @@ export function gradcheck(spec: NetworkSpec, data: Dataset, options: GradCheckOp
     let diff2 = 0, u2 = 0, a2 = 0, n2 = 0, kinked = 0;
     let worst: TensorCheck['worst'] = null, worstDiff = -1;
     let checked = 0;
-    for (; checked < p.count && (checked < MIN_ENTRIES || work - started < share); checked++) {
+    for (; checked < p.count && ((checked < MIN_ENTRIES && work < HARD_LIMIT * budget) || work - started < share); checked++) {
       const i = order[checked];
       const saved = p.value[i];
       const probe: LossProbe = (step) => {
