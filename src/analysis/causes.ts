@@ -16,16 +16,17 @@
 import type { RunResult, StepFrame } from '../engine/telemetry';
 import type { NetworkSpec, Thresholds } from '../lang/spec';
 import type { FindingCode, LayerFinding } from './types';
-import { type Collapse, collapseFinding, collapseText, detectCollapse, firstOverwrite, overwriteText } from './collapse';
+import { collapseFinding, collapseText, detectCollapse, firstOverwrite, overwriteText } from './collapse';
 import { flowAt, isExplodingAt, isVanishingAt } from './gradient-flow';
 import { hasParams } from './network';
-import { distinct } from './remedies';
-import { statsOf } from './window';
+import { MAX_LR_FACTOR, distinct, lrTowardHealthy } from './remedies';
+import { HIGH_EXPLANATION } from './update-ratio';
+import { log10UpdateRatio, statsOf } from './window';
 
 const SYMPTOMS: ReadonlySet<FindingCode> = new Set(['update-ratio-low', 'update-ratio-high', 'dead-relu', 'saturated-activation', 'vanishing-gradient', 'exploding-gradient']);
 
 /** Whether a symptom's condition already held at the first judged step, before the collapse could cause it. */
-function heldAtStart(spec: NetworkSpec, first: StepFrame, finding: LayerFinding, thresholds: Thresholds, collapse: Collapse): boolean {
+function heldAtStart(spec: NetworkSpec, first: StepFrame, finding: LayerFinding, thresholds: Thresholds): boolean {
   if (finding.layer === undefined) return false;
   const stats = statsOf(first, finding.layer);
   if (!stats) return false;
@@ -40,9 +41,10 @@ function heldAtStart(spec: NetworkSpec, first: StepFrame, finding: LayerFinding,
       const sample = flowAt(spec, first, spec.leaves.filter(hasParams)).get(finding.layer);
       return sample !== undefined && (finding.code === 'vanishing-gradient' ? isVanishingAt(sample, thresholds) : isExplodingAt(sample, thresholds));
     }
-    case 'update-ratio-low':
-      // Zero steps in a network whose gradients are all zero are the collapse itself.
-      return collapse.kind !== 'dead' && first.step < collapse.step;
+    case 'update-ratio-low': {
+      const log = log10UpdateRatio(stats);
+      return log !== undefined && log < thresholds.updateRatioLow;
+    }
     default:
       // update-ratio-high is the step that caused the collapse: the cause finding says it.
       return false;
@@ -86,9 +88,10 @@ function foldIntoSymmetry(findings: LayerFinding[]): LayerFinding[] {
 export function causesFirst(spec: NetworkSpec, run: RunResult, frames: StepFrame[], thresholds: Thresholds, all: LayerFinding[]): LayerFinding[] {
   const findings = foldIntoSymmetry(foldInitialLoss(all));
   const collapse = detectCollapse(spec, run, frames);
-  if (!collapse || frames.length === 0) return findings;
+  if (frames.length === 0) return findings;
+  if (!collapse) return stepCause(spec, frames, thresholds, findings);
   const first = frames[0];
-  const folded = findings.filter((f) => SYMPTOMS.has(f.code) && !heldAtStart(spec, first, f, thresholds, collapse));
+  const folded = findings.filter((f) => SYMPTOMS.has(f.code) && !heldAtStart(spec, first, f, thresholds));
   const kept = findings.filter((f) => !folded.includes(f));
   const symptoms = folded.length ? `; folded in: ${foldedText(folded)}` : '';
   const initCauses = kept.filter((f) => ((f.code === 'exploding-gradient' || f.code === 'vanishing-gradient') && 'gainTotal' in f.evidence) || f.code === 'symmetric-units');
@@ -122,4 +125,43 @@ export function causesFirst(spec: NetworkSpec, run: RunResult, frames: StepFrame
   if (!finding) return findings;
   finding.message += symptoms;
   return [...kept, finding];
+}
+
+/**
+ * No collapse, but a step that moved a layer's weights by more than their size, after which
+ * flags appeared that did not hold at the first step (units pushed dead, into saturation, the
+ * gradient gone): those are that step's doing. The step is named on an update-ratio-high
+ * finding on its layer (created when the window's median did not flag it: a run's later steps
+ * are small once the units are dead) and the later flags are folded into it. Not when the
+ * init is already named (gain findings): its growth made the step large.
+ */
+function stepCause(spec: NetworkSpec, frames: StepFrame[], thresholds: Thresholds, findings: LayerFinding[]): LayerFinding[] {
+  if (findings.some((f) => 'gainTotal' in f.evidence || f.code === 'symmetric-units')) return findings;
+  const overwrite = firstOverwrite(spec, frames, Infinity);
+  if (!overwrite) return findings;
+  const first = frames[0];
+  const folded = findings.filter((f) => f.code !== 'update-ratio-high' && SYMPTOMS.has(f.code) && !heldAtStart(spec, first, f, thresholds) && (f.evidence.firstStep === undefined || f.evidence.firstStep > overwrite.step));
+  if (folded.length === 0) return findings;
+  const kept = findings.filter((f) => !folded.includes(f));
+  const text = `${overwriteText(overwrite)}; after it: ${foldedText(folded)}`;
+  const existing = kept.find((f) => f.code === 'update-ratio-high' && f.layer === overwrite.layer.index);
+  // The lr that makes that step healthy, within 1000× when the init is in doubt (backward-gain).
+  const fixes = lrTowardHealthy(spec, overwrite.log10Ratio, 'lower', kept.some((f) => f.code === 'backward-gain') ? MAX_LR_FACTOR : Infinity);
+  if (existing) {
+    existing.message += `; ${text}`;
+    existing.evidence = { ...existing.evidence, causeStep: overwrite.step };
+    existing.fixes = distinct([...fixes, ...existing.fixes]);
+    return kept;
+  }
+  return [...kept, {
+    code: 'update-ratio-high',
+    severity: 'warning',
+    layer: overwrite.layer.index,
+    line: overwrite.layer.line,
+    message: `Update ratio: ${text}`,
+    explanation: HIGH_EXPLANATION,
+    evidence: { updateRatio: 10 ** overwrite.log10Ratio, log10UpdateRatio: overwrite.log10Ratio, causeStep: overwrite.step },
+    related: spec.optimizerStatement ? [{ line: spec.optimizerStatement.line, message: `lr=${spec.optimizer.lr}` }] : undefined,
+    fixes,
+  }];
 }

@@ -38,7 +38,15 @@ export interface OverwriteStep {
   layer: LeafLayer;
 }
 
-const allZero = (spec: NetworkSpec, frame: StepFrame) => spec.leaves.every((leaf) => !hasParams(leaf) || statsOf(frame, leaf.index)?.gradNorm === 0);
+/** A bias: it can still learn the class prior of a network that is otherwise dead. */
+const isBias = (name: string) => name === 'b' || name === 'beta' || name.startsWith('b_');
+
+/** No weight tensor gets any gradient (biases may: the output's alone learns only the class prior). */
+const allZero = (spec: NetworkSpec, frame: StepFrame) => spec.leaves.every((leaf) => {
+  if (!hasParams(leaf)) return true;
+  const stats = statsOf(frame, leaf.index);
+  return stats !== undefined && stats.params.every((p) => isBias(p.name) || p.gradNorm === 0);
+});
 
 /**
  * The collapse a run or probe ended in, if any: non-finite values (the engine's report), every

@@ -30,13 +30,17 @@ export interface LayerGain {
   forwardUp?: number;
   /** Activation shrinkage compounded from where the scale was last floored (a norm layer, sigmoid, softmax) to this block's output. */
   forwardDown?: number;
-  /** Layers the forward products span. */
+  /** Layers the forward products span, and the largest (up) and smallest (down) single gain in them. */
   forwardUpDepth: number;
   forwardDownDepth: number;
+  forwardUpMax?: number;
+  forwardDownMin?: number;
   /** ‖∂L/∂(block output)‖ / ‖∂L/∂(network output)‖: the backward gains of every later leaf, compounded (a plain chain to the output only). */
   backwardTotal?: number;
-  /** Weighted layers from this one to the output. */
+  /** Weighted layers from this one to the output, and the largest and smallest single backward gain among them. */
   backwardDepth: number;
+  backwardMax?: number;
+  backwardMin?: number;
   /** The init's standard deviation (and mean), and the one the matched init gives at this width. */
   initStd: number;
   initMean: number;
@@ -119,6 +123,19 @@ function chains(spec: NetworkSpec): { pred: Map<number, number | undefined>; suc
   return { pred, succ };
 }
 
+/** A product of per-layer gains along a chain, how many weighted layers it spans, and its extreme factors. */
+interface Chain {
+  product: number;
+  depth: number;
+  max: number;
+  min: number;
+}
+
+function extend(previous: Chain | undefined, gain: number, weighted: number): Chain {
+  if (!previous) return { product: gain, depth: weighted, max: gain, min: gain };
+  return { product: previous.product * gain, depth: previous.depth + weighted, max: Math.max(previous.max, gain), min: Math.min(previous.min, gain) };
+}
+
 const rmsOf = (frame: StepFrame, index: number): number | undefined => {
   const s = statsOf(frame, index);
   if (!s) return undefined;
@@ -138,8 +155,8 @@ function signalAt(spec: NetworkSpec, frame: StepFrame, leaf: LeafLayer): number 
 export function layerGains(spec: NetworkSpec, frame: StepFrame): LayerGain[] {
   const { pred, succ } = chains(spec);
   // Per-leaf forward gains compounded in network order, restarting where the scale resets.
-  const up = new Map<number, { product: number; depth: number }>();
-  const down = new Map<number, { product: number; depth: number }>();
+  const up = new Map<number, Chain>();
+  const down = new Map<number, Chain>();
   // A linear dense layer with a standalone activation after it is one unit (`dense 32` then
   // `tanh`): its own output is a pre-activation, not a signal the next layer sees, so the chain
   // steps from the unit's input straight to the activation's output.
@@ -155,10 +172,10 @@ export function layerGains(spec: NetworkSpec, frame: StepFrame): LayerGain[] {
     const rms = rmsOf(frame, leaf.index);
     const inRms = before === undefined ? undefined : rmsOf(frame, before);
     const gain = rms !== undefined && inRms !== undefined && inRms > 0 ? rms / inRms : undefined;
-    const chain = (products: Map<number, { product: number; depth: number }>, resets: (l: LeafLayer) => boolean) => {
+    const chain = (products: Map<number, Chain>, resets: (l: LeafLayer) => boolean) => {
       const previous = before === undefined || resets(spec.leaves[before]) ? undefined : products.get(before);
       if (gain === undefined || !Number.isFinite(gain)) return;
-      products.set(leaf.index, previous ? { product: previous.product * gain, depth: previous.depth + weighted } : { product: gain, depth: weighted });
+      products.set(leaf.index, extend(previous, gain, weighted));
     };
     chain(up, capsGrowth);
     chain(down, floorsShrinkage);
@@ -167,8 +184,8 @@ export function layerGains(spec: NetworkSpec, frame: StepFrame): LayerGain[] {
   // at the output: the product of every later leaf's ‖δ_in‖/‖δ_out‖ (an output sigmoid fused
   // with bce passes the gradient at its input: gain 1).
   const last = spec.leaves[spec.leaves.length - 1];
-  const back = new Map<number, { product: number; depth: number }>();
-  if (last) back.set(last.index, { product: 1, depth: 0 });
+  const back = new Map<number, Chain>();
+  if (last) back.set(last.index, { product: 1, depth: 0, max: -Infinity, min: Infinity });
   for (let i = spec.leaves.length - 2; i >= 0; i--) {
     const next = succ.get(i);
     const after = next === undefined ? undefined : back.get(next);
@@ -177,7 +194,7 @@ export function layerGains(spec: NetworkSpec, frame: StepFrame): LayerGain[] {
     const s = statsOf(frame, next);
     const gain = isFusedWithLoss(spec, leaf) ? 1 : s && s.outGradNorm > 0 ? s.inGradNorm / s.outGradNorm : undefined;
     if (gain === undefined || !Number.isFinite(gain)) continue;
-    back.set(i, { product: after.product * gain, depth: after.depth + (leaf.kind === 'dense' ? 1 : 0) });
+    back.set(i, extend(after, gain, leaf.kind === 'dense' ? 1 : 0));
   }
   const gains: LayerGain[] = [];
   const dense = spec.leaves.filter((leaf) => leaf.kind === 'dense');
@@ -210,8 +227,12 @@ export function layerGains(spec: NetworkSpec, frame: StepFrame): LayerGain[] {
       forwardDown: downAt?.product,
       forwardUpDepth: upAt?.depth ?? 0,
       forwardDownDepth: downAt?.depth ?? 0,
+      forwardUpMax: upAt?.max,
+      forwardDownMin: downAt?.min,
       backwardTotal: back.get(end.index)?.product,
       backwardDepth: back.get(end.index)?.depth ?? 0,
+      backwardMax: back.get(end.index)?.max,
+      backwardMin: back.get(end.index)?.min,
       initStd: std,
       initMean: mean,
       recommended: rec.init,
@@ -247,16 +268,20 @@ export function gainVerdicts(spec: NetworkSpec, frame: StepFrame | undefined, th
   if (!frame) return verdicts;
   for (const gain of layerGains(spec, frame)) {
     const candidates: Omit<GainVerdict, 'gain' | 'step'>[] = [];
-    const add = (condition: GainVerdict['condition'], signal: GainVerdict['signal'], total: number | undefined, depth: number) => {
-      if (total === undefined || !(total > 0) || !Number.isFinite(total) || depth < 2) return;
+    // Growth through depth, not one layer's scale: without its largest single factor the
+    // product must still pass √threshold (an oversized output layer alone is initial-loss's).
+    const add = (condition: GainVerdict['condition'], signal: GainVerdict['signal'], total: number | undefined, depth: number, extreme: number | undefined) => {
+      if (total === undefined || !(total > 0) || !Number.isFinite(total) || depth < 2 || extreme === undefined || !(extreme > 0)) return;
+      const rest = total / extreme;
+      if (condition === 'exploding' ? rest < Math.sqrt(thresholds.explodingRatio) : rest > Math.sqrt(thresholds.vanishingRatio)) return;
       candidates.push({ condition, signal, total, depth, perLayer: total ** (1 / depth) });
     };
     if (gain.backwardTotal !== undefined) {
-      if (gain.backwardTotal > thresholds.explodingRatio) add('exploding', 'backward', gain.backwardTotal, gain.backwardDepth);
-      if (gain.backwardTotal < thresholds.vanishingRatio) add('vanishing', 'backward', gain.backwardTotal, gain.backwardDepth);
+      if (gain.backwardTotal > thresholds.explodingRatio) add('exploding', 'backward', gain.backwardTotal, gain.backwardDepth, gain.backwardMax);
+      if (gain.backwardTotal < thresholds.vanishingRatio) add('vanishing', 'backward', gain.backwardTotal, gain.backwardDepth, gain.backwardMin);
     }
-    if (isUnbounded(gain.activation) && gain.forwardUp !== undefined && gain.forwardUp > thresholds.explodingRatio) add('exploding', 'forward', gain.forwardUp, gain.forwardUpDepth);
-    if (gain.activation !== 'sigmoid' && gain.forwardDown !== undefined && gain.forwardDown < thresholds.vanishingRatio) add('vanishing', 'forward', gain.forwardDown, gain.forwardDownDepth);
+    if (isUnbounded(gain.activation) && gain.forwardUp !== undefined && gain.forwardUp > thresholds.explodingRatio) add('exploding', 'forward', gain.forwardUp, gain.forwardUpDepth, gain.forwardUpMax);
+    if (gain.activation !== 'sigmoid' && gain.forwardDown !== undefined && gain.forwardDown < thresholds.vanishingRatio) add('vanishing', 'forward', gain.forwardDown, gain.forwardDownDepth, gain.forwardDownMin);
     if (candidates.length === 0) continue;
     // One verdict per layer: the signal furthest from 1 (in orders of magnitude).
     const strongest = candidates.reduce((a, b) => (Math.abs(Math.log(b.total)) > Math.abs(Math.log(a.total)) ? b : a));
