@@ -134,8 +134,12 @@ export class VariableTree {
       }
       if (rows < tensor.shape[0]) variables.push(more(tensor, rows * columns));
     } else {
+      // 1-D or more than 2-D (convolution kernels): each value under its full index, row-major.
       const shown = Math.min(n, MAX_VALUES);
-      for (let i = 0; i < shown; i++) variables.push(number(`[${i}]`, tensor.values[i], `${tensor.path}[${i}]`));
+      for (let i = 0; i < shown; i++) {
+        const index = `[${indexOf(i, tensor.shape).join(', ')}]`;
+        variables.push(number(index, tensor.values[i], `${tensor.path}${index}`));
+      }
       if (shown < n) variables.push(more(tensor, shown));
     }
     return variables;
@@ -155,7 +159,17 @@ function number(name: string, value: number, evaluateName?: string): Variable {
   return { name, value: debugNumber(value), type: 'number', variablesReference: 0, ...(evaluateName ? { evaluateName } : {}) };
 }
 
+/** The row-major index of the `flat`-th value of a tensor of `shape`. */
+function indexOf(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index[d] = flat % shape[d];
+    flat = Math.floor(flat / shape[d]);
+  }
+  return index;
+}
+
 function more(tensor: TensorView, shown: number): Variable {
-  const index = tensor.shape.length === 2 ? 'i, j' : 'i';
+  const index = 'ijklmn'.slice(0, tensor.shape.length).split('').join(', ');
   return { name: '…', value: `${tensor.values.length - shown} more values: evaluate ${tensor.path}[${index}]`, variablesReference: 0 };
 }

@@ -14,6 +14,9 @@ const DEEP_SIGMOID = resolve(ROOT, 'examples/deep-sigmoid.net');
 const XOR = resolve(ROOT, 'examples/xor.net');
 const DIVERGING = resolve(ROOT, 'test/fixtures/cli/diverging.net');
 const ERRORS = resolve(ROOT, 'test/fixtures/cli/errors.net');
+const CONV = resolve(ROOT, 'test/fixtures/debug/conv.net');
+/** conv.net: `c1: conv2d 4 kernel=3 relu`. */
+const CONV_LINE = 5;
 /** deep-sigmoid.net: `dense 32 sigmoid init=normal(0, 1)` inside `repeat 12` (dense1…dense12), and the output layer. */
 const REPEAT_LINE = 10;
 const OUTPUT_LINE = 12;
@@ -268,6 +271,21 @@ describe('debug adapter over DAP (dist/debug.js)', function () {
     const values = await dc.variablesRequest({ variablesReference: row.variablesReference });
     assert.equal(values.body.variables.length, 32);
     assert.equal(values.body.variables[1].value, await evaluate('dense3.W[0, 1]'));
+  });
+
+  it('a convolution kernel lists its values under their full index, as the console reads them', async () => {
+    await launch({ program: CONV }, [{ line: CONV_LINE, condition: 'step == 2' }]);
+    const top = await topFrame();
+    assert.match(top.name, /^c1/);
+    const layer = await scopeVariables(top.id, 'Layer');
+    const w = layer.get('W')!;
+    assert.match(w.value, /^\[4, 1, 3, 3\] ‖·‖ /);
+    const children = (await dc.variablesRequest({ variablesReference: w.variablesReference })).body.variables;
+    const values = children.filter((v) => v.name.startsWith('['));
+    assert.equal(values.length, 36);
+    assert.deepEqual([values[0].name, values[5].name, values[35].name], ['[0, 0, 0, 0]', '[0, 0, 1, 2]', '[3, 0, 2, 2]']);
+    assert.equal(values[5].evaluateName, 'c1.W[0, 0, 1, 2]');
+    assert.equal(await evaluate('c1.W[0, 0, 1, 2]'), values[5].value);
   });
 
   it('the nonfinite filter stops at the step that produced a NaN, on the layer that produced it; continuing ends the run', async () => {
