@@ -97,7 +97,7 @@ export interface GradCheckOptions {
 
 export const DEFAULT_H = 1e-5;
 export const DEFAULT_BUDGET = 4e8;
-/** Every tensor gets at least this many entries, whatever the budget. */
+/** Every tensor gets at least this many entries, budget or not (up to HARD_LIMIT). */
 const MIN_ENTRIES = 8;
 /** The check stops taking entries once its work reaches this many budgets. */
 const HARD_LIMIT = 3;
@@ -191,7 +191,7 @@ export function gradcheck(spec: NetworkSpec, data: Dataset, options: GradCheckOp
     }
     // The last pass ran at a moved θ: bring the buffers from this layer on back to θ, which
     // the next tensor's passes (starting at a later layer) read.
-    evaluate(firstOp[k]);
+    if (checked > 0) evaluate(firstOp[k]);
     const compared = checked - kinked;
     const scale = Math.sqrt(Math.max(a2, n2));
     const relError = compared === 0 ? null : scale === 0 ? 0 : Math.sqrt(diff2) / scale;
