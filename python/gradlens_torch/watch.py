@@ -1,0 +1,399 @@
+"""Watch a PyTorch training run and write it as a GradLens run log (docs/protocol.md).
+
+    w = gradlens_torch.watch(model, "run.jsonl", every=1)
+    for x, y in batches:
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        w.step(loss)
+    w.close()
+
+Per recorded step and per layer it records what GradLens's engine records (LayerStats of
+src/engine/telemetry.ts): each parameter's gradient norm, max |g|, mean and std, its
+weight norm before the update and the update ratio ||dW||/||W||; the layer's output mean,
+std, dead and saturated fractions; the gradient norms at the layer's output and input;
+and the first non-finite value. A layer is a module that owns parameters itself, or an
+activation module (nn.ReLU, nn.Sigmoid, ...); its name is the qualified module name
+without DistributedDataParallel's `module.` prefix.
+
+Gradients are read when step() is called: after the optimizer step, and so after any
+clipping and, under DistributedDataParallel, after the all-reduce.
+"""
+
+import json
+import math
+import sys
+from pathlib import Path
+
+import torch
+from torch import nn
+
+FORMAT, VERSION = "gradlens-runlog", 1
+HISTOGRAM_BINS = 30
+
+# Saturated: the local derivative is below 6% of its maximum (as the engine counts it).
+SIGMOID_LOW, SIGMOID_HIGH, TANH_LIMIT = 0.015, 0.985, 0.97
+
+# Activation modules, by class, in the .net vocabulary where it has the word.
+ACTIVATIONS = {
+    nn.ReLU: "relu", nn.LeakyReLU: "leaky_relu", nn.ELU: "elu", nn.GELU: "gelu", nn.Tanh: "tanh",
+    nn.Sigmoid: "sigmoid", nn.Softplus: "softplus", nn.Softmax: "softmax", nn.Identity: "linear",
+    nn.SiLU: "silu", nn.ReLU6: "relu6", nn.SELU: "selu", nn.CELU: "celu", nn.Mish: "mish",
+    nn.Hardtanh: "hardtanh", nn.Hardsigmoid: "hardsigmoid", nn.Hardswish: "hardswish", nn.LogSoftmax: "log_softmax",
+}
+
+# Parameter-owning modules whose kind the .net language names.
+KINDS = {
+    nn.Linear: "dense", nn.LayerNorm: "layernorm", nn.BatchNorm1d: "batchnorm", nn.BatchNorm2d: "batchnorm",
+    nn.BatchNorm3d: "batchnorm", nn.Conv1d: "conv1d", nn.Conv2d: "conv2d", nn.RNN: "rnn", nn.LSTM: "lstm", nn.GRU: "gru",
+}
+
+
+def watch(model, path, every=1, all_ranks=False, **options):
+    """Start watching `model`; returns a Watch (call step(loss) after each optimizer step, then close())."""
+    return Watch(model, path, every=every, all_ranks=all_ranks, **options)
+
+
+def _number(value):
+    """JSON has no NaN or Infinity: the run log spells them as strings."""
+    if math.isfinite(value):
+        return value
+    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _root(value):
+    """sqrt of a variance computed as E[x^2] - E[x]^2 (rounding can make it slightly negative); NaN stays NaN."""
+    return math.sqrt(value) if value > 0 else (value if math.isnan(value) else 0.0)
+
+
+def _first_tensor(value):
+    if isinstance(value, torch.Tensor):
+        return value
+    if isinstance(value, (tuple, list)):
+        for item in value:
+            found = _first_tensor(item)
+            if found is not None:
+                return found
+    return None
+
+
+def _unwrap(model):
+    """The model inside DistributedDataParallel / DataParallel, whose names lack `module.`."""
+    while isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
+        model = model.module
+    return model
+
+
+def _distributed():
+    """(rank, world size), or (0, 1) outside torch.distributed."""
+    dist = torch.distributed
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
+class _Layer:
+    """One watched module: its header entry and the statistics of the current step."""
+
+    def __init__(self, index, name, module, kind, activation, line):
+        self.index, self.name, self.module, self.kind, self.activation = index, name, module, kind, activation
+        self.line = line
+        self.params = list(module.named_parameters(recurse=False))
+        self.outputs = None  # [sum, sum of squares, count, live columns, columns, saturated] as tensors
+        self.out_grad = None
+        self.in_grad = None
+        self.last_output = None  # kept on histogram steps only
+
+    def header(self):
+        entry = {"index": self.index, "name": self.name, "kind": self.kind,
+                 "params": [{"name": n, "shape": list(p.shape)} for n, p in self.params]}
+        if self.activation is not None:
+            entry["activation"] = self.activation
+        if self.line is not None:
+            entry["line"] = self.line
+        return entry
+
+
+class Watch:
+    """A watched run (see the module's doc). Also a context manager: `with watch(...) as w:`."""
+
+    def __init__(self, model, path, every=1, all_ranks=False, *, source=None, lines=None, model_name=None,
+                 task=None, classes=None, loss=None, total_steps=None, histogram_every=50):
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"every must be a whole number >= 1, not {every!r}")
+        self.every = every
+        self.all_ranks = all_ranks
+        self.rank, self.world_size = _distributed()
+        self.steps = 0
+        self.closed = False
+        self.nonfinite_seen = False
+        self.differing_ranks = set()
+        self.histogram_every = histogram_every
+        self._recorded = 0
+        self._handles = []
+        self.writes = self.rank == 0 or all_ranks
+        self.path = None
+        if not self.writes:
+            return  # other ranks: gradients are all-reduced, rank 0 has seen them all
+        self.model = _unwrap(model)
+        self.layers = self._find_layers(lines or {})
+        self.path = Path(path) if self.rank == 0 else _rank_path(Path(path), self.rank)
+        self.file = open(self.path, "w", encoding="utf-8")
+        header = {"type": "header", "format": FORMAT, "version": VERSION, "producer": "pytorch",
+                  "layers": [layer.header() for layer in self.layers]}
+        for key, value in (("model", model_name or type(self.model).__name__), ("source", source), ("task", task),
+                           ("classes", classes), ("loss", loss), ("totalSteps", total_steps)):
+            if value is not None:
+                header[key] = value
+        if self.world_size > 1:
+            header["rank"], header["worldSize"] = self.rank, self.world_size
+        self._write(header)
+        for layer in self.layers:
+            self._handles.append(layer.module.register_forward_hook(self._forward_hook(layer)))
+        self._recording = True  # step 1 is always recorded
+        self._snapshot()
+
+    # -- what the user calls ---------------------------------------------------------------
+
+    def step(self, loss, *, accuracy=None, epoch=None):
+        """Record the step just taken (call it after optimizer.step()); `loss` is its training loss."""
+        if self.closed:
+            raise RuntimeError("this watch is closed")
+        self.steps += 1
+        if not self.writes:
+            return
+        if self._recording:
+            self._record(loss, accuracy, epoch)
+        # The next step is recorded when it is 1 + a multiple of `every` after the first.
+        self._recording = self.steps % self.every == 0
+        if self._recording:
+            self._snapshot()
+
+    def close(self, reason=None, message=None):
+        """Write the end record and remove the hooks; safe to call twice."""
+        if self.closed:
+            return
+        self.closed = True
+        if not self.writes:
+            return
+        for handle in self._handles:
+            handle.remove()
+        end = {"type": "end", "reason": reason or ("diverged" if self.nonfinite_seen else "done"), "steps": self.steps}
+        if message:
+            end["message"] = message
+        self._write(end)
+        self.file.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, _traceback):
+        if kind is None:
+            self.close()
+        elif issubclass(kind, KeyboardInterrupt):
+            self.close("cancelled", "interrupted")
+        else:
+            self.close("error", f"{kind.__name__}: {error}")
+        return False
+
+    # -- layers and hooks ------------------------------------------------------------------
+
+    def _find_layers(self, lines):
+        layers = []
+        for name, module in self.model.named_modules():
+            owns = any(True for _ in module.parameters(recurse=False))
+            activation = ACTIVATIONS.get(type(module))
+            if not owns and activation is None:
+                continue
+            name = name[len("module."):] if name.startswith("module.") else name
+            if owns:
+                kind = KINDS.get(type(module)) or ("dense" if isinstance(module, nn.Linear) else type(module).__name__)
+                activation = getattr(module, "gradlens_activation", "linear" if kind == "dense" else None)
+            else:
+                kind = "activation"
+            layers.append(_Layer(len(layers), name or type(module).__name__, module, kind, activation, lines.get(name)))
+        return layers
+
+    def _forward_hook(self, layer):
+        saturating = layer.activation if layer.activation in ("sigmoid", "tanh") else None
+
+        def hook(_module, inputs, output):
+            if not self._recording or not torch.is_grad_enabled():
+                return  # not a recorded step, or an evaluation pass
+            out = _first_tensor(output)
+            if out is None:
+                return
+            with torch.no_grad():
+                y = out.detach()
+                rows = y.reshape(y.shape[0], -1) if y.dim() > 1 else y.reshape(1, -1)
+                if saturating == "sigmoid":
+                    saturated = ((y < SIGMOID_LOW) | (y > SIGMOID_HIGH)).sum()
+                elif saturating == "tanh":
+                    saturated = (y.abs() > TANH_LIMIT).sum()
+                else:
+                    saturated = torch.zeros((), device=y.device)
+                layer.outputs = (y.sum(), y.square().sum(), y.numel(), (rows != 0).any(dim=0).sum(), rows.shape[1], saturated)
+                if self._histogram_step():
+                    layer.last_output = y
+            if out.requires_grad:
+                out.register_hook(lambda g: setattr(layer, "out_grad", g.detach().square().sum()))
+            first = _first_tensor(inputs)
+            if first is not None and first.requires_grad:
+                first.register_hook(lambda g: setattr(layer, "in_grad", g.detach().square().sum()))
+
+        return hook
+
+    def _snapshot(self):
+        """The weights before the next update (its update ratio needs them)."""
+        with torch.no_grad():
+            self._before = [[p.detach().clone() for _, p in layer.params] for layer in self.layers]
+
+    def _histogram_step(self):
+        return self._recorded % self.histogram_every == 0
+
+    # -- one recorded step -----------------------------------------------------------------
+
+    def _record(self, loss, accuracy, epoch):
+        step = self.steps
+        device = self.layers[0].params[0][1].device if self.layers and self.layers[0].params else torch.device("cpu")
+        zero = torch.zeros((), device=device)
+        values = []  # every number of the step as a 0-dim tensor: one copy to Python at the end
+        with torch.no_grad():
+            values.append(loss.detach().reshape(()) if isinstance(loss, torch.Tensor) else torch.tensor(float(loss)))
+            for layer, before in zip(self.layers, self._before):
+                outputs = layer.outputs
+                values += [zero] * 4 if outputs is None else [outputs[0], outputs[1], outputs[3], outputs[5]]
+                values.append(layer.out_grad if layer.out_grad is not None else zero)
+                values.append(layer.in_grad if layer.in_grad is not None else zero)
+                for (_, p), old in zip(layer.params, before):
+                    w = p.detach()
+                    if p.grad is None:
+                        values += [zero] * 3
+                    else:
+                        g = p.grad.detach()
+                        low, high = torch.aminmax(g)
+                        values += [g.square().sum(), torch.maximum(-low, high), g.sum()]
+                    values += [old.square().sum(), torch.dist(w, old).square(), w.square().sum()]
+            numbers = torch.stack([v.reshape(()).to(device, torch.float64) for v in values]).tolist()
+
+        loss_value = numbers[0]
+        cursor = 1
+        layers, grad_norms = [], []
+        bad_forward = bad_backward = bad_update = None
+        for layer in self.layers:
+            s, sq, live, sat, out_grad, in_grad = numbers[cursor:cursor + 6]
+            cursor += 6
+            count, columns = (layer.outputs[2], layer.outputs[4]) if layer.outputs is not None else (0, 0)
+            mean = s / count if count else 0.0
+            params, squares, total = [], 0.0, 0
+            for name, p in layer.params:
+                g2, gmax, gsum, w_before, d2, w_after = numbers[cursor:cursor + 6]
+                cursor += 6
+                n = p.numel()
+                gmean = gsum / n
+                weight_norm = math.sqrt(w_before)
+                params.append({"name": name, "gradNorm": _number(math.sqrt(g2)), "gradMaxAbs": _number(gmax),
+                               "gradMean": _number(gmean), "gradStd": _number(_root(g2 / n - gmean * gmean)),
+                               "weightNorm": _number(weight_norm),
+                               "updateRatio": _number(math.sqrt(d2) / weight_norm if weight_norm > 0 else 0.0)})
+                squares += g2
+                total += n
+                grad_norms.append(math.sqrt(g2))
+                if not math.isfinite(g2):
+                    bad_backward = (layer, f"the gradient of {layer.name}.{name}")  # the last one is the first computed
+                if bad_update is None and not math.isfinite(w_after):
+                    bad_update = (layer, f"the weights of {layer.name}.{name} after the update")
+            if bad_forward is None and not (math.isfinite(s) and math.isfinite(sq)):
+                bad_forward = (layer, f"the output of {layer.name}")
+            grad_norm = math.sqrt(squares)
+            layers.append({
+                "index": layer.index, "gradNorm": _number(grad_norm),
+                "gradRms": _number(grad_norm / math.sqrt(total) if total else 0.0),
+                "outGradNorm": _number(math.sqrt(out_grad)), "inGradNorm": _number(math.sqrt(in_grad)),
+                "outMean": _number(mean), "outStd": _number(_root(sq / count - mean * mean) if count else 0.0),
+                "deadFraction": _number(1 - live / columns if columns else 0.0),
+                "saturatedFraction": _number(sat / count if count else 0.0),
+                "params": params,
+            })
+            layer.outputs = layer.out_grad = layer.in_grad = None
+
+        record = {"type": "step", "step": step, "loss": _number(loss_value), "layers": layers}
+        if epoch is not None:
+            record["epoch"] = int(epoch)
+        if accuracy is not None:
+            record["accuracy"] = _number(float(accuracy))
+        if self.all_ranks and self.world_size > 1:
+            differ = self._ranks_that_differ(grad_norms)
+            if differ:
+                record["ranksDiffer"] = differ
+        self._write(record)
+        if self._histogram_step():
+            self._write_histograms(step)
+        self._recorded += 1
+        if not self.nonfinite_seen:
+            # Tape order: the forward pass, then the loss, then the backward pass, then the update.
+            if bad_forward is not None:
+                self._write_nonfinite(step, "forward", *bad_forward)
+            elif not math.isfinite(loss_value):
+                self._write_nonfinite(step, "forward", None, "the loss")
+            elif bad_backward is not None:
+                self._write_nonfinite(step, "backward", *bad_backward)
+            elif bad_update is not None:
+                self._write_nonfinite(step, "update", *bad_update)
+
+    def _ranks_that_differ(self, grad_norms):
+        """Ranks whose parameter gradient norms differ from rank 0's (after the all-reduce they should not)."""
+        mine = torch.tensor(grad_norms, dtype=torch.float64)
+        gathered = [torch.zeros_like(mine) for _ in range(self.world_size)]
+        torch.distributed.all_gather(gathered, mine)
+        reference = gathered[0]
+        differ = [r for r, theirs in enumerate(gathered)
+                  if not torch.allclose(theirs, reference, rtol=1e-5, atol=1e-12, equal_nan=True)]
+        new = set(differ) - self.differing_ranks
+        if new:
+            self.differing_ranks |= new
+            print(f"gradlens_torch: step {self.steps}: the gradients of rank(s) {sorted(new)} differ from rank 0's",
+                  file=sys.stderr, flush=True)
+        return differ
+
+    def _write_histograms(self, step):
+        with torch.no_grad():
+            for layer in self.layers:
+                grads = [p.grad.detach().float().reshape(-1) for _, p in layer.params if p.grad is not None]
+                if grads:
+                    self._write(_histogram(step, layer.index, "gradient", torch.cat(grads)))
+                if layer.last_output is not None:
+                    self._write(_histogram(step, layer.index, "activation", layer.last_output.float().reshape(-1)))
+                    layer.last_output = None
+
+    def _write_nonfinite(self, step, phase, layer, what):
+        self.nonfinite_seen = True
+        record = {"type": "nonfinite", "step": step, "phase": phase,
+                  "op": type(layer.module).__name__ if layer is not None else "loss",
+                  "message": f"NaN/Inf first appeared at step {step} in {what}"}
+        if layer is not None:
+            record["layer"], record["layerName"] = layer.index, layer.name
+            if layer.line is not None:
+                record["line"] = layer.line
+        self._write(record)
+
+    def _write(self, record):
+        # allow_nan=False: a NaN that slipped past _number is a bug here, not a silent bad line.
+        self.file.write(json.dumps(record, allow_nan=False, separators=(",", ":")) + "\n")
+        self.file.flush()  # readers follow the file while it grows
+
+
+def _histogram(step, index, of, values):
+    finite = values[torch.isfinite(values)]
+    if finite.numel() == 0:
+        return {"type": "histogram", "step": step, "layer": index, "of": of, "min": 0, "max": 0, "counts": [0] * HISTOGRAM_BINS}
+    low, high = finite.min().item(), finite.max().item()
+    counts = torch.histc(finite, bins=HISTOGRAM_BINS, min=low, max=high) if high > low else None
+    counts = [int(c) for c in counts.tolist()] if counts is not None else [finite.numel()] + [0] * (HISTOGRAM_BINS - 1)
+    return {"type": "histogram", "step": step, "layer": index, "of": of, "min": low, "max": high, "counts": counts}
+
+
+def _rank_path(path, rank):
+    """run.jsonl -> run.rank1.jsonl: the file of a rank other than 0 under all_ranks=True."""
+    return path.with_name(f"{path.stem}.rank{rank}{path.suffix}")
