@@ -62,11 +62,6 @@ def _number(value):
     return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
 
 
-def _root(value):
-    """sqrt of a variance computed as E[x^2] - E[x]^2 (rounding can make it slightly negative); NaN stays NaN."""
-    return math.sqrt(value) if value > 0 else (value if math.isnan(value) else 0.0)
-
-
 def _first_tensor(value):
     if isinstance(value, torch.Tensor):
         return value
@@ -100,7 +95,7 @@ class _Layer:
         self.index, self.name, self.module, self.kind, self.activation = index, name, module, kind, activation
         self.line = line
         self.params = list(module.named_parameters(recurse=False))
-        self.outputs = None  # [sum, sum of squares, count, live columns, columns, saturated] as tensors
+        self.outputs = None  # (mean, std, count, live columns, columns, saturated count), tensors and ints
         self.out_grad = None
         self.in_grad = None
         self.last_output = None  # kept on histogram steps only
@@ -233,7 +228,8 @@ class Watch:
                     saturated = (y.abs() > TANH_LIMIT).sum()
                 else:
                     saturated = torch.zeros((), device=y.device)
-                layer.outputs = (y.sum(), y.square().sum(), y.numel(), (rows != 0).any(dim=0).sum(), rows.shape[1], saturated)
+                std, mean = torch.std_mean(y, unbiased=False)
+                layer.outputs = (mean, std, y.numel(), (rows != 0).any(dim=0).sum(), rows.shape[1], saturated)
                 if self._histogram_step():
                     layer.last_output = y
             if out.requires_grad:
@@ -269,11 +265,12 @@ class Watch:
                 for (_, p), old in zip(layer.params, before):
                     w = p.detach()
                     if p.grad is None:
-                        values += [zero] * 3
+                        values += [zero] * 4
                     else:
                         g = p.grad.detach()
                         low, high = torch.aminmax(g)
-                        values += [g.square().sum(), torch.maximum(-low, high), g.sum()]
+                        std, mean = torch.std_mean(g, unbiased=False)
+                        values += [g.square().sum(), torch.maximum(-low, high), mean, std]
                     values += [old.square().sum(), torch.dist(w, old).square(), w.square().sum()]
             numbers = torch.stack([v.reshape(()).to(device, torch.float64) for v in values]).tolist()
 
@@ -282,19 +279,17 @@ class Watch:
         layers, grad_norms = [], []
         bad_forward = bad_backward = bad_update = None
         for layer in self.layers:
-            s, sq, live, sat, out_grad, in_grad = numbers[cursor:cursor + 6]
+            mean, std, live, sat, out_grad, in_grad = numbers[cursor:cursor + 6]
             cursor += 6
             count, columns = (layer.outputs[2], layer.outputs[4]) if layer.outputs is not None else (0, 0)
-            mean = s / count if count else 0.0
             params, squares, total = [], 0.0, 0
             for name, p in layer.params:
-                g2, gmax, gsum, w_before, d2, w_after = numbers[cursor:cursor + 6]
-                cursor += 6
+                g2, gmax, gmean, gstd, w_before, d2, w_after = numbers[cursor:cursor + 7]
+                cursor += 7
                 n = p.numel()
-                gmean = gsum / n
                 weight_norm = math.sqrt(w_before)
                 params.append({"name": name, "gradNorm": _number(math.sqrt(g2)), "gradMaxAbs": _number(gmax),
-                               "gradMean": _number(gmean), "gradStd": _number(_root(g2 / n - gmean * gmean)),
+                               "gradMean": _number(gmean), "gradStd": _number(gstd),
                                "weightNorm": _number(weight_norm),
                                "updateRatio": _number(math.sqrt(d2) / weight_norm if weight_norm > 0 else 0.0)})
                 squares += g2
@@ -304,14 +299,14 @@ class Watch:
                     bad_backward = (layer, f"the gradient of {layer.name}.{name}")  # the last one is the first computed
                 if bad_update is None and not math.isfinite(w_after):
                     bad_update = (layer, f"the weights of {layer.name}.{name} after the update")
-            if bad_forward is None and not (math.isfinite(s) and math.isfinite(sq)):
+            if bad_forward is None and not (math.isfinite(mean) and math.isfinite(std)):
                 bad_forward = (layer, f"the output of {layer.name}")
             grad_norm = math.sqrt(squares)
             layers.append({
                 "index": layer.index, "gradNorm": _number(grad_norm),
                 "gradRms": _number(grad_norm / math.sqrt(total) if total else 0.0),
                 "outGradNorm": _number(math.sqrt(out_grad)), "inGradNorm": _number(math.sqrt(in_grad)),
-                "outMean": _number(mean), "outStd": _number(_root(sq / count - mean * mean) if count else 0.0),
+                "outMean": _number(mean), "outStd": _number(std),
                 "deadFraction": _number(1 - live / columns if columns else 0.0),
                 "saturatedFraction": _number(sat / count if count else 0.0),
                 "params": params,

@@ -32,7 +32,7 @@ class TelemetryParity(unittest.TestCase):
             run = python(script, "--weights", weights, "--steps", steps, "--gradlens", log)
             self.assertEqual(run.returncode, 0, run.stderr)
             records = read_log(log)
-            engine = gradlens_json("inspect", net, "--json", "--steps", steps, "--weights", weights)
+            engine = gradlens_json("inspect", net, "--json", "--steps", steps)  # from the same initial weights
         header, frames = records[0], [r for r in records if r["type"] == "step"]
         self.assertEqual(header["producer"], "pytorch")
         self.assertEqual(records[-1], {"type": "end", "reason": "done", "steps": steps})
