@@ -31,6 +31,9 @@ from torch import nn
 
 FORMAT, VERSION = "gradlens-runlog", 1
 HISTOGRAM_BINS = 30
+# Gradient mean and std: torch.std_mean (exact, two passes, slow on large tensors) up to this
+# many entries; above, one pass of sum and sum of squares (cancellation is negligible there).
+EXACT_MOMENTS = 4096
 
 # Saturated: the local derivative is below 6% of its maximum (as the engine counts it).
 SIGMOID_LOW, SIGMOID_HIGH, TANH_LIMIT = 0.015, 0.985, 0.97
@@ -126,6 +129,8 @@ class Watch:
         self.differing_ranks = set()
         self.histogram_every = histogram_every
         self._recorded = 0
+        self._last_recorded, self._after_squares = 0, None
+        self._before = None
         self._handles = []
         self.writes = self.rank == 0 or all_ranks
         self.path = None
@@ -163,7 +168,7 @@ class Watch:
         # The next step is recorded when it is 1 + a multiple of `every` after the first.
         self._recording = self.steps % self.every == 0
         if self._recording:
-            self._snapshot()
+            self._snapshot(self._after_squares if self.steps == self._last_recorded else None)
 
     def close(self, reason=None, message=None):
         """Write the end record and remove the hooks; safe to call twice."""
@@ -240,10 +245,19 @@ class Watch:
 
         return hook
 
-    def _snapshot(self):
-        """The weights before the next update (its update ratio needs them)."""
+    def _snapshot(self, squares=None):
+        """The weights before the next update (its update ratio needs them) and their squared
+        norms: `squares` when the step just recorded measured them, else measured here."""
         with torch.no_grad():
-            self._before = [[p.detach().clone() for _, p in layer.params] for layer in self.layers]
+            if self._before is None:
+                self._before = [[p.detach().clone() for _, p in layer.params] for layer in self.layers]
+            else:  # into the same buffers: a fresh allocation per step costs more than the copy
+                for layer, before in zip(self.layers, self._before):
+                    for (_, p), old in zip(layer.params, before):
+                        old.copy_(p.detach())
+            if squares is None:
+                squares = [p.detach().square().sum().item() for layer in self.layers for _, p in layer.params]
+        self._before_squares = squares
 
     def _histogram_step(self):
         return self._recorded % self.histogram_every == 0
@@ -265,18 +279,22 @@ class Watch:
                 for (_, p), old in zip(layer.params, before):
                     w = p.detach()
                     if p.grad is None:
-                        values += [zero] * 4
+                        values += [zero] * 3
                     else:
                         g = p.grad.detach()
                         low, high = torch.aminmax(g)
-                        std, mean = torch.std_mean(g, unbiased=False)
-                        values += [g.square().sum(), torch.maximum(-low, high), mean, std]
-                    values += [old.square().sum(), torch.dist(w, old).square(), w.square().sum()]
+                        if g.numel() > EXACT_MOMENTS:
+                            values += [torch.maximum(-low, high), g.sum(), g.square().sum()]
+                        else:
+                            std, mean = torch.std_mean(g, unbiased=False)
+                            values += [torch.maximum(-low, high), mean, std]
+                    values += [torch.dist(w, old), w.square().sum()]
             numbers = torch.stack([v.reshape(()).to(device, torch.float64) for v in values]).tolist()
 
         loss_value = numbers[0]
         cursor = 1
-        layers, grad_norms = [], []
+        layers, grad_norms, after_squares = [], [], []
+        before_squares = iter(self._before_squares)
         bad_forward = bad_backward = bad_update = None
         for layer in self.layers:
             mean, std, live, sat, out_grad, in_grad = numbers[cursor:cursor + 6]
@@ -284,14 +302,22 @@ class Watch:
             count, columns = (layer.outputs[2], layer.outputs[4]) if layer.outputs is not None else (0, 0)
             params, squares, total = [], 0.0, 0
             for name, p in layer.params:
-                g2, gmax, gmean, gstd, w_before, d2, w_after = numbers[cursor:cursor + 7]
-                cursor += 7
+                gmax, a, b, update_norm, w_after = numbers[cursor:cursor + 5]
+                cursor += 5
                 n = p.numel()
-                weight_norm = math.sqrt(w_before)
+                if n > EXACT_MOMENTS:
+                    g2, gmean = b, a / n
+                    variance = g2 / n - gmean * gmean
+                    gstd = math.sqrt(variance) if variance > 0 else (variance if math.isnan(variance) else 0.0)
+                else:
+                    gmean, gstd = a, b
+                    g2 = n * (gstd * gstd + gmean * gmean)
+                weight_norm = math.sqrt(next(before_squares))
+                after_squares.append(w_after)
                 params.append({"name": name, "gradNorm": _number(math.sqrt(g2)), "gradMaxAbs": _number(gmax),
                                "gradMean": _number(gmean), "gradStd": _number(gstd),
                                "weightNorm": _number(weight_norm),
-                               "updateRatio": _number(math.sqrt(d2) / weight_norm if weight_norm > 0 else 0.0)})
+                               "updateRatio": _number(update_norm / weight_norm if weight_norm > 0 else 0.0)})
                 squares += g2
                 total += n
                 grad_norms.append(math.sqrt(g2))
@@ -326,6 +352,7 @@ class Watch:
         if self._histogram_step():
             self._write_histograms(step)
         self._recorded += 1
+        self._last_recorded, self._after_squares = step, after_squares
         if not self.nonfinite_seen:
             # Tape order: the forward pass, then the loss, then the backward pass, then the update.
             if bad_forward is not None:

@@ -99,6 +99,11 @@ export const RunLogStep = z.object({
   accuracy: LogNumber.optional(),
   valLoss: LogNumber.optional(),
   valAccuracy: LogNumber.optional(),
+  /**
+   * torch.distributed with `all_ranks=True`: the ranks whose parameter gradients differ from
+   * rank 0's at this step (after the all-reduce they should be equal). Absent when none do.
+   */
+  ranksDiffer: z.array(z.number().int().nonnegative()).optional(),
   layers: z.array(RunLogLayerStats),
 });
 
