@@ -14,7 +14,7 @@ import { append, heading, setText } from './views/dom';
 import { Findings } from './views/findings';
 import { GradCheckPanel } from './views/gradcheck';
 import { Header } from './views/header';
-import { drawHeatLegend, drawHeatmap } from './views/heatmap';
+import { drawHeatLegend, drawHeatmap, drawTimeHeatmap } from './views/heatmap';
 import { DebugStepView } from './views/debugStep';
 import { HistogramView } from './views/histogram';
 import { LayerTable } from './views/layerTable';
@@ -55,6 +55,11 @@ export class Inspector {
   private readonly heatmap: HTMLCanvasElement;
   private readonly heatLegend: HTMLCanvasElement;
   private readonly heatCaption: HTMLElement;
+  /** A recurrent layer's time × training-step heatmap (shown when the run has one). */
+  private readonly timePanel: HTMLElement;
+  private readonly timeTitle: HTMLElement;
+  private readonly timeHeat: HTMLCanvasElement;
+  private readonly timeCaption: HTMLElement;
   private readonly histograms: HistogramView;
   private readonly debugStep: DebugStepView;
   private readonly main: HTMLElement;
@@ -98,6 +103,14 @@ export class Inspector {
     this.heatmap.setAttribute('aria-label', 'Heatmap: one row per layer, first on top; one column per span of steps');
     this.heatLegend = append(heat, 'canvas', 'heat-legend');
     this.heatCaption = append(heat, 'div', 'heat-caption');
+    this.timePanel = append(charts, 'section', 'panel time-heatmap-panel');
+    this.timePanel.setAttribute('aria-label', 'Heatmap of log10 gradient norm through time, time step by training step');
+    this.timeTitle = heading(this.timePanel, 'log10 ‖∂L/∂h_t‖ · time step × training step');
+    this.timeHeat = append(this.timePanel, 'canvas', 'time-heatmap');
+    this.timeHeat.setAttribute('role', 'img');
+    this.timeHeat.setAttribute('aria-label', 'Heatmap: one row per time step of the sequence, step 1 on top; one column per span of training steps');
+    this.timeCaption = append(this.timePanel, 'div', 'heat-caption time-caption');
+    this.timePanel.hidden = true;
     this.losses = chartPanel(charts, 'Loss and accuracy', 'chart-loss-panel', 200);
     this.ratios = chartPanel(charts, 'Update-to-weight ratio ‖ΔW‖/‖W‖ (log; dashed: 1e-3)', 'chart-ratio-panel', 200);
     this.histograms = new HistogramView(() => this.requestDraw(true));
@@ -285,10 +298,22 @@ export class Inspector {
         const range = drawHeatmap(this.heatmap, run, this.palette, width);
         drawHeatLegend(this.heatLegend, this.palette, width);
         setText(this.heatCaption, range ? `${formatNumber(range.min)} (blue) … ${formatNumber(range.max)} (red) · steps 1 … ${run.step}` : '');
+        this.drawTimeHeat(run, width);
       },
       ...sparklines,
       () => this.histograms.draw(run, this.selected, this.palette),
     ];
+  }
+
+  /** The selected layer's time heatmap if it is recurrent, else the first recurrent layer's. */
+  private drawTimeHeat(run: Run, width: number): void {
+    const layer = this.selected !== undefined && run.timeGrad.has(this.selected) ? this.selected : run.timeGrad.keys().next().value;
+    this.timePanel.hidden = layer === undefined;
+    if (layer === undefined) return;
+    const steps = run.timeGrad.get(layer)!.length;
+    setText(this.timeTitle, `log10 ‖∂L/∂h_t‖ · time step × training step · ${run.layers[layer]?.name ?? ''}`);
+    const range = drawTimeHeatmap(this.timeHeat, run, layer, this.palette, width);
+    setText(this.timeCaption, range ? `rows: time steps 1 (top) … ${steps} · ${formatNumber(range.min)} (blue) … ${formatNumber(range.max)} (red) · training steps 1 … ${run.step}` : '');
   }
 
   /** VS Code switches theme by changing the body class and the --vscode-* variables. */

@@ -24,6 +24,9 @@ export interface LayerNow {
   flags: string[];
 }
 
+/** Columns of the time heatmap: T envelopes per recurrent layer, so fewer than the layer series keep. */
+const TIME_BUCKETS = 256;
+
 /** Histograms are kept for at most this many steps; older ones are thinned evenly. */
 const HISTOGRAM_STEPS = 64;
 
@@ -43,6 +46,11 @@ export class Run {
   /** Findings with their explanations (from `flags` and `runEnded` messages). */
   flags: FlagInfo[] = [];
   histograms: HistogramRecord[] = [];
+  /**
+   * Recurrent layers (by layer index): ‖∂L/∂h_t‖ per time step t = 1…T as one envelope per t,
+   * for the time × training-step heatmap. Not part of the saved state: a reload starts it afresh.
+   */
+  readonly timeGrad = new Map<number, Envelope[]>();
   /** Full-resolution series; undefined after a reload restored the run from saved state. */
   full: FullSeries | undefined;
   /** For a run a debug session drives: the debugger's step (undefined while it trains) and its recorded steps. */
@@ -88,6 +96,12 @@ export class Run {
       this.gradNorm[i].push(x, layer.gradNorm);
       this.updateRatio[i].push(x, ratio);
       full?.pushLayer(i, layer.gradNorm, ratio);
+      const time = layer.timeGradNorms;
+      if (time) {
+        let rows = this.timeGrad.get(i);
+        if (!rows || rows.length !== time.length) this.timeGrad.set(i, (rows = time.map(() => new Envelope(TIME_BUCKETS))));
+        for (let t = 0; t < time.length; t++) rows[t].push(x, time[t]);
+      }
       const now = this.now[i];
       now.gradNorm = layer.gradNorm;
       now.updateRatio = ratio;

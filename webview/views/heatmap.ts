@@ -1,7 +1,10 @@
 // The layer × step heatmap: one row per layer (first layer on top), one column per span of
 // steps (at most one per pixel), coloured by the mean of log10 ‖∇‖ over the span. Vanishing
 // gradients show as a cold band on top; exploding ones as a hot band at the bottom.
+// The same drawing, one row per time step, is a recurrent layer's time × training-step
+// heatmap of ‖∂L/∂h_t‖: vanishing through time is a cold band over the early steps.
 
+import type { Envelope } from '../envelope';
 import type { Run } from '../run';
 import { heatScale, toRgb, type Palette } from '../theme';
 import { fitCanvas } from './canvas';
@@ -12,10 +15,21 @@ export interface HeatmapRange {
 }
 
 export function drawHeatmap(canvas: HTMLCanvasElement, run: Run, palette: Palette, cssWidth: number): HeatmapRange | undefined {
-  const layers = run.gradNorm.length;
+  return drawLogHeat(canvas, run.gradNorm, palette, cssWidth);
+}
+
+/** A recurrent layer's ‖∂L/∂h_t‖: one row per time step t = 1…T (step 1 on top). */
+export function drawTimeHeatmap(canvas: HTMLCanvasElement, run: Run, layer: number, palette: Palette, cssWidth: number): HeatmapRange | undefined {
+  const rows = run.timeGrad.get(layer);
+  return rows ? drawLogHeat(canvas, rows, palette, cssWidth) : undefined;
+}
+
+/** One row per envelope, one column per span of steps, coloured by the span's mean log10. */
+function drawLogHeat(canvas: HTMLCanvasElement, series: readonly Envelope[], palette: Palette, cssWidth: number): HeatmapRange | undefined {
+  const layers = series.length;
   const rowHeight = Math.max(2, Math.min(14, Math.floor(240 / Math.max(1, layers))));
   const ctx = fitCanvas(canvas, cssWidth, layers * rowHeight);
-  const buckets = run.gradNorm[0]?.count ?? 0;
+  const buckets = series[0]?.count ?? 0;
   if (!ctx || buckets === 0) return undefined;
   // No more columns than the canvas has pixels across: with 100 layers × 2048 buckets a
   // cell per bucket cost tens of milliseconds per redraw while streaming.
@@ -24,7 +38,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, run: Run, palette: Palett
   let max = -Infinity;
   const values = new Float32Array(layers * columns);
   for (let i = 0; i < layers; i++) {
-    const e = run.gradNorm[i];
+    const e = series[i];
     for (let c = 0; c < columns; c++) {
       const v = e.logMeanOf(Math.floor((c * buckets) / columns), Math.floor(((c + 1) * buckets) / columns));
       values[i * columns + c] = v;
