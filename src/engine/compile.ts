@@ -7,17 +7,11 @@ import type { LayerNode, LeafLayer, NetworkSpec, ParamName } from '../lang/spec'
 import type { NonFiniteReport } from './telemetry';
 import type { Split } from './data/dataset';
 import { allocate, type DType, type Floats } from './floats';
-import { initWeights, recurrentDefault } from './init';
+import { initWeights } from './init';
+import { SHAPED_LAYERS } from '../kinds/layers';
+import type { AnyLayerKind } from '../kinds/layer';
 import { ActivationOp } from './ops/activation';
 import { BatchNormOp } from './ops/batchnorm';
-import { Conv1dOp } from './ops/conv1d';
-import { Conv2dOp } from './ops/conv2d';
-import { FlattenOp } from './ops/flatten';
-import { GruOp } from './ops/gru';
-import { LstmOp } from './ops/lstm';
-import { AvgPool2dOp, MaxPool2dOp } from './ops/pool2d';
-import type { RecurrentParams } from './ops/recurrent';
-import { RnnOp } from './ops/rnn';
 import { DenseOp } from './ops/dense';
 import { DropoutOp } from './ops/dropout';
 import { LayerNormOp } from './ops/layernorm';
@@ -185,54 +179,16 @@ export class Network {
         return new BatchNormOp(layer.index, x, this.ones(layer, 'gamma'), this.param(layer, 'beta'), layer.momentum, layer.eps, dtype, capacity);
       case 'dropout':
         return new DropoutOp(layer.index, x, layer.rate, this.dropoutRng, dtype, capacity);
-      case 'conv2d': {
-        const { channels, height, width, filters, kernel, stride, padding } = layer;
-        const w = this.param(layer, 'W');
-        initWeights(w.value, channels * kernel * kernel, filters * kernel * kernel, layer.init, rng, w.count);
-        const b = layer.bias ? this.param(layer, 'b') : null;
-        const act = layer.activation === 'softmax' ? 'linear' : layer.activation;
-        return new Conv2dOp(layer.index, x, { channels, height, width, filters, kernel, stride, padding }, w, b, act, layer.alpha, dtype, capacity);
-      }
-      case 'conv1d': {
-        const { steps, features, filters, kernel, stride, padding } = layer;
-        const w = this.param(layer, 'W');
-        initWeights(w.value, features * kernel, filters * kernel, layer.init, rng, w.count);
-        const b = layer.bias ? this.param(layer, 'b') : null;
-        const act = layer.activation === 'softmax' ? 'linear' : layer.activation;
-        return new Conv1dOp(layer.index, x, { steps, features, filters, kernel, stride, padding }, w, b, act, layer.alpha, dtype, capacity);
-      }
-      case 'maxpool2d':
-      case 'avgpool2d': {
-        const geometry = { channels: layer.channels, height: layer.height, width: layer.width, kernel: layer.kernel };
-        return layer.kind === 'maxpool2d' ? new MaxPool2dOp(layer.index, x, geometry, dtype, capacity) : new AvgPool2dOp(layer.index, x, geometry, dtype, capacity);
-      }
-      case 'flatten':
-        return new FlattenOp(layer.index, x);
-      case 'rnn':
-      case 'lstm':
-      case 'gru': {
-        const { steps, features, hidden, sequences } = layer;
-        const params = this.recurrentParams(layer, rng);
-        const geometry = { steps, features, hidden, sequences };
-        if (layer.kind === 'rnn') return new RnnOp(layer.index, x, geometry, params, dtype, capacity);
-        if (layer.kind === 'lstm') return new LstmOp(layer.index, x, geometry, params, dtype, capacity);
-        return new GruOp(layer.index, x, geometry, params, dtype, capacity);
+      default: {
+        // Every other kind builds its own op (src/kinds/layers/): parameters in PyTorch's order.
+        const kind: AnyLayerKind = SHAPED_LAYERS[layer.kind];
+        return kind.build(layer, x, {
+          dtype, capacity,
+          param: (name) => this.param(layer, name),
+          init: (param, fanIn, fanOut, init) => initWeights(param.value, fanIn, fanOut, init, rng, param.count),
+        });
       }
     }
-  }
-
-  /** W_ih, W_hh, b_ih, b_hh in PyTorch's order of creation and initialisation. */
-  private recurrentParams(layer: Extract<LeafLayer, { kind: 'rnn' | 'lstm' | 'gru' }>, rng: Rng): RecurrentParams {
-    const gates = layer.kind === 'rnn' ? 1 : layer.kind === 'lstm' ? 4 : 3, rows = gates * layer.hidden;
-    const wIh = this.param(layer, 'W_ih');
-    initWeights(wIh.value, layer.features, rows, layer.init, rng, wIh.count);
-    const wHh = this.param(layer, 'W_hh');
-    initWeights(wHh.value, layer.hidden, rows, layer.init, rng, wHh.count);
-    if (!layer.bias) return { wIh, wHh, bIh: null, bHh: null };
-    const bIh = this.param(layer, 'b_ih'), bHh = this.param(layer, 'b_hh');
-    initWeights(bIh.value, layer.hidden, rows, recurrentDefault(layer.hidden), rng, bIh.count);
-    initWeights(bHh.value, layer.hidden, rows, recurrentDefault(layer.hidden), rng, bHh.count);
-    return { wIh, wHh, bIh, bHh };
   }
 
   /** A zero-initialised parameter with the shape the checker resolved. */

@@ -2,8 +2,8 @@
 // language (syntax, positional arguments, options, docs), how its statement reads, its
 // shape rule (the input shape of one example → the output shape and the parameter shapes,
 // or what is wrong, naming the shapes), its resolved fields, its default init, its health
-// traits and its finite-difference fixture. The engine op that runs it is named in
-// `op`; src/engine/compile.ts builds it. Registered in layers/index.ts.
+// traits, its finite-difference fixture, and how the compiler builds its engine op (the
+// op's forward and backward live in src/engine/ops/). Registered in layers/index.ts.
 
 import type { Range } from '../lang/diagnostics';
 import type { Statement } from '../lang/ast';
@@ -11,6 +11,9 @@ import type { Reporter } from '../lang/report';
 import type { ReadValue } from '../lang/values';
 import type { OptionDoc } from '../lang/vocabulary';
 import type { ActivationKind, InitSpec, LeafLayer, ParamName } from '../lang/spec';
+import type { DType } from '../engine/floats';
+import type { Rng } from '../engine/rng';
+import type { Op, Param, Tensor } from '../engine/tape';
 
 /** One example's shape, row-major: [F] a vector, [C, H, W] an image, [T, F] a sequence. */
 export type Shape = readonly number[];
@@ -47,12 +50,25 @@ export interface ReadContext {
   extraArgs(allowed: number, syntax: string): void;
 }
 
+/** What the compiler gives a kind to build its op: buffers for `capacity` rows, its parameters, the init stream. */
+export interface BuildContext {
+  dtype: DType;
+  capacity: number;
+  /** A zero-initialised parameter tensor of the layer, with the shape the checker resolved (created in call order). */
+  param(name: ParamName): Param;
+  /** Fills a parameter from the network's init stream (fans as torch.nn.init computes them). */
+  init(param: Param, fanIn: number, fanOut: number, init: InitSpec): void;
+}
+
 export type ShapeRule = { output: number[]; params: { name: ParamName; shape: number[] }[] } | { error: string };
+
+/** The leaf of one kind. */
+export type LeafOf<K extends LeafLayer['kind']> = Extract<LeafLayer, { kind: K }>;
 
 /** The kind-specific fields of a resolved leaf (everything but index, name, line, range, widths, shapes and params). */
 export type LeafFields = LeafLayer extends infer L ? (L extends LeafLayer ? Omit<L, 'index' | 'name' | 'line' | 'range' | 'inputWidth' | 'outputWidth' | 'inputShape' | 'outputShape' | 'params'> : never) : never;
 
-export interface LayerKindDef<P = unknown> {
+export interface LayerKindDef<P = unknown, L extends LeafLayer = LeafLayer> {
   name: string;
   syntax: string;
   /** Parameter tensors and their shapes in words. */
@@ -60,14 +76,14 @@ export interface LayerKindDef<P = unknown> {
   doc: string;
   options: readonly OptionDoc[];
   traits: LayerTraits;
-  /** The engine op that implements it (src/engine/ops/). */
-  op: string;
   /** The statement's arguments and options → the kind's own settings; undefined after an error. */
   read(ctx: ReadContext): P | undefined;
   /** Input shape of one example → output shape and parameter shapes, or the problem naming the shapes. */
   shape(input: Shape, p: P): ShapeRule;
   /** The leaf's own fields; `init` is the default the kind chooses when none was written (the checker may refine it). */
-  leaf(p: P, input: Shape, output: Shape): LeafFields;
+  leaf(p: P, input: Shape, output: Shape): LeafFields & { kind: L['kind'] };
+  /** The engine op for a resolved leaf on input `x`: parameters created and initialised in PyTorch's order. */
+  build(layer: L, x: Tensor, ctx: BuildContext): Op;
   /** The activation fused into the layer, for the default init rule (He before the ReLU family). */
   fusedActivation?(p: P): ActivationKind;
   /** Whether the written init applies (`init=` given), so the default rule leaves it alone. */
@@ -81,10 +97,10 @@ export interface LayerKindDef<P = unknown> {
  * (read → shape → leaf), so the registry need not know it.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyLayerKind = LayerKindDef<any>;
+export type AnyLayerKind = LayerKindDef<any, any>;
 
-/** Keeps a definition's settings type for its own functions. */
-export function defineLayer<P>(def: LayerKindDef<P>): LayerKindDef<P> {
+/** Keeps a definition's settings and leaf types for its own functions. */
+export function defineLayer<P, L extends LeafLayer>(def: LayerKindDef<P, L>): LayerKindDef<P, L> {
   return def;
 }
 

@@ -2,7 +2,7 @@
 // and PyTorch's output-size rule.
 
 import type { ActivationKind, InitSpec } from '../../lang/spec';
-import { activationDef } from '../activations';
+import { activationDef, type ElementwiseKind } from '../activations';
 import type { ReadContext } from '../layer';
 
 export interface ConvSettings {
@@ -14,6 +14,11 @@ export interface ConvSettings {
   alpha: number;
   init?: InitSpec;
   bias: boolean;
+}
+
+/** The fused activation as the op runs it (the reader refuses softmax, which is not element-wise). */
+export function elementwise(activation: ActivationKind): ElementwiseKind {
+  return activation === 'softmax' ? 'linear' : activation;
 }
 
 /** ⌊(size + 2·padding − kernel)/stride⌋ + 1, PyTorch's rule; below 1 when the kernel does not fit. */

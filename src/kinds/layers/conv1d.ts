@@ -1,20 +1,20 @@
 // conv1d OUT kernel=K on sequences [T, F], as PyTorch's Conv1d on the transposed [F, T]: the
 // F features are the input channels; W [OUT, F, K], b [OUT], output [T′, OUT].
-// Op: engine/ops/conv1d.ts.
+// Forward and backward: engine/ops/conv1d.ts.
 
-import { defineLayer, describeShape, shapeText } from '../layer';
-import { convOutputSize, readConv } from './conv';
+import { defineLayer, describeShape, shapeText, type LeafOf } from '../layer';
+import { Conv1dOp } from '../../engine/ops/conv1d';
+import { convOutputSize, elementwise, readConv, type ConvSettings } from './conv';
 import { BIAS_OPTION, INIT_OPTION, KERNEL_OPTION, PADDING_OPTION, STRIDE_OPTION } from './options';
 import { ALPHA_OPTION } from './options-alpha';
 
-export const conv1d = defineLayer({
+export const conv1d = defineLayer<ConvSettings, LeafOf<'conv1d'>>({
   name: 'conv1d',
   syntax: 'conv1d OUT kernel=K [stride=1] [padding=0] [ACT] [init=] [bias=true|false]',
   params: 'W [OUT, F, K], b [OUT]',
   doc: 'One-dimensional convolution over the steps of a sequence [T, F], as PyTorch\'s Conv1d on [F, T]: the F features are the input channels, OUT filters of F×K slide over T; the output is a sequence [T′, OUT] with T′ = ⌊(T + 2·padding − K)/stride⌋ + 1. An activation written after OUT is fused; default init as for dense (fan-in F·K).',
   options: [KERNEL_OPTION, STRIDE_OPTION, PADDING_OPTION, INIT_OPTION, BIAS_OPTION, ALPHA_OPTION],
   traits: { hasWeights: true, recurrent: false, perChannelUnits: true },
-  op: 'Conv1dOp',
   read: (ctx) => readConv(ctx, 'conv1d'),
   shape(input, p) {
     if (input.length !== 2) return { error: `\`conv1d\` takes a sequence [T, F]; its input is ${describeShape(input)}.` };
@@ -30,6 +30,13 @@ export const conv1d = defineLayer({
     kind: 'conv1d', steps, features, filters: p.filters, kernel: p.kernel, stride: p.stride, padding: p.padding,
     activation: p.activation, alpha: p.alpha, init: p.init ?? { kind: 'xavier' }, bias: p.bias,
   }),
+  build(layer, x, ctx) {
+    const { steps, features, filters, kernel, stride, padding } = layer;
+    const w = ctx.param('W');
+    ctx.init(w, features * kernel, filters * kernel, layer.init);
+    const b = layer.bias ? ctx.param('b') : null;
+    return new Conv1dOp(layer.index, x, { steps, features, filters, kernel, stride, padding }, w, b, elementwise(layer.activation), layer.alpha, ctx.dtype, ctx.capacity);
+  },
   fusedActivation: (p) => p.activation,
   writtenInit: (p) => p.init,
   gradcheck: [

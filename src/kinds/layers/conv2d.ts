@@ -1,19 +1,20 @@
 // conv2d OUT kernel=K on images [C, H, W], as PyTorch's Conv2d: W [OUT, C, K, K], b [OUT],
-// output [OUT, H′, W′] with H′ = ⌊(H + 2·padding − K)/stride⌋ + 1. Op: engine/ops/conv2d.ts.
+// output [OUT, H′, W′] with H′ = ⌊(H + 2·padding − K)/stride⌋ + 1. Forward and backward:
+// engine/ops/conv2d.ts.
 
-import { defineLayer, describeShape, shapeText } from '../layer';
-import { convOutputSize, readConv } from './conv';
+import { defineLayer, describeShape, shapeText, type LeafOf } from '../layer';
+import { Conv2dOp } from '../../engine/ops/conv2d';
+import { convOutputSize, elementwise, readConv, type ConvSettings } from './conv';
 import { BIAS_OPTION, INIT_OPTION, KERNEL_OPTION, PADDING_OPTION, STRIDE_OPTION } from './options';
 import { ALPHA_OPTION } from './options-alpha';
 
-export const conv2d = defineLayer({
+export const conv2d = defineLayer<ConvSettings, LeafOf<'conv2d'>>({
   name: 'conv2d',
   syntax: 'conv2d OUT kernel=K [stride=1] [padding=0] [ACT] [init=] [bias=true|false]',
   params: 'W [OUT, C, K, K], b [OUT]',
   doc: 'Two-dimensional convolution on images [C, H, W], as PyTorch\'s Conv2d: OUT filters of C×K×K slide over the image with the given stride after zero padding; the output is an image [OUT, H′, W′] with H′ = ⌊(H + 2·padding − K)/stride⌋ + 1. An activation written after OUT is fused, as for dense; the default init is He before a ReLU-family activation, Xavier otherwise (fan-in C·K·K).',
   options: [KERNEL_OPTION, STRIDE_OPTION, PADDING_OPTION, INIT_OPTION, BIAS_OPTION, ALPHA_OPTION],
   traits: { hasWeights: true, recurrent: false, perChannelUnits: true },
-  op: 'Conv2dOp',
   read: (ctx) => readConv(ctx, 'conv2d'),
   shape(input, p) {
     if (input.length !== 3) return { error: `\`conv2d\` takes an image [C, H, W]; its input is ${describeShape(input)}.` };
@@ -29,6 +30,13 @@ export const conv2d = defineLayer({
     kind: 'conv2d', channels, height, width, filters: p.filters, kernel: p.kernel, stride: p.stride, padding: p.padding,
     activation: p.activation, alpha: p.alpha, init: p.init ?? { kind: 'xavier' }, bias: p.bias,
   }),
+  build(layer, x, ctx) {
+    const { channels, height, width, filters, kernel, stride, padding } = layer;
+    const w = ctx.param('W');
+    ctx.init(w, channels * kernel * kernel, filters * kernel * kernel, layer.init);
+    const b = layer.bias ? ctx.param('b') : null;
+    return new Conv2dOp(layer.index, x, { channels, height, width, filters, kernel, stride, padding }, w, b, elementwise(layer.activation), layer.alpha, ctx.dtype, ctx.capacity);
+  },
   fusedActivation: (p) => p.activation,
   writtenInit: (p) => p.init,
   gradcheck: [

@@ -1,17 +1,18 @@
 // maxpool2d K and avgpool2d K on images [C, H, W], as PyTorch's MaxPool2d(K) / AvgPool2d(K):
-// window = stride = K, no padding; output [C, ⌊H/K⌋, ⌊W/K⌋]. Op: engine/ops/pool2d.ts.
+// window = stride = K, no padding; output [C, ⌊H/K⌋, ⌊W/K⌋]. Forward and backward:
+// engine/ops/pool2d.ts.
 
-import { defineLayer, describeShape, shapeText, type LayerKindDef } from '../layer';
+import { defineLayer, describeShape, shapeText, type LayerKindDef, type LeafOf } from '../layer';
+import { AvgPool2dOp, MaxPool2dOp } from '../../engine/ops/pool2d';
 
-function pool(kind: 'maxpool2d' | 'avgpool2d', what: string): LayerKindDef<{ kernel: number }> {
-  return defineLayer({
+function pool(kind: 'maxpool2d' | 'avgpool2d', what: string): LayerKindDef<{ kernel: number }, LeafOf<'maxpool2d' | 'avgpool2d'>> {
+  return defineLayer<{ kernel: number }, LeafOf<'maxpool2d' | 'avgpool2d'>>({
     name: kind,
     syntax: `${kind} K`,
     params: 'none',
     doc: `${what} over K×K windows of each channel of an image [C, H, W] (window = stride = K, no padding, as PyTorch's ${kind === 'maxpool2d' ? 'MaxPool2d' : 'AvgPool2d'}(K)): the output is [C, ⌊H/K⌋, ⌊W/K⌋]; rows and columns past the last whole window are dropped.`,
     options: [],
     traits: { hasWeights: false, recurrent: false, perChannelUnits: true },
-    op: kind === 'maxpool2d' ? 'MaxPool2dOp' : 'AvgPool2dOp',
     read(ctx) {
       ctx.extraArgs(1, `${kind} K`);
       const kernel = ctx.integer(0, 'window', 1, `${kind} 2`);
@@ -24,6 +25,10 @@ function pool(kind: 'maxpool2d' | 'avgpool2d', what: string): LayerKindDef<{ ker
       return { output: [c, Math.floor(h / p.kernel), Math.floor(w / p.kernel)], params: [] };
     },
     leaf: (p, [channels, height, width]) => ({ kind, channels, height, width, kernel: p.kernel }),
+    build(layer, x, ctx) {
+      const geometry = { channels: layer.channels, height: layer.height, width: layer.width, kernel: layer.kernel };
+      return kind === 'maxpool2d' ? new MaxPool2dOp(layer.index, x, geometry, ctx.dtype, ctx.capacity) : new AvgPool2dOp(layer.index, x, geometry, ctx.dtype, ctx.capacity);
+    },
     gradcheck: [{ input: 'input 2 5 4', lines: [`${kind} 2`, 'flatten'] }],
   });
 }

@@ -2,10 +2,15 @@
 // (tanh), nn.LSTM (gates i, f, g, o), nn.GRU (gates r, z, n): W_ih [G·H, F], W_hh [G·H, H],
 // b_ih, b_hh [G·H] with G = 1, 4, 3; h₀ = c₀ = 0; output the last hidden state [H], or every
 // one, [T, H], with sequences=true. Default init U(−1/√H, 1/√H) as PyTorch's.
-// Ops: engine/ops/rnn.ts, lstm.ts, gru.ts over recurrent.ts (back-propagation through time).
+// Forward and backward: engine/ops/rnn.ts, lstm.ts, gru.ts over recurrent.ts (back-propagation
+// through time).
 
 import type { InitSpec } from '../../lang/spec';
-import { defineLayer, describeShape, type LayerKindDef } from '../layer';
+import { defineLayer, describeShape, type LayerKindDef, type LeafOf } from '../layer';
+import { GruOp } from '../../engine/ops/gru';
+import { LstmOp } from '../../engine/ops/lstm';
+import { RnnOp } from '../../engine/ops/rnn';
+import { recurrentDefault } from '../../engine/init';
 import { BIAS_OPTION } from './options';
 import type { OptionDoc } from '../../lang/vocabulary';
 
@@ -16,21 +21,14 @@ const SEQUENCES_OPTION: OptionDoc = { name: 'sequences', type: 'boolean', defaul
 const RECURRENT_INIT: OptionDoc = { name: 'init', type: 'init', defaultText: 'uniform(−1/√H, 1/√H), as PyTorch',
   doc: 'How W_ih and W_hh start; the default is PyTorch\'s uniform(−1/√H, 1/√H) for every parameter, biases included. A written init applies to the two weight matrices; the biases keep the default.' };
 
-/** PyTorch's default for every recurrent parameter. */
-export function recurrentDefaultInit(hidden: number): InitSpec {
-  const k = 1 / Math.sqrt(hidden);
-  return { kind: 'uniform', low: -k, high: k };
-}
-
-function recurrent(kind: 'rnn' | 'lstm' | 'gru', gates: number, what: string): LayerKindDef<RecurrentSettings> {
-  return defineLayer({
+function recurrent(kind: 'rnn' | 'lstm' | 'gru', gates: number, what: string): LayerKindDef<RecurrentSettings, LeafOf<'rnn' | 'lstm' | 'gru'>> {
+  return defineLayer<RecurrentSettings, LeafOf<'rnn' | 'lstm' | 'gru'>>({
     name: kind,
     syntax: `${kind} H [sequences=false] [init=] [bias=true|false]`,
     params: gates === 1 ? 'W_ih [H, F], W_hh [H, H], b_ih [H], b_hh [H]' : `W_ih [${gates}H, F], W_hh [${gates}H, H], b_ih [${gates}H], b_hh [${gates}H]`,
     doc: `${what} with H hidden units over a sequence [T, F], as PyTorch's batch-first single-layer module with h₀ = 0; the output is the last hidden state [H], or every hidden state [T, H] with sequences=true. Trained by back-propagation through time; GradLens records ‖∂L/∂h_t‖ for every step t.`,
     options: [SEQUENCES_OPTION, RECURRENT_INIT, BIAS_OPTION],
     traits: { hasWeights: true, recurrent: true, perChannelUnits: false },
-    op: kind === 'rnn' ? 'RnnOp' : kind === 'lstm' ? 'LstmOp' : 'GruOp',
     read(ctx) {
       ctx.extraArgs(1, `${kind} H`);
       const hidden = ctx.integer(0, 'hidden units', 1, `${kind} 32`);
@@ -54,8 +52,26 @@ function recurrent(kind: 'rnn' | 'lstm' | 'gru', gates: number, what: string): L
       };
     },
     leaf: (p, [steps, features]) => ({
-      kind, steps, features, hidden: p.hidden, sequences: p.sequences, init: p.init ?? recurrentDefaultInit(p.hidden), bias: p.bias,
+      kind, steps, features, hidden: p.hidden, sequences: p.sequences, init: p.init ?? recurrentDefault(p.hidden), bias: p.bias,
     }),
+    build(layer, x, ctx) {
+      // W_ih, W_hh, b_ih, b_hh in PyTorch's order of creation and initialisation.
+      const { steps, features, hidden, sequences } = layer, rows = gates * hidden;
+      const wIh = ctx.param('W_ih');
+      ctx.init(wIh, features, rows, layer.init);
+      const wHh = ctx.param('W_hh');
+      ctx.init(wHh, hidden, rows, layer.init);
+      let bIh = null, bHh = null;
+      if (layer.bias) {
+        bIh = ctx.param('b_ih');
+        bHh = ctx.param('b_hh');
+        ctx.init(bIh, hidden, rows, recurrentDefault(hidden));
+        ctx.init(bHh, hidden, rows, recurrentDefault(hidden));
+      }
+      const geometry = { steps, features, hidden, sequences }, params = { wIh, wHh, bIh, bHh };
+      const Cell = kind === 'rnn' ? RnnOp : kind === 'lstm' ? LstmOp : GruOp;
+      return new Cell(layer.index, x, geometry, params, ctx.dtype, ctx.capacity);
+    },
     writtenInit: (p) => p.init,
     gradcheck: [
       { input: 'input 4 3', lines: [`${kind} 5`] },
