@@ -52,7 +52,8 @@ def main(argv=None):
     commands = parser.add_subparsers(dest="command", required=True)
     to = commands.add_parser("to-net", help="write a PyTorch model as a GradLens .net file")
     to.add_argument("model", help="module:factory — factory() returns the nn.Module")
-    to.add_argument("--input", required=True, type=_shape, help="shape of an example batch, e.g. 1,4 (batch, features)")
+    to.add_argument("--input", required=True, type=_shape,
+                    help="shape of an example batch, batch first (8,4; 8,50,2; 8,1,28,28), or of one image before a Conv2d (1,28,28)")
     to.add_argument("-o", "--output", required=True, help="the .net file to write")
     to.add_argument("--weights", help="also write the model's weights here (gradlens grads --json layout); the .net file starts from them")
     to.add_argument("--loss", choices=LOSSES, default="mse", help="the .net loss (default mse)")

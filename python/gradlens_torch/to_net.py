@@ -433,8 +433,9 @@ def _default_data(loss, features, outputs):
 def to_net(model, example_input, path, weights=None, loss=None, data=None, strict=False):
     """Writes `model` as a .net file at `path` and returns its text.
 
-    example_input: a tensor [batch, features] (or [features]) the model accepts; it gives
-    `input` and the output width. weights: a path to also write the model's current
+    example_input: a batch the model accepts — [N, F], [N, T, F], [N, C, H, W], or one
+    example without the batch dimension ([F]; [C, H, W] or [C, L] when the model starts with
+    a convolution); it gives `input` and the output width. weights: a path to also write the model's current
     weights to (`gradlens grads --json` layout; the .net file then starts from them). loss:
     the .net loss (default mse). data: the text after `data` (default: a generator that fits
     the input and the loss). strict: raise UnsupportedModules instead of listing them.
@@ -443,7 +444,10 @@ def to_net(model, example_input, path, weights=None, loss=None, data=None, stric
     if loss not in LOSSES:
         raise ValueError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
     example = torch.as_tensor(example_input)
-    if example.dim() == 1:
+    first = next((m for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv1d, nn.Conv2d, nn.RNNBase))), None)
+    # One example without its batch dimension (PyTorch's convolutions take those too):
+    # [F], or [C, H, W] before a Conv2d, or [C, L] before a Conv1d.
+    if example.dim() == 1 or (example.dim() == 3 and isinstance(first, nn.Conv2d)) or (example.dim() == 2 and isinstance(first, nn.Conv1d)):
         example = example.unsqueeze(0)
     if example.dim() not in (2, 3, 4):
         raise UnsupportedModules([("input", f"an example of shape {list(example.shape)[1:]} (the language's are [F], [T, F] and [C, H, W])")])

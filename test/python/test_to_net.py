@@ -278,6 +278,14 @@ class CommandLine(unittest.TestCase):
             strict = python("-m", "gradlens_torch", "to-net", "models:bad", "--input", "1,4", "-o", "b.net", "--strict", cwd=folder, env=PATH_ENV)
             self.assertEqual(strict.returncode, 1)
             self.assertIn("1 (Hardswish)", strict.stderr)
+            (folder / "cnn.py").write_text(
+                "import torch.nn as nn\n"
+                "def make():\n"
+                "    return nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(2 * 3 * 3, 10))\n")
+            image = python("-m", "gradlens_torch", "to-net", "cnn:make", "--input", "1,8,8", "-o", "cnn.net", "--loss", "cross_entropy", cwd=folder, env=PATH_ENV)
+            self.assertEqual(image.returncode, 0, image.stderr)
+            self.assertIn("input 1 8 8\nm0: conv2d 2 kernel=3\nm1: relu\nm2: maxpool2d 2\nm3: flatten\nm4: dense 10\n", (folder / "cnn.net").read_text())
+            self.assertEqual(gradlens("grads", folder / "cnn.net").returncode, 0)
             usage = python("-m", "gradlens_torch", "to-net", "models", "--input", "x", "-o", "c.net", cwd=folder, env=PATH_ENV)
             self.assertEqual(usage.returncode, 2)
 
