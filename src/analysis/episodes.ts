@@ -12,6 +12,8 @@
 // The tracker is streaming: one push per step, O(1) amortised, and memory bounded by the
 // window plus a decimated sample of each episode's flagged steps (for the evidence medians).
 
+import { Decimator } from '../engine/decimate';
+
 /** Most flagged steps an episode keeps for its evidence; longer episodes keep an evenly spaced subset. */
 export const EPISODE_SAMPLES = 256;
 
@@ -40,23 +42,6 @@ export interface EpisodeVerdict<T, S> {
   summary: S | undefined;
 }
 
-/** Keeps every `stride`-th item pushed, doubling the stride (and halving the kept items) when full. */
-class Sampler<T> {
-  items: T[] = [];
-  private stride = 1;
-  private seen = 0;
-
-  add(item: T): void {
-    if (this.seen++ % this.stride !== 0) return;
-    this.items.push(item);
-    if (this.items.length < EPISODE_SAMPLES) return;
-    // Items sit at positions 0, s, 2s, …; keeping the even ones leaves 0, 2s, 4s, …, which is
-    // what stride 2s would have kept, and `seen` goes on counting positions.
-    this.items = this.items.filter((_, k) => k % 2 === 0);
-    this.stride *= 2;
-  }
-}
-
 interface Episode<T, S> {
   /** Index (in push order) of the last flagged step added, and its payload. */
   last: number;
@@ -64,7 +49,7 @@ interface Episode<T, S> {
   firstStep: number;
   lastStep: number;
   flagged: number;
-  sampler: Sampler<T>;
+  sampler: Decimator<T>;
   summary: S | undefined;
 }
 
@@ -148,7 +133,7 @@ export class EpisodeTracker<T, S = undefined> {
 
   /** A new episode from the flagged steps among push indices from..to (all inside the ring). */
   private episodeFrom(from: number, to: number): Episode<T, S> {
-    const episode: Episode<T, S> = { last: -1, lastPayload: undefined, firstStep: NaN, lastStep: NaN, flagged: 0, sampler: new Sampler<T>(), summary: undefined };
+    const episode: Episode<T, S> = { last: -1, lastPayload: undefined, firstStep: NaN, lastStep: NaN, flagged: 0, sampler: new Decimator<T>(EPISODE_SAMPLES), summary: undefined };
     for (let k = from; k <= to; k++) if (this.flags[k % this.window]) this.extend(episode, k);
     return episode;
   }

@@ -1,7 +1,8 @@
 // loss-not-decreasing (full runs only): the smoothed loss has made no new low for
 // `lossWindow` steps while still far above where it started — the patience rule of Keras's
 // EarlyStopping/ReduceLROnPlateau, restricted to runs that have not learned (a plateau after
-// the loss fell by half is convergence, not a broken gradient path).
+// the loss fell by half is convergence, not a broken gradient path). The curve streams in
+// (LossTrend): a run of any length is judged in O(window) memory.
 
 import type { RunResult, StepFrame } from '../engine/telemetry';
 import type { NetworkSpec, Thresholds } from '../lang/spec';
@@ -22,61 +23,84 @@ export const LOSS_EXPLANATION =
   'Check the other flags (vanishing, dead or saturated layers); otherwise the learning rate is usually too small (tiny update ratios) or too large (the loss bounces).';
 
 /**
- * The lowest trailing moving average (over `span` steps, so one noisy batch does not look like
- * progress) among steps [from, split) and among [split, end), and the last one. One pass, no
- * copy of the losses: it runs on every telemetry flush of a live run of up to 100k steps.
- * NaN when any loss is not finite.
+ * The loss curve of a run as it streams in, in O(window) memory: the trailing moving average
+ * (over `span` steps, so one noisy batch does not look like progress), its lowest value before
+ * the latest `window` steps (from the first full average on) and within them, and the latest
+ * frames (the lr fix reads their update ratios).
  */
-function smoothedLows(frames: StepFrame[], span: number, from: number, split: number): { before: number; since: number; current: number } {
-  let sum = 0;
-  let before = Infinity;
-  let since = Infinity;
-  let current = NaN;
-  for (let i = 0; i < frames.length; i++) {
-    const loss = frames[i].loss;
-    if (!Number.isFinite(loss)) return { before: NaN, since: NaN, current: NaN };
-    sum += loss;
-    if (i >= span) sum -= frames[i - span].loss;
-    current = sum / Math.min(i + 1, span);
-    if (i >= from && i < split && current < before) before = current;
-    if (i >= split && current < since) since = current;
+export class LossTrend {
+  readonly window: number;
+  readonly span: number;
+  /** The last `span` losses and the last `window` moving averages, as rings. */
+  private readonly losses: Float64Array;
+  private readonly smoothed: Float64Array;
+  private readonly recent: StepFrame[] = [];
+  private sum = 0;
+  private count = 0;
+  private finite = true;
+  private bestBefore = Infinity;
+  /** The first full moving average (the run's start when the initial loss is unknown). */
+  private firstSmoothed = NaN;
+  private current = NaN;
+  private lastStep = 0;
+
+  constructor(thresholds: Thresholds) {
+    this.window = Math.max(2, Math.round(thresholds.lossWindow));
+    this.span = Math.max(1, Math.round(this.window / 5));
+    this.losses = new Float64Array(this.span);
+    this.smoothed = new Float64Array(this.window);
   }
-  return { before, since, current };
+
+  add(frame: StepFrame): void {
+    const { span, window } = this;
+    const i = this.count++;
+    const loss = frame.loss;
+    if (!Number.isFinite(loss)) this.finite = false;
+    this.sum += loss;
+    if (i >= span) this.sum -= this.losses[i % span];
+    this.losses[i % span] = loss;
+    this.current = this.sum / Math.min(i + 1, span);
+    if (i === span - 1) this.firstSmoothed = this.current;
+    // The average `window` steps back leaves the latest window for the "before" part.
+    if (i >= window && i - window >= span - 1) this.bestBefore = Math.min(this.bestBefore, this.smoothed[(i - window) % window]);
+    this.smoothed[i % window] = this.current;
+    this.lastStep = frame.step;
+    if (this.recent.length === RUN_WINDOW) this.recent.shift();
+    this.recent.push(frame);
+  }
+
+  /** The numbers the rule reads; undefined before a warm-up span and a whole window have passed, or when a loss was not finite. */
+  lows(): { before: number; since: number; current: number; first: number; step: number; recent: readonly StepFrame[] } | undefined {
+    if (!this.finite || this.count < this.span + this.window + 1) return undefined;
+    let since = Infinity;
+    for (let k = 0; k < this.window; k++) since = Math.min(since, this.smoothed[k]);
+    return { before: this.bestBefore, since, current: this.current, first: this.firstSmoothed, step: this.lastStep, recent: this.recent };
+  }
 }
 
-export function lossNotDecreasing(spec: NetworkSpec, run: RunResult, thresholds: Thresholds): LayerFinding[] {
-  const window = Math.max(2, Math.round(thresholds.lossWindow));
-  const span = Math.max(1, Math.round(window / 5));
-  const frames = run.nonFinite ? [] : run.frames;
-  // Warm-up: the first `span` steps, before the moving average is full.
-  if (frames.length < span + window + 1) return [];
-  const { before: bestBefore, since: bestSince, current } = smoothedLows(frames, span, span - 1, frames.length - window);
-  if (!Number.isFinite(current)) return [];
-  const start = Number.isFinite(run.initialLoss) ? run.initialLoss : smoothedAt(frames, span, span - 1);
+export function lossNotDecreasing(spec: NetworkSpec, trend: LossTrend, run: Pick<RunResult, 'initialLoss' | 'nonFinite'>): LayerFinding[] {
+  const lows = run.nonFinite ? undefined : trend.lows();
+  if (lows === undefined) return [];
+  const { before: bestBefore, since: bestSince, current } = lows;
+  const window = trend.window;
+  const start = Number.isFinite(run.initialLoss) ? run.initialLoss : lows.first;
   if (bestSince < bestBefore * (1 - MIN_RELATIVE_DECREASE)) return [];
   if (current < LEARNED_FRACTION * start) return [];
   return [{
     code: 'loss-not-decreasing',
     severity: 'warning',
     line: lastLeafLine(spec),
-    message: `Loss not decreasing: smoothed loss ${formatNumber(current)} at step ${frames[frames.length - 1].step}, no new low in the last ${window} steps (best before ${formatNumber(bestBefore)}; initial ${formatNumber(start)})`,
+    message: `Loss not decreasing: smoothed loss ${formatNumber(current)} at step ${lows.step}, no new low in the last ${window} steps (best before ${formatNumber(bestBefore)}; initial ${formatNumber(start)})`,
     explanation: LOSS_EXPLANATION,
     evidence: { loss: current, bestBefore, bestInWindow: bestSince, initialLoss: start, lossWindow: window },
-    fixes: lrDirection(spec, run),
+    fixes: lrDirection(spec, lows.recent),
   }];
 }
 
 /** Suggest an lr change only when the update ratios say which way (median over layers and the last steps). */
-/** The moving average over `span` steps ending at step index `at`. */
-function smoothedAt(frames: StepFrame[], span: number, at: number): number {
-  let sum = 0;
-  for (let i = Math.max(0, at - span + 1); i <= at; i++) sum += frames[i].loss;
-  return sum / Math.min(at + 1, span);
-}
-
-function lrDirection(spec: NetworkSpec, run: RunResult): FixSuggestion[] {
+function lrDirection(spec: NetworkSpec, recent: readonly StepFrame[]): FixSuggestion[] {
   const logs: number[] = [];
-  for (const frame of run.frames.slice(-RUN_WINDOW)) {
+  for (const frame of recent) {
     for (const leaf of spec.leaves) {
       if (!hasParams(leaf)) continue;
       const stats = statsOf(frame, leaf.index);

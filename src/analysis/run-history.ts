@@ -1,9 +1,8 @@
-// A full run's per-layer conditions, step by step, folded into episodes (episodes.ts). The
-// server analyses a growing run on every telemetry flush (about 20 times a second, up to 100k
-// steps × 100 layers), so the history is incremental: it remembers how far it has read a run's
-// frames and reads only the new ones on the next call. Frames are plain data that only ever get
-// appended; a call whose frames do not continue the ones read (another run, other thresholds)
-// starts over.
+// A full run's per-layer conditions, step by step, folded into episodes (episodes.ts). Frames
+// stream in one at a time (RunAnalysis, index.ts) and are not kept: the history holds, per
+// layer and rule, one window of flags plus each episode's decimated evidence, so a run of any
+// length costs O(layers × window). The server asks for the episodes of a growing run on every
+// telemetry flush (about 20 times a second), which reads the trackers' state, not the run.
 
 import type { StepFrame } from '../engine/telemetry';
 import type { LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
@@ -128,7 +127,7 @@ function select(values: Float64Array, k: number): number {
   return values[k];
 }
 
-class RunHistory {
+export class RunHistory {
   private readonly weighted: LeafLayer[];
   private readonly vanishing: EpisodeTracker<FlowPayload>[];
   private readonly exploding: EpisodeTracker<FlowPayload, SpikeSummary>[];
@@ -215,31 +214,4 @@ class RunHistory {
 /** Steps per window: `lossWindow` (the patience of loss-not-decreasing), at least 2. */
 export function episodeWindow(thresholds: Thresholds): number {
   return Math.max(2, Math.round(thresholds.lossWindow));
-}
-
-interface Cached {
-  history: RunHistory;
-  thresholds: string;
-  first: StepFrame | undefined;
-  last: StepFrame | undefined;
-  read: number;
-}
-
-/** One history per checked network: the server's spec object stays the same for a run. */
-const cache = new WeakMap<NetworkSpec, Cached>();
-
-/** The episodes of every per-layer rule over a run's judged frames (those before any NaN/Inf). */
-export function runEpisodes(spec: NetworkSpec, frames: StepFrame[], thresholds: Thresholds): RunEpisodes {
-  const key = JSON.stringify(thresholds);
-  let cached = cache.get(spec);
-  const continues = cached !== undefined && cached.thresholds === key && frames.length >= cached.read &&
-    frames[0] === cached.first && frames[cached.read - 1] === cached.last;
-  if (!cached || !continues) {
-    cached = { history: new RunHistory(spec, thresholds, episodeWindow(thresholds)), thresholds: key, first: frames[0], last: frames[0], read: 0 };
-    cache.set(spec, cached);
-  }
-  for (let i = cached.read; i < frames.length; i++) cached.history.add(frames[i]);
-  cached.read = frames.length;
-  cached.last = frames[frames.length - 1];
-  return cached.history.episodes();
 }

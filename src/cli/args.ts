@@ -13,7 +13,7 @@ export class UsageError extends Error {
 export type Command =
   | { kind: 'help'; topic?: HelpTopic }
   | { kind: 'version' }
-  | { kind: 'inspect'; file: string; steps?: number; json: boolean; failOn: FindingCode[]; weights?: string }
+  | { kind: 'inspect'; file: string; steps?: number; json: boolean; jsonl?: string; failOn: FindingCode[]; weights?: string }
   | { kind: 'grads'; file: string; json: boolean; after: number; dtype: 'float32' | 'float64'; weights?: string }
   | { kind: 'gradcheck'; file: string; json: boolean; weights?: string }
   | { kind: 'export'; file: string; to: 'pytorch'; out: string };
@@ -52,6 +52,7 @@ function parseInspect(args: string[]): Command {
   const { values, positionals } = parse(args, {
     steps: { type: 'string' },
     json: { type: 'boolean', default: false },
+    jsonl: { type: 'string' },
     'fail-on': { type: 'string' },
     weights: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
@@ -60,7 +61,9 @@ function parseInspect(args: string[]): Command {
   const file = onlyFile(positionals, 'inspect');
   const steps = values.steps === undefined ? undefined : positiveInteger('--steps', values.steps as string, 1);
   const failOn = values['fail-on'] === undefined ? [] : parseFailOn(values['fail-on'] as string);
-  return { kind: 'inspect', file, json: values.json as boolean, failOn, ...(steps === undefined ? {} : { steps }), ...weightsOption(values) };
+  const jsonl = values.jsonl as string | undefined;
+  if (jsonl === '') throw new UsageError('--jsonl needs a file to write the run log to, e.g. --jsonl run.jsonl');
+  return { kind: 'inspect', file, json: values.json as boolean, failOn, ...(steps === undefined ? {} : { steps }), ...(jsonl === undefined ? {} : { jsonl }), ...weightsOption(values) };
 }
 
 function parseGrads(args: string[]): Command {

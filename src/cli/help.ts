@@ -3,7 +3,7 @@
 export const USAGE = `gradlens — gradient debugging for small neural networks in .net files
 
 Usage:
-  gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS] [--weights PATH]
+  gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS] [--weights PATH] [--jsonl RUN.jsonl]
   gradlens grads FILE [--json] [--after N] [--dtype float32|float64] [--weights PATH]
   gradlens gradcheck FILE [--json] [--weights PATH]
   gradlens export FILE --to pytorch -o OUT.py
@@ -19,17 +19,22 @@ Run 'gradlens COMMAND --help' for a command's options.
 Exit codes: 0 healthy, 1 a flag named by --fail-on was raised (or the run diverged;
 gradcheck: a gradient is suspect or wrong), 2 the file has errors or the command line is wrong.`;
 
-export const INSPECT_HELP = `gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS] [--weights PATH]
+export const INSPECT_HELP = `gradlens inspect FILE [--steps N] [--json] [--fail-on FLAGS] [--weights PATH] [--jsonl RUN.jsonl]
 
 Checks FILE, loads its data, trains it as its 'train' statement says and prints a table
 per layer: output shape, parameter count, the gradient norm ‖∇W‖ at the first step, the
 median over the run and the last step, the median update-to-weight ratio ‖ΔW‖/‖W‖ of its
 first parameter, and the gradient-health flags raised; then the loss curve and each flag
-with its evidence.
+with its evidence. Every step is analysed; medians and the curve read the run's history
+(every step of runs up to 2048 steps, an evenly spaced subset of longer ones).
 
 Options:
   --steps N        train N steps instead of the file's epochs/steps
-  --json           print the whole run as JSON on stdout (spec summary, frames, findings)
+  --json           print the run as JSON on stdout (spec summary, every finding, and the
+                   run's history of frames and histograms: its size does not grow with steps)
+  --jsonl RUN.jsonl
+                   also write every step to RUN.jsonl as it happens, in the run log format
+                   (one JSON record per line: header, step, histogram, nonfinite, end)
   --fail-on FLAGS  exit with 1 when any of these flags is raised, for CI; a comma-separated
                    list of vanishing, exploding, nan, dead, saturated, update-low,
                    update-high, loss, or full codes (vanishing-gradient, initial-loss, …)

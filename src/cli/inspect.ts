@@ -1,25 +1,31 @@
 // `gradlens inspect`: check, train, analyse, report — the table for people, JSON for
-// machines, and an exit code for CI.
+// machines, a run log of every step (--jsonl), and an exit code for CI. Every frame streams
+// through the analysis and the run log as it happens and is then dropped; the report reads
+// the run's bounded history, so a run of any length fits in memory.
 
-import { analyze, mergeThresholds } from '../analysis';
+import { mergeThresholds, RunAnalysis } from '../analysis';
 import type { FindingCode, LayerFinding } from '../analysis/types';
 import type { Dataset } from '../engine/data';
 import { train } from '../engine';
-import type { RunResult, StepFrame } from '../engine/telemetry';
+import type { Histogram, RunResult, StepFrame } from '../engine/telemetry';
 import type { NetworkSpec } from '../lang/spec';
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
 import { formatNumber } from '../analysis/format';
 import { loadNetwork } from './load';
+import { RunLogFile } from './runlog-file';
 import { renderReport } from './table';
 
 export interface Output {
+  /** A line (the newline is added). */
   stdout: (text: string) => void;
+  /** Raw text, for output written in pieces. */
+  write: (text: string) => void;
   stderr: (text: string) => void;
   /** Progress lines are drawn only on a terminal. */
   stderrIsTerminal: boolean;
 }
 
-export function inspect(options: { file: string; steps?: number; json: boolean; failOn: FindingCode[]; weights?: string }, out: Output): number {
+export function inspect(options: { file: string; steps?: number; json: boolean; jsonl?: string; failOn: FindingCode[]; weights?: string }, out: Output): number {
   const loaded = loadNetwork(options.file, options.weights);
   if (!loaded.ok) {
     for (const error of loaded.errors) out.stderr(error);
@@ -28,21 +34,50 @@ export function inspect(options: { file: string; steps?: number; json: boolean; 
   for (const warning of loaded.warnings) out.stderr(warning);
   const { spec, dataset } = loaded;
 
-  const progress = out.stderrIsTerminal ? progressLine(out, options.steps ?? plannedSteps(spec)) : undefined;
+  const total = options.steps ?? plannedSteps(spec);
+  let log: RunLogFile | undefined;
+  if (options.jsonl !== undefined) {
+    const opened = RunLogFile.open(options.jsonl);
+    if (typeof opened === 'string') {
+      out.stderr(`gradlens: cannot write ${options.jsonl}: ${opened}`);
+      return 2;
+    }
+    log = opened;
+    log.header(options.file, spec, dataset, total);
+  }
+
+  const progress = out.stderrIsTerminal ? progressLine(out, total) : undefined;
+  const analysis = new RunAnalysis(spec, mergeThresholds(DEFAULT_THRESHOLDS, spec.watch));
+  // The history may skip the last epoch's end: the table's validation numbers come from here.
+  let validated: StepFrame | undefined;
   const started = performance.now();
-  const run = train(spec, dataset, { ...(options.steps !== undefined ? { steps: options.steps } : {}), ...(progress ? { onFrame: progress.frame } : {}) });
+  const run = train(spec, dataset, {
+    ...(options.steps !== undefined ? { steps: options.steps } : {}),
+    onFrame: (frame) => {
+      analysis.add(frame);
+      if (frame.valLoss !== undefined) validated = frame;
+      log?.step(frame);
+      progress?.frame(frame);
+    },
+    ...(log ? { onHistograms: (_step: number, histograms: Histogram[]) => log.histograms(histograms), shouldCancel: () => log.failure !== undefined } : {}),
+  });
   const milliseconds = performance.now() - started;
   progress?.done();
+  log?.end(run);
+  if (log?.failure !== undefined) {
+    out.stderr(`gradlens: cannot write ${log.path}: ${log.failure}`);
+    return 2;
+  }
 
   if (run.reason === 'error') {
     out.stderr(`${options.file}: training-failed: ${run.message ?? 'the engine stopped without saying why'}`);
     return 2;
   }
-  const findings = analyze(spec, run, mergeThresholds(DEFAULT_THRESHOLDS, spec.watch), 'run');
+  const findings = analysis.findings(run);
   if (options.json) {
-    out.stdout(JSON.stringify(jsonReport(options.file, spec, dataset, run, findings, milliseconds)));
+    writeJson(out, jsonReport(options.file, spec, dataset, run, findings, milliseconds));
   } else {
-    out.stdout(renderReport({ file: options.file, spec, dataset, run, findings, milliseconds }));
+    out.stdout(renderReport({ file: options.file, spec, dataset, run, validated, findings, milliseconds }));
   }
   return exitCode(run, findings, options.failOn);
 }
@@ -78,8 +113,32 @@ function progressLine(out: Output, total: number): { frame: (frame: StepFrame) =
   };
 }
 
-/** Everything the run measured, with a summary of the network it ran. */
-function jsonReport(file: string, spec: NetworkSpec, dataset: Dataset, run: RunResult, findings: LayerFinding[], milliseconds: number): unknown {
+/** Frames or histograms per write of the JSON report. */
+const JSON_CHUNK = 256;
+
+/**
+ * The report as one JSON document, its frames and histograms written a chunk at a time: the
+ * text of a deep network's report is tens of megabytes, which one JSON.stringify would hold
+ * two or three times over (the string, the line, the bytes written) at the run's end.
+ */
+function writeJson(out: Output, report: ReturnType<typeof jsonReport>): void {
+  const { frames, histograms, ...head } = report;
+  const array = (items: readonly unknown[]): void => {
+    for (let from = 0; from < items.length; from += JSON_CHUNK) {
+      const chunk = JSON.stringify(items.slice(from, from + JSON_CHUNK));
+      out.write((from > 0 ? ',' : '') + chunk.slice(1, -1));
+    }
+  };
+  // `head` always has keys, so its text ends with `}` after at least one member.
+  out.write(`${JSON.stringify(head).slice(0, -1)},"frames":[`);
+  array(frames);
+  out.write('],"histograms":[');
+  array(histograms);
+  out.stdout(']}');
+}
+
+/** The run with a summary of the network it ran: every finding, the run's bounded history of frames and histograms. */
+function jsonReport(file: string, spec: NetworkSpec, dataset: Dataset, run: RunResult, findings: LayerFinding[], milliseconds: number) {
   return {
     file,
     model: spec.name ?? null,
@@ -111,7 +170,7 @@ function jsonReport(file: string, spec: NetworkSpec, dataset: Dataset, run: RunR
     },
     run: {
       reason: run.reason,
-      steps: run.frames.length,
+      steps: run.steps,
       milliseconds: Math.round(milliseconds),
       initialLoss: run.initialLoss,
       ...(run.nonFinite ? { nonFinite: run.nonFinite } : {}),

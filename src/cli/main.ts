@@ -41,6 +41,7 @@ function run(argv: string[], out: Output): number {
 
 const out: Output = {
   stdout: (text) => process.stdout.write(printable(text) + '\n'),
+  write: (text) => process.stdout.write(printable(text)),
   stderr: (text) => process.stderr.write(printable(text) + '\n'),
   stderrIsTerminal: process.stderr.isTTY === true,
 };

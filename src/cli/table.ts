@@ -3,7 +3,7 @@
 
 import type { LayerFinding } from '../analysis/types';
 import type { Dataset } from '../engine/data';
-import type { LayerStats, RunResult } from '../engine/telemetry';
+import type { LayerStats, RunResult, StepFrame } from '../engine/telemetry';
 import type { LayerNode, LeafLayer, NetworkSpec } from '../lang/spec';
 import { FAIL_ON_NAMES } from './args';
 import { formatCount, formatNumber } from '../analysis/format';
@@ -15,23 +15,26 @@ export interface InspectReport {
   file: string;
   spec: NetworkSpec;
   dataset: Dataset;
+  /** Its frames are the run's history: every step of a short run, an evenly spaced subset of a long one. */
   run: RunResult;
+  /** The last frame with validation numbers, when the data has a validation split. */
+  validated?: StepFrame;
   findings: LayerFinding[];
   milliseconds: number;
 }
 
 export function renderReport(report: InspectReport): string {
-  const { file, spec, dataset, run, findings, milliseconds } = report;
+  const { file, spec, dataset, run, validated, findings, milliseconds } = report;
   const lines: string[] = [];
   const title = spec.name ? `${file} — ${spec.name}` : file;
   lines.push(
     `${title}: ${formatCount(spec.paramCount)} parameters, data ${dataset.source} (${dataset.train.n} training examples` +
-      `${dataset.validation ? `, ${dataset.validation.n} validation` : ''}), ${run.frames.length} steps in ${formatDuration(milliseconds)}`,
+      `${dataset.validation ? `, ${dataset.validation.n} validation` : ''}), ${run.steps} steps in ${formatDuration(milliseconds)}`,
   );
   lines.push('');
   lines.push(...layerTable(spec, run, findings));
   lines.push('');
-  lines.push(...curves(run));
+  lines.push(...curves(run, validated));
   if (run.nonFinite) lines.push('', divergence(run));
   if (run.reason === 'cancelled') lines.push('', 'run cancelled');
   if (findings.length > 0) {
@@ -83,14 +86,13 @@ function nestingDepths(nodes: LayerNode[], depth = 0, into = new Map<number, num
   return into;
 }
 
-function curves(run: RunResult): string[] {
+function curves(run: RunResult, validated: StepFrame | undefined): string[] {
   const losses = run.frames.map((f) => f.loss);
   if (losses.length === 0) return [`loss at initialisation ${formatNumber(run.initialLoss)} (no steps ran)`];
   const lines = [`loss ${formatNumber(losses[0]!)} ${sparkline(losses)} ${formatNumber(losses[losses.length - 1]!)}`];
   const last = run.frames[run.frames.length - 1]!;
   const extras: string[] = [];
   if (last.accuracy !== undefined) extras.push(`accuracy ${formatNumber(last.accuracy)}`);
-  const validated = [...run.frames].reverse().find((f) => f.valLoss !== undefined);
   if (validated) {
     extras.push(`validation loss ${formatNumber(validated.valLoss!)}`);
     if (validated.valAccuracy !== undefined) extras.push(`validation accuracy ${formatNumber(validated.valAccuracy)}`);

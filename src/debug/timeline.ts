@@ -105,7 +105,7 @@ export class Timeline {
     if (!ok) {
       this.diverged = true;
       record.nonFinite = net.nonFiniteReport(step);
-      record.findings = byLayer(analyze(this.spec, { reason: 'diverged', frames: [], histograms: [], initialLoss: NaN, nonFinite: record.nonFinite }, this.thresholds, 'probe'));
+      record.findings = byLayer(analyze(this.spec, { reason: 'diverged', steps: step - 1, frames: [], histograms: [], initialLoss: NaN, nonFinite: record.nonFinite }, this.thresholds, 'probe'));
       return record;
     }
     const accuracy = this.classification ? net.loss.correct / session.rows : undefined;
@@ -117,7 +117,7 @@ export class Timeline {
     }
     record.frame = frame;
     // The analysis of this step alone: a probe over one frame judges exactly that step.
-    const run: RunResult = { reason: 'done', frames: [frame], histograms: [], initialLoss: record.loss };
+    const run: RunResult = { reason: 'done', steps: 1, frames: [frame], histograms: [], initialLoss: record.loss };
     record.findings = byLayer(analyze(this.spec, run, this.thresholds, 'probe'));
     return record;
   }

@@ -148,7 +148,8 @@ export class Recorder {
 
   /** The step's numbers as plain data. */
   frame(step: number, epoch: number, loss: number, accuracy: number | undefined): StepFrame {
-    // A run keeps every frame, so each is as small as its contract allows: arrays of their
+    // A run keeps thousands of frames (its history, the analysis's evidence), so each is as
+    // small as its contract allows: arrays of their
     // final length (push would grow them with slack) and one object per number group.
     const s = this.layerStats, ps = this.paramStats, layerCount = this.net.layerOps.length;
     const layers = new Array<LayerStats>(layerCount);

@@ -84,11 +84,30 @@ export interface NonFiniteReport {
   message: string;
 }
 
+/** A copy of a frame, for keeping beyond its step (see Decimator's `keep`). */
+export function copyFrame(frame: StepFrame): StepFrame {
+  return { ...frame, layers: frame.layers.map((layer) => ({ ...layer, params: layer.params.map((p) => ({ ...p })) })) };
+}
+
+/** Frames a run's result keeps at most (plus its last): every frame of shorter runs. */
+export const HISTORY_FRAMES = 1024;
+/** Recorded histogram steps a run's result keeps at most (each has two histograms per layer). */
+export const HISTORY_HISTOGRAM_STEPS = 256;
+
 export type RunEndReason = 'done' | 'cancelled' | 'diverged' | 'error';
 
 export interface RunResult {
   reason: RunEndReason;
+  /** Steps taken (frames produced). */
+  steps: number;
+  /**
+   * The run's frame history: every frame of a run of up to HISTORY_FRAMES steps; of a longer
+   * one, an evenly spaced subset (decimate.ts) from the first step, plus the last. A run keeps
+   * O(layers × HISTORY_FRAMES) whatever its length; consumers that need every step (the
+   * analysis, a run log) read them as they happen through train's `onFrame`.
+   */
   frames: StepFrame[];
+  /** Histograms of the recorded steps, decimated like the frames (all of them up to HISTORY_HISTOGRAM_STEPS recorded steps). */
   histograms: Histogram[];
   /** Loss before any update, on the first batch (for the initialisation checks). */
   initialLoss: number;

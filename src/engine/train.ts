@@ -1,12 +1,15 @@
 // The training loop: `steps` (or epochs × batches per epoch) steps of the session, a
 // frame of telemetry per step, histograms every `histogramEvery` steps, validation at
 // each epoch's end, a cancel check between steps, and a stop at the first NaN/Inf.
+// Every frame goes to `onFrame` as it happens; the result keeps a bounded history of them
+// (decimate.ts), so a run of any length fits in memory.
 
 import type { NetworkSpec } from '../lang/spec';
 import type { Dataset } from './data/dataset';
+import { Decimator } from './decimate';
 import type { DType } from './floats';
 import { Session } from './session';
-import type { Histogram, RunResult, StepFrame } from './telemetry';
+import { copyFrame, HISTORY_FRAMES, HISTORY_HISTOGRAM_STEPS, type Histogram, type RunResult, type StepFrame } from './telemetry';
 
 export interface TrainOptions {
   /** Overrides the file's steps/epochs. */
@@ -26,20 +29,22 @@ export interface TrainOptions {
 export const DEFAULT_HISTOGRAM_EVERY = 25;
 
 export function train(spec: NetworkSpec, data: Dataset, options: TrainOptions = {}): RunResult {
-  const frames: StepFrame[] = [];
-  const histograms: Histogram[] = [];
+  const frames = new Decimator<StepFrame>(HISTORY_FRAMES, copyFrame);
+  const histograms = new Decimator<Histogram[]>(HISTORY_HISTOGRAM_STEPS);
+  let initialLoss = NaN;
+  const result = (reason: RunResult['reason'], extra: Partial<RunResult> = {}): RunResult =>
+    ({ reason, steps: frames.count, frames: frames.withLast(), histograms: histograms.withLast().flat(), initialLoss, ...extra });
   const problem = mismatch(spec, data);
-  if (problem !== null) return { reason: 'error', frames, histograms, initialLoss: NaN, message: problem };
+  if (problem !== null) return result('error', { message: problem });
 
   const session = new Session(spec, data, { dtype: options.dtype, telemetry: options.telemetry });
   const recorder = session.recorder;
   const total = options.steps ?? spec.train.steps ?? spec.train.epochs * session.stepsPerEpoch;
   const histogramEvery = options.histogramEvery ?? DEFAULT_HISTOGRAM_EVERY;
   const classification = spec.dataShape.task !== 'regression';
-  let initialLoss = NaN;
 
   for (let step = 1; step <= total; step++) {
-    if (options.shouldCancel?.()) return { reason: 'cancelled', frames, histograms, initialLoss };
+    if (options.shouldCancel?.()) return result('cancelled');
     const sampled = step === 1 || (histogramEvery > 0 && step % histogramEvery === 0);
     // The first layer's input gradient is as costly as its forward product (a 784-wide input
     // doubles the cost of telemetry): measure it on the histogram cadence, keep it between.
@@ -48,7 +53,7 @@ export function train(spec: NetworkSpec, data: Dataset, options: TrainOptions = 
     const ok = session.computeGradients();
     if (step === 1) initialLoss = session.net.loss.value;
     if (!ok || !session.update()) {
-      return { reason: 'diverged', frames, histograms, initialLoss, nonFinite: session.net.nonFiniteReport(step) };
+      return result('diverged', { nonFinite: session.net.nonFiniteReport(step) });
     }
     const loss = session.net.loss.value;
     const accuracy = classification ? session.net.loss.correct / session.rows : undefined;
@@ -56,19 +61,20 @@ export function train(spec: NetworkSpec, data: Dataset, options: TrainOptions = 
       ? recorder.frame(step, session.epoch, loss, accuracy)
       : { step, epoch: session.epoch, loss, layers: [], ...(accuracy !== undefined ? { accuracy } : {}) };
     if (recorder !== null && sampled && histogramEvery > 0) {
-      const first = histograms.length;
-      recorder.histograms(step, session.rows, histograms);
-      options.onHistograms?.(step, histograms.slice(first));
+      const recorded: Histogram[] = [];
+      recorder.histograms(step, session.rows, recorded);
+      histograms.add(recorded);
+      options.onHistograms?.(step, recorded);
     }
     if (session.epochEnds && data.validation !== undefined && data.validation.n > 0) {
       const val = session.evaluate(data.validation);
       frame.valLoss = val.loss;
       if (classification) frame.valAccuracy = val.accuracy;
     }
-    frames.push(frame);
+    frames.add(frame);
     options.onFrame?.(frame);
   }
-  return { reason: 'done', frames, histograms, initialLoss };
+  return result('done');
 }
 
 /**

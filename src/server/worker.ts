@@ -4,9 +4,9 @@
 // the engine checks between steps; the main thread may also terminate the thread.
 
 import { parentPort } from 'node:worker_threads';
-import { analyze } from '../analysis';
+import { analyze, RunAnalysis } from '../analysis';
 import type { LayerFinding } from '../analysis/types';
-import { gradcheck, GradientsError, Session, train } from '../engine';
+import { Decimator, gradcheck, GradientsError, Session, train } from '../engine';
 import { isDataError, loadDataset } from '../engine/data';
 import { readDataFile, statDataFile, type FileStamp } from '../engine/data/file';
 import type { Dataset } from '../engine/data/dataset';
@@ -123,7 +123,7 @@ function probe(message: Extract<ToWorker, { type: 'probe' }>): void {
     }
     const evidence: Evidence = {
       source: 'probe',
-      steps: run.frames.length,
+      steps: run.steps,
       frames: run.frames,
       findings,
       initialLoss: run.initialLoss,
@@ -143,34 +143,40 @@ function withHistograms(frame: TelemetryFrame | undefined, histograms: Histogram
   return { ...frame, histograms: finite.map(({ layer, of, min, max, counts }) => ({ layer, of, min, max, counts })) };
 }
 
-function partialRun(frames: StepFrame[]): RunResult {
-  return { reason: 'done', frames, histograms: [], initialLoss: frames[0]?.loss ?? Number.NaN };
-}
+/** Frames a batch is downsampled from: a fast run's steps between two flushes are decimated as they come, not kept. */
+const PENDING_FRAMES = 4 * FRAMES_PER_BATCH;
 
+// A run streams: every frame goes through the analysis (bounded state) and into the batch
+// being gathered for the client (decimated), and is then dropped, so a run of any length
+// holds O(layers × window) here.
 function runTraining(message: Extract<ToWorker, { type: 'train' }>): void {
   const { spec, thresholds } = message;
   const flag = new Int32Array(message.cancel);
   const cancelled = (): boolean => Atomics.load(flag, 0) !== 0;
-  const seen: StepFrame[] = [];
-  let pending: StepFrame[] = [];
-  // Histograms recorded since the last flush, by step; their frames survive downsampling
-  // so the inspector's scrubber gets every recorded step.
+  const analysis = new RunAnalysis(spec, thresholds);
+  let initialLoss = Number.NaN;
+  let pending = new Decimator<StepFrame>(PENDING_FRAMES);
+  // Histograms recorded since the last flush, by step, and the frames of those steps: they
+  // survive downsampling so the inspector's scrubber gets every recorded step.
   let pendingHistograms = new Map<number, Histogram[]>();
+  let histogramFrames: StepFrame[] = [];
   let lastFlush = 0;
   let findings: LayerFinding[] = [];
 
   // Flags are the analysis over every frame so far, computed once per batch, not per step.
   const flush = (): void => {
-    if (pending.length === 0) return;
-    findings = analyze(spec, partialRun(seen), thresholds, 'run');
+    if (pending.count === 0) return;
+    findings = analysis.findings({ initialLoss });
     const flags = flagsByLayer(findings);
-    const kept = new Set(downsample(pending, FRAMES_PER_BATCH));
-    const frames = pending
-      .filter((frame) => kept.has(frame) || pendingHistograms.has(frame.step))
+    const kept = downsample(pending.withLast(), FRAMES_PER_BATCH);
+    const steps = new Set(kept.map((frame) => frame.step));
+    const batch = [...kept, ...histogramFrames.filter((frame) => !steps.has(frame.step))].sort((a, b) => a.step - b.step);
+    const frames = batch
       .map((frame) => withHistograms(toTelemetryFrame(frame, spec, flags), pendingHistograms.get(frame.step)))
       .filter((frame): frame is TelemetryFrame => frame !== undefined);
-    pending = [];
+    pending = new Decimator<StepFrame>(PENDING_FRAMES);
     pendingHistograms = new Map();
+    histogramFrames = [];
     lastFlush = Date.now();
     if (frames.length > 0) post({ type: 'frames', frames });
   };
@@ -185,24 +191,26 @@ function runTraining(message: Extract<ToWorker, { type: 'train' }>): void {
       shouldCancel: cancelled,
       onHistograms: (step, histograms) => pendingHistograms.set(step, histograms),
       onFrame: (frame) => {
-        seen.push(frame);
-        pending.push(frame);
+        if (analysis.steps === 0) initialLoss = frame.loss;
+        analysis.add(frame);
+        pending.add(frame);
+        if (pendingHistograms.has(frame.step)) histogramFrames.push(frame);
         if (Date.now() - lastFlush >= message.flushMs) flush();
       },
     });
   } catch (error) {
     flush();
-    const evidence: Evidence = { source: 'run', steps: seen.length, frames: downsample(seen, EVIDENCE_FRAMES), findings, initialLoss: seen[0]?.loss ?? Number.NaN };
+    const evidence: Evidence = { source: 'run', steps: analysis.steps, frames: downsample(analysis.history, EVIDENCE_FRAMES), findings, initialLoss };
     return post({ type: 'runDone', reason: 'error', message: errorMessage(error), evidence });
   }
   flush();
-  const final = analyze(spec, run, thresholds, 'run');
+  const final = analysis.findings(run);
   post({
     type: 'runDone',
     reason: run.reason,
     message: run.message,
     nonFinite: run.nonFinite,
-    evidence: { source: 'run', steps: run.frames.length, frames: downsample(run.frames, EVIDENCE_FRAMES), findings: final, initialLoss: run.initialLoss },
+    evidence: { source: 'run', steps: run.steps, frames: downsample(run.frames, EVIDENCE_FRAMES), findings: final, initialLoss: run.initialLoss },
   });
 }
 

@@ -148,5 +148,5 @@ export function frames(spec: NetworkSpec, steps: number, describe: (leaf: number
 }
 
 export function runOf(stepFrames: StepFrame[], extra: Partial<RunResult> = {}): RunResult {
-  return { reason: 'done', frames: stepFrames, histograms: [], initialLoss: stepFrames[0]?.loss ?? NaN, ...extra };
+  return { reason: 'done', steps: stepFrames.length, frames: stepFrames, histograms: [], initialLoss: stepFrames[0]?.loss ?? NaN, ...extra };
 }
