@@ -26,7 +26,7 @@ per layer: output shape, parameter count, the gradient norm ‖∇W‖ at the fi
 median over the run and the last step, the median update-to-weight ratio ‖ΔW‖/‖W‖ of its
 first parameter, and the gradient-health flags raised; then the loss curve and each flag
 with its evidence. Every step is analysed; medians and the curve read the run's history
-(every step of runs up to 2048 steps, an evenly spaced subset of longer ones).
+(every step of runs up to 1024 steps, an evenly spaced subset of longer ones).
 
 Options:
   --steps N        train N steps instead of the file's epochs/steps

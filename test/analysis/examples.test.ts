@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze } from '../../src/analysis';
+import { analyze, RunAnalysis } from '../../src/analysis';
 import type { FindingCode, LayerFinding } from '../../src/analysis/types';
 import { train } from '../../src/engine';
 import { loadDataset } from '../../src/engine/data';
@@ -85,14 +85,18 @@ describe('the default thresholds on the examples (5-step probe)', function () {
   }
 });
 
-/** The file's own full run (its `train` statement), analysed in run mode — what `gradlens inspect` reports. */
+/**
+ * The file's own full run (its `train` statement), analysed in run mode as `gradlens inspect`
+ * does: every frame streamed through the analysis as it happens, none kept by the caller.
+ */
 function fullRun(name: string) {
   const path = join(EXAMPLES, name);
   const readFile = (p: string) => readFileSync(p, 'utf8');
   const { spec } = check(readFile(path), { documentPath: path, readFile });
   assert.ok(spec);
-  const run = train(spec, loadDataset(spec.data, readFile));
-  return { spec, run, findings: analyze(spec, run, DEFAULT_THRESHOLDS, 'run') };
+  const analysis = new RunAnalysis(spec, DEFAULT_THRESHOLDS);
+  const run = train(spec, loadDataset(spec.data, readFile), { onFrame: (frame) => analysis.add(frame) });
+  return { spec, run, findings: analysis.findings(run) };
 }
 
 describe('the default thresholds on the examples (full runs, episodes)', function () {

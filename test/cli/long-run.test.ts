@@ -8,12 +8,13 @@ import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { HISTORY_FRAMES } from '../../src/engine/telemetry';
 import { parseRecord, type RunLogRecord } from '../../src/protocol/runlog';
 
 const ROOT = resolve(__dirname, '../..');
 const CLI = resolve(ROOT, 'dist/cli.js');
-/** Bytes of `--json` for xor (2 layers) at any step count: 2,049 frames of ~1.4 kB plus 257 histogram steps. */
-const JSON_BOUND = 5_000_000;
+/** Bytes of `--json` for xor (2 layers) at any step count: at most 1,025 frames of ~1.4 kB plus 257 histogram steps. */
+const JSON_BOUND = 3_000_000;
 
 function gradlens(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -56,7 +57,7 @@ describe('gradlens inspect: long runs (built)', function () {
     const report = JSON.parse(long.stdout);
     assert.equal(report.run.steps, 200000);
     const steps: number[] = report.frames.map((f: { step: number }) => f.step);
-    assert.ok(steps.length <= 2049 && steps.length >= 1024, `${steps.length} frames kept`);
+    assert.ok(steps.length <= HISTORY_FRAMES + 1 && steps.length >= HISTORY_FRAMES / 2, `${steps.length} frames kept`);
     assert.equal(steps[0], 1);
     assert.equal(steps[steps.length - 1], 200000, 'the history ends at the last step');
     const stride = steps[1] - steps[0];
@@ -64,7 +65,7 @@ describe('gradlens inspect: long runs (built)', function () {
     assert.ok(report.findings.length > 0, 'xor trained 200k steps saturates and stalls: findings are reported');
 
     // A tenth of the steps gives a report as large, within the history's factor of two
-    // (between 1,024 and 2,048 frames are kept): the size does not grow with the steps.
+    // (between HISTORY_FRAMES/2 and HISTORY_FRAMES frames are kept): the size does not grow with the steps.
     const short = gradlens('inspect', 'examples/xor.net', '--steps', '20000', '--json');
     assert.ok(long.stdout.length < 2 * short.stdout.length, `${long.stdout.length} bytes at 200k steps, ${short.stdout.length} at 20k`);
 
