@@ -18,7 +18,7 @@
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze, mergeThresholds } from '../src/analysis';
+import { analyze, mergeThresholds, RunAnalysis } from '../src/analysis';
 import type { LayerFinding } from '../src/analysis/types';
 import { train } from '../src/engine';
 import { loadDataset } from '../src/engine/data';
@@ -103,8 +103,11 @@ export function judge(c: ZooCase, mode: Mode): Verdict {
   const { spec, diagnostics } = check(c.text, { documentPath: c.path, readFile });
   if (!spec) throw new Error(`${c.name}: does not check: ${diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ')}`);
   const steps = mode === 'probe' ? DEFAULT_SETTINGS.probe.steps : c.runSteps;
-  const run = train(spec, loadDataset(spec.data, readFile), { steps });
-  const findings = analyze(spec, run, mergeThresholds(DEFAULT_SETTINGS.thresholds, spec.watch), mode);
+  const thresholds = mergeThresholds(DEFAULT_SETTINGS.thresholds, spec.watch);
+  // A full run streams its frames through the analysis, as the server and the CLI do.
+  const analysis = mode === 'run' ? new RunAnalysis(spec, thresholds) : undefined;
+  const run = train(spec, loadDataset(spec.data, readFile), { steps, ...(analysis ? { onFrame: (frame) => analysis.add(frame) } : {}) });
+  const findings = analysis ? analysis.findings(run) : analyze(spec, run, thresholds, mode);
   const raised = (e: Expected) => findings.some((f) => f.code === e.code && (e.line === undefined || f.line + 1 === e.line));
   const missing = c.require.filter((r) => !r.some(raised));
   const forbidden = findings.filter((f) => c.forbid.includes(f.code));
