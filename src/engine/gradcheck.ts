@@ -12,6 +12,7 @@
 
 import type { NetworkSpec, ParamName, Pool2dLayer } from '../lang/spec';
 import type { Floats } from './floats';
+import { activationDef } from '../kinds';
 import type { Dataset } from './data/dataset';
 import { GradientsError } from './gradients';
 import { Rng } from './rng';
@@ -284,11 +285,10 @@ function crossedKink(watchers: readonly KinkWatcher[], base: readonly Int32Array
 }
 
 /**
- * The kinks of this network: the ReLU family's at 0 (relu; leaky_relu unless its slope is 1;
- * elu unless alpha is 1, where its slopes meet), standalone or fused into dense and conv
- * layers — the side of 0 is read from the layer's output, which has the sign of its input
- * for each of them; max pooling's ties (which input of a window wins); MAE's at output =
- * target.
+ * The kinks of this network: at 0 for the activations whose traits say so (relu, and
+ * leaky_relu or elu unless alpha is 1), standalone or fused into dense and conv layers —
+ * the side of 0 is read from the layer's output, which has the sign of its input; max
+ * pooling's ties (which input of a window wins); MAE's at output = target.
  */
 function kinkWatchers(spec: NetworkSpec, net: Network): KinkWatcher[] {
   const watchers: KinkWatcher[] = [];
@@ -300,8 +300,7 @@ function kinkWatchers(spec: NetworkSpec, net: Network): KinkWatcher[] {
     }
     if (!('activation' in leaf)) continue;
     const act = leaf.activation;
-    const kinked = act === 'relu' || (act === 'leaky_relu' && leaf.alpha !== 1) || (act === 'elu' && leaf.alpha !== 1);
-    if (!kinked) continue;
+    if (!activationDef(act).traits.kinkAtZero?.(leaf.alpha)) continue;
     watchers.push(sideWatcher(leaf.name, leaf.line, `${act} at 0`, output.width, (i) => (output.value[i] > 0 ? 1 : 0)));
   }
   if (spec.loss.kind === 'mae') {

@@ -15,6 +15,12 @@ export interface ActivationTraits {
    * of its maximum (docs/gradient-health.md); null when the activation does not saturate.
    */
   saturation: { low: number; high: number } | null;
+  /**
+   * Not differentiable at 0 with these options (relu; leaky_relu and elu unless alpha is 1,
+   * where the two slopes meet), with an output whose sign is the input's: the gradient
+   * check watches the side of 0 of every unit through it. Absent: smooth everywhere.
+   */
+  kinkAtZero?: (alpha: number) => boolean;
 }
 
 interface Common {

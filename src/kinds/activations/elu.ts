@@ -7,7 +7,7 @@ export const elu = defineActivation({
   syntax: 'elu [alpha=1]',
   doc: 'Exponential linear unit, x for x > 0 and alpha·(eˣ − 1) otherwise (alpha default 1). Smooth, with negative outputs that push mean activations toward zero. Counted in the ReLU family for the default init (He).',
   alpha: { default: 1, doc: 'Scale of the negative branch, alpha·(eˣ − 1).' },
-  traits: { reluFamily: true, canDie: false, saturation: null },
+  traits: { reluFamily: true, canDie: false, saturation: null, kinkAtZero: (alpha) => alpha !== 1 },
   pytorch: 'nn.ELU({alpha})',
   gradcheck: ['', 'alpha=0.5'],
   elementwise: true,

@@ -7,7 +7,7 @@ export const leaky_relu = defineActivation({
   syntax: 'leaky_relu [alpha=0.01]',
   doc: 'Leaky ReLU, x for x > 0 and alpha·x otherwise (alpha default 0.01, as in PyTorch). The small negative slope keeps units from dying. Pair it with He init.',
   alpha: { default: 0.01, doc: 'Slope for negative inputs.' },
-  traits: { reluFamily: true, canDie: false, saturation: null },
+  traits: { reluFamily: true, canDie: false, saturation: null, kinkAtZero: (alpha) => alpha !== 1 },
   pytorch: 'nn.LeakyReLU({alpha})',
   gradcheck: ['', 'alpha=0.2'],
   elementwise: true,

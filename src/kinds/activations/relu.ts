@@ -7,7 +7,7 @@ export const relu = defineActivation({
   name: 'relu',
   syntax: 'relu',
   doc: 'Rectified linear unit, max(0, x). Cheap and does not saturate for positive inputs; a unit whose input stays negative for every example is "dead" and passes no gradient. Pair it with He init.',
-  traits: { reluFamily: true, canDie: true, saturation: null },
+  traits: { reluFamily: true, canDie: true, saturation: null, kinkAtZero: () => true },
   pytorch: 'nn.ReLU()',
   gradcheck: [''],
   elementwise: true,
