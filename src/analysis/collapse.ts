@@ -186,6 +186,6 @@ export function collapseFinding(spec: NetworkSpec, frames: StepFrame[], collapse
     message: `${title}: ${collapseText(collapse)}; the gradient stops at ${stop.name}${init}: nothing before it gets any`,
     explanation: DEAD_NETWORK_EXPLANATION,
     evidence,
-    fixes: dense ? matchInits(spec, dense, false, (l) => (l === dense ? { ...initScale(spec, l)!, ratio: 0 } : undefined)) : [],
+    fixes: dense ? matchInits(spec, false, (l) => (l === dense ? { ...initScale(spec, l)!, ratio: 0 } : undefined)) : [],
   };
 }

@@ -327,7 +327,7 @@ function gainEvidence(g: GainVerdict | undefined): Record<string, number> {
  * rule's fixes.
  */
 function gainFixes(spec: NetworkSpec, g: GainVerdict): FixSuggestion[] {
-  return matchInits(spec, g.gain.leaf, g.condition === 'exploding', (leaf) => initScale(spec, leaf));
+  return matchInits(spec, g.condition === 'exploding', (leaf) => initScale(spec, leaf));
 }
 
 /** Every step of a probe counts; no spikes (a probe has no history to judge them against). */

@@ -151,10 +151,10 @@ export function distinct(fixes: FixSuggestion[]): FixSuggestion[] {
 /**
  * The matched init on every dense layer whose init scale pushes the signal the way it went
  * (too large for `grow`, too small otherwise): compounded gains are the product of every
- * layer's, so fixing the flagged layer alone leaves the others' growth. `std` in the title is
- * the one the flagged layer gets. Nothing when every such layer is already matched.
+ * layer's, so fixing the flagged layer alone leaves the others' growth (the title names the
+ * stds it gives, src/lang/fixes.ts). Nothing when every such layer is already matched.
  */
-export function matchInits(spec: NetworkSpec, flagged: LeafLayer, grow: boolean, initScale: (leaf: LeafLayer) => { ratio: number; init: 'he' | 'xavier'; std: number } | undefined): FixSuggestion[] {
+export function matchInits(spec: NetworkSpec, grow: boolean, initScale: (leaf: LeafLayer) => { ratio: number; init: 'he' | 'xavier'; std: number } | undefined): FixSuggestion[] {
   // Weights loaded from a file replace the init: changing `init=` would not change them.
   if (spec.weights) return [];
   const layers: { layer: number; init: 'he' | 'xavier' }[] = [];
@@ -165,7 +165,7 @@ export function matchInits(spec: NetworkSpec, flagged: LeafLayer, grow: boolean,
     if (grow ? scale.ratio > INIT_SCALE_TOLERANCE : scale.ratio < 1 / INIT_SCALE_TOLERANCE) layers.push({ layer: leaf.index, init: scale.init });
   }
   if (layers.length === 0) return [];
-  return [{ kind: 'use-inits', layers, std: initScale(flagged)?.std }];
+  return [{ kind: 'use-inits', layers }];
 }
 
 /** An init within this factor of the matched std is not what makes a signal grow or shrink. */

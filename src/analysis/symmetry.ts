@@ -54,7 +54,7 @@ export function symmetricUnits(spec: NetworkSpec, first: StepFrame | undefined):
       evidence: { units: leaf.outputWidth, ...(stats ? { gradNorm: stats.gradNorm } : {}) },
       related: reader.line !== leaf.line ? [{ line: reader.line, message: `${reader.name} reads this layer with init ${initName(reader.init)} (every weight ${formatNumber(initScale(spec, reader)?.actual ?? 0)}).` }] : undefined,
       // Random weights on this layer break its symmetry (its reader can stay constant: each unit then feeds it differently).
-      fixes: matchInits(spec, leaf, false, (l) => (l === leaf ? { ...initScale(spec, l)!, ratio: 0 } : undefined)),
+      fixes: matchInits(spec, false, (l) => (l === leaf ? { ...initScale(spec, l)!, ratio: 0 } : undefined)),
     });
   }
   return findings;

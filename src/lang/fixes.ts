@@ -18,7 +18,7 @@ export function fixEdits(document: NetDocument, spec: NetworkSpec, fix: FixSugge
       return titled(`Set init=${fix.init}`, copies(spec, target.leaf), [setOption(target.stmt, 'init', fix.init)]);
     }
     case 'use-inits':
-      return useInits(doc, spec, fix.layers, fix.std);
+      return useInits(doc, spec, fix.layers);
     case 'insert-layernorm': {
       const target = doc.leafStatement(spec, fix.layer);
       if (!target) return undefined;
@@ -78,15 +78,25 @@ function useActivation(doc: DocumentIndex, spec: NetworkSpec, layer: number, act
   return undefined;
 }
 
-/** One edit per statement (copies made by `repeat` share one); titled by the init and, when given, the std it sets. */
-function useInits(doc: DocumentIndex, spec: NetworkSpec, layers: { layer: number; init: string }[], std: number | undefined): Fix | undefined {
+/** The std an init gives W [fanIn, fanOut] (as the engine draws it): what the title promises. */
+function initStd(init: string, fanIn: number, fanOut: number): number {
+  if (init === 'he') return Math.sqrt(2 / fanIn);
+  if (init === 'lecun') return Math.sqrt(1 / fanIn);
+  return Math.sqrt(2 / (fanIn + fanOut));
+}
+
+/** One edit per statement (copies made by `repeat` share one); the title names the init and the stds it gives. */
+function useInits(doc: DocumentIndex, spec: NetworkSpec, layers: { layer: number; init: string }[]): Fix | undefined {
   const edits: TextEdit[] = [];
   const seen = new Set<Statement>();
   const names: string[] = [];
+  const stds: string[] = [];
   for (const { layer, init } of layers) {
     const target = doc.leafStatement(spec, layer);
     if (!target || target.leaf.kind !== 'dense') return undefined;
     names.push(target.leaf.name);
+    const std = String(Number(initStd(init, target.leaf.inputWidth, target.leaf.outputWidth).toPrecision(2)));
+    if (!stds.includes(std)) stds.push(std);
     if (seen.has(target.stmt)) continue;
     seen.add(target.stmt);
     edits.push(setOption(target.stmt, 'init', init));
@@ -94,7 +104,7 @@ function useInits(doc: DocumentIndex, spec: NetworkSpec, layers: { layer: number
   if (edits.length === 0) return undefined;
   const kinds = [...new Set(layers.map((l) => l.init))];
   const what = kinds.length === 1 ? `init=${kinds[0]}` : `the matched init (${kinds.join('/')})`;
-  const scale = std !== undefined ? `, std ${Number(std.toPrecision(2))}` : '';
+  const scale = `, std ${stds.length > 3 ? `${stds[0]}…${stds[stds.length - 1]}` : stds.join(', ')}`;
   if (seen.size === 1) return titled(`Set ${what}${scale}`, copies(spec, spec.leaves[layers[0].layer]), edits);
   const where = names.length > 1 ? `${names[0]}…${names[names.length - 1]}` : names[0];
   return { title: `Set ${what} on ${where}${scale}`, edits, isPreferred: true };
