@@ -56,6 +56,8 @@ export class GradLensDebugSession extends DebugSession {
   private pauseRequested = false;
   private finished = false;
   private stopOnEntry = false;
+  /** "Run Without Debugging": train to the end, stopping for nothing. */
+  private noDebug = false;
   private pendingFrames: TelemetryFrame[] = [];
   private lastFlush = 0;
   private configured: () => void = () => {};
@@ -101,7 +103,8 @@ export class GradLensDebugSession extends DebugSession {
     if (typeof timeline === 'string') return this.fail(response, `${this.program} cannot be trained: ${timeline}`);
     this.timeline = timeline;
     this.breakpoints = new Breakpoints(loaded.spec);
-    this.stopOnEntry = args.stopOnEntry ?? false;
+    this.noDebug = (raw as { noDebug?: unknown }).noDebug === true;
+    this.stopOnEntry = !this.noDebug && (args.stopOnEntry ?? false);
     this.runId = `debug-${process.pid}-${++runCounter}`;
     for (const warning of loaded.warnings) this.output(`${warning}\n`, 'console');
     if (args.window !== undefined && timeline.history.capacity < args.window) {
@@ -313,7 +316,7 @@ export class GradLensDebugSession extends DebugSession {
           record = back;
         }
         const view = new StepView(timeline, record.step);
-        const stop = this.breakpoints!.check(record, view, timeline.history.record(record.step - 1));
+        const stop = this.noDebug ? undefined : this.breakpoints!.check(record, view, timeline.history.record(record.step - 1));
         if (stop) return this.stopped(stop);
         if (record.nonFinite) return this.finishRun('diverged');
         if (mode === 'step') return this.stopped({ reason: 'step', description: `step ${record.step}` });

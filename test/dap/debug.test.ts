@@ -175,6 +175,22 @@ describe('debug adapter over DAP (dist/debug.js)', function () {
     await terminated;
   });
 
+  it('Run Without Debugging (noDebug) trains to the end past breakpoints and a NaN, and reports the divergence', async () => {
+    const terminated = dc.waitForEvent('terminated');
+    let stops = 0;
+    dc.on('stopped', () => stops++);
+    const initialized = dc.waitForEvent('initialized');
+    await dc.launchRequest({ program: DIVERGING, noDebug: true, stopOnEntry: true } as DebugProtocol.LaunchRequestArguments);
+    await initialized;
+    await dc.setBreakpointsRequest({ source: { path: DIVERGING }, breakpoints: [{ line: 4 }] });
+    await dc.setExceptionBreakpointsRequest({ filters: ['nonfinite', 'flag'] });
+    const diverged = dc.assertOutput('stderr', 'Training diverged: NaN/Inf first appeared at step');
+    await dc.configurationDoneRequest();
+    await diverged;
+    await terminated;
+    assert.equal(stops, 0);
+  });
+
   it('reverseContinue goes back to the last step where a breakpoint held', async () => {
     await launch({ program: XOR }, [{ line: XOR_OUT, condition: 'step == 4 || step == 9' }]);
     assert.equal(await evaluate('step'), '4');
