@@ -6,6 +6,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEBUG_TYPE, LaunchArguments } from '../../src/protocol/debug';
 import { DEFAULT_SETTINGS } from '../../src/protocol/settings';
 import { VOCABULARY } from '../../src/lang/vocabulary';
 import { buildVsix, ensureAptPackages, root, vsixPath } from './setup.mjs';
@@ -17,6 +18,13 @@ interface Manifest {
     configuration: { properties: Record<string, { default: unknown; description?: string }> };
     languages: { id: string; extensions: string[] }[];
     grammars: { language: string; scopeName: string; path: string }[];
+    breakpoints?: { language: string }[];
+    debuggers?: {
+      type: string;
+      languages: string[];
+      configurationAttributes: { launch: { required: string[]; properties: Record<string, unknown> } };
+      configurationSnippets: { label: string; body: Record<string, unknown> }[];
+    }[];
   };
 }
 
@@ -89,6 +97,19 @@ describe('the packaged extension', function () {
     assert.ok(manifest.activationEvents.includes('onLanguage:net'));
     assert.deepEqual(manifest.activationEvents.filter((event) => !allowed.has(event)), []);
     assert.ok(!manifest.activationEvents.includes('*'));
+  });
+
+  it('contributes the gradlens debug type for .net files: breakpoints, a launch snippet, exactly the launch arguments the adapter reads', () => {
+    const contributes = packagedManifest().contributes;
+    assert.deepEqual(contributes.breakpoints, [{ language: 'net' }]);
+    const [debug] = contributes.debuggers ?? [];
+    assert.equal(debug?.type, DEBUG_TYPE);
+    assert.deepEqual(debug.languages, ['net']);
+    assert.deepEqual(debug.configurationAttributes.launch.required, ['program']);
+    assert.deepEqual(Object.keys(debug.configurationAttributes.launch.properties).sort(), Object.keys(LaunchArguments.shape).sort());
+    const snippet = debug.configurationSnippets[0];
+    assert.equal(snippet.label, 'GradLens: Debug training');
+    assert.deepEqual([snippet.body.type, snippet.body.request, snippet.body.program], [DEBUG_TYPE, 'launch', '^"\\${file}"']);
   });
 
   it('titles every command "GradLens: …" in the palette', () => {
