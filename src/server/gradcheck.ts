@@ -10,8 +10,8 @@ import type { DocumentState } from './documentState';
 import type { FromWorker, ToWorker } from './workerMessages';
 
 export class GradCheckRunner {
-  /** The check in flight per document, by version. */
-  private readonly running = new Map<string, { version: number; result: Promise<GradCheckResult> }>();
+  /** The check in flight per document, by version, with the worker running it. */
+  private readonly running = new Map<string, { version: number; result: Promise<GradCheckResult>; stop: (why: string) => void }>();
   private readonly workers = new Set<Worker>();
 
   constructor(private readonly workerPath = path.join(__dirname, 'worker.js')) {}
@@ -24,11 +24,12 @@ export class GradCheckRunner {
     const spec = state.spec;
     if (!spec) return Promise.resolve({ ...base, milliseconds: 0, error: 'the file has errors; fix them before checking gradients' });
     const started = performance.now();
-    const result = this.inWorker({ type: 'gradcheck', spec }).then((message): GradCheckResult => {
+    const job = this.inWorker({ type: 'gradcheck', spec });
+    const result = job.reply.then((message): GradCheckResult => {
       const milliseconds = performance.now() - started;
       return message.type === 'gradcheckDone' ? { ...base, milliseconds, report: message.report } : { ...base, milliseconds, error: message.type === 'gradcheckFailed' ? message.message : 'the check stopped' };
     });
-    this.running.set(state.uri, { version: state.version, result });
+    this.running.set(state.uri, { version: state.version, result, stop: job.stop });
     const forget = () => {
       if (this.running.get(state.uri)?.result === result) this.running.delete(state.uri);
     };
@@ -36,22 +37,28 @@ export class GradCheckRunner {
     return result;
   }
 
+  /** Stops the document's check (its text changed, or it closed): the request answers with `why`. */
+  cancel(uri: string, why: string): void {
+    this.running.get(uri)?.stop(why);
+  }
+
   dispose(): void {
     for (const worker of this.workers) void worker.terminate();
     this.workers.clear();
   }
 
-  private inWorker(message: ToWorker): Promise<FromWorker> {
-    return new Promise((resolve, reject) => {
-      const worker = new Worker(this.workerPath);
-      this.workers.add(worker);
+  private inWorker(message: ToWorker): { reply: Promise<FromWorker>; stop: (why: string) => void } {
+    const worker = new Worker(this.workerPath);
+    this.workers.add(worker);
+    let stopped = 'the check stopped';
+    const reply = new Promise<FromWorker>((resolve, reject) => {
       const done = () => {
         this.workers.delete(worker);
         void worker.terminate();
       };
-      worker.once('message', (reply: FromWorker) => {
+      worker.once('message', (answer: FromWorker) => {
         done();
-        resolve(reply);
+        resolve(answer);
       });
       worker.once('error', (error) => {
         done();
@@ -59,9 +66,16 @@ export class GradCheckRunner {
       });
       worker.once('exit', () => {
         this.workers.delete(worker);
-        resolve({ type: 'gradcheckFailed', message: 'the check stopped' });
+        resolve({ type: 'gradcheckFailed', message: stopped });
       });
       worker.postMessage(message);
     });
+    return {
+      reply,
+      stop: (why) => {
+        stopped = why;
+        void worker.terminate();
+      },
+    };
   }
 }

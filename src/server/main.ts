@@ -59,6 +59,7 @@ function refreshViews(): void {
 
 const settings = new SettingsReader(connection, () => supportsConfiguration);
 const server = new GradLensServer(connection, { refreshViews, log });
+const gradchecks = new GradCheckRunner();
 
 /** Runs a handler; a throw becomes `fallback` and a log line. */
 function guarded<P extends unknown[], R>(name: string, fallback: R, handler: (...args: P) => R): (...args: P) => R {
@@ -127,8 +128,14 @@ connection.onDidChangeConfiguration((change: DidChangeConfigurationParams) => {
   reloadSettings().catch((error) => log(`settings: ${String(error)}`));
 });
 
-documents.onDidChangeContent(guarded('check', undefined, (event: TextDocumentChangeEvent<TextDocument>) => void server.update(event.document)));
-documents.onDidClose(guarded('close', undefined, (event: TextDocumentChangeEvent<TextDocument>) => server.close(event.document.uri)));
+documents.onDidChangeContent(guarded('check', undefined, (event: TextDocumentChangeEvent<TextDocument>) => {
+  gradchecks.cancel(event.document.uri, 'the text changed during the check; run it again');
+  void server.update(event.document);
+}));
+documents.onDidClose(guarded('close', undefined, (event: TextDocumentChangeEvent<TextDocument>) => {
+  gradchecks.cancel(event.document.uri, 'the document was closed');
+  server.close(event.document.uri);
+}));
 
 connection.onHover(guarded('hover', null, (params) => {
   const state = server.get(params.textDocument.uri);
@@ -200,7 +207,6 @@ connection.onRequest(StopRequest, guarded('stop', { stopped: false }, (raw: unkn
   return { stopped: server.runs.stop(parsed.data.runId) };
 }));
 
-const gradchecks = new GradCheckRunner();
 connection.onRequest(GradCheckRequest, async (raw: unknown) => {
   const parsed = GradCheckParams.safeParse(raw);
   if (!parsed.success) return invalid('invalid gradlens/gradcheck params: uri (string) is required');

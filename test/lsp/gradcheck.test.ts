@@ -83,4 +83,18 @@ describe('weights and the gradient check in the language server', function () {
     assert.equal(result.report, undefined);
     assert.match(result.error!, /the file has errors/);
   });
+
+  it('an edit during the check stops its worker: the request answers that the text changed', async () => {
+    const uri = exampleUri('deep-sigmoid.net');
+    const text = exampleText('deep-sigmoid.net');
+    client.open(uri, text);
+    await client.diagnostics(uri);
+    const pending = client.request(GradCheckRequest, { uri });
+    client.replace(uri, text + '\n', text);
+    const result = GradCheckResult.parse(await pending);
+    assert.equal(result.report, undefined);
+    assert.equal(result.error, 'the text changed during the check; run it again');
+    const lenses = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.equal(lenses.find((l) => l.command?.command === 'gradlens.checkGradients')!.command!.title, 'Check Gradients');
+  });
 });
