@@ -134,6 +134,12 @@ function evidenceSection(state: DocumentState, copies: LeafLayer[]): string[] {
     lines.push('', '| tensor | shape | ‖∇‖ | max \\|g\\| | mean | std | ‖W‖ | update ratio | ‖∇‖ over steps |', '|---|---|---|---|---|---|---|---|---|', ...rows);
   }
   if (outputs.length > 0) lines.push('', 'Output of the layer:', '', '| layer | mean | std | dead | saturated |', '|---|---|---|---|---|', ...outputs);
+  // Recurrent layers: the gradient reaching each time step, step 1 first (log scale).
+  for (const leaf of copies) {
+    const time = last.layers.find((l) => l.index === leaf.index)?.timeGradNorms;
+    if (!time || time.length === 0) continue;
+    lines.push('', `‖∂L/∂h_t‖ through time, t = 1 … ${time.length} (log scale): \`${sparkline(time)}\` — ${formatNumber(time[0])} at step 1, ${formatNumber(time[time.length - 1])} at step ${time.length}.`);
+  }
   const init = state.probe?.initialGradients;
   if (init) {
     const entries: string[] = [];

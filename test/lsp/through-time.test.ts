@@ -4,8 +4,8 @@
 // raises no flag through time.
 
 import assert from 'node:assert/strict';
-import type { CodeAction } from 'vscode-languageserver-protocol/node';
-import { LspClient, applyEdits, exampleText, exampleUri, messageOf } from './client';
+import type { CodeAction, Hover } from 'vscode-languageserver-protocol/node';
+import { LspClient, applyEdits, exampleText, exampleUri, hoverMarkdown, messageOf } from './client';
 
 describe('probe: vanishing gradient through time (rnn-adding.net)', function () {
   this.timeout(60_000);
@@ -28,6 +28,13 @@ describe('probe: vanishing gradient through time (rnn-adding.net)', function () 
     assert.ok(flag, JSON.stringify(diagnostics.map((d) => [d.code, messageOf(d)])));
     assert.equal(flag.range.start.line, line);
     assert.match(messageOf(flag), /the loss gets \S+ of the signal from step 1 that it gets from step 50: this layer cannot learn dependencies longer than ≈\d+ steps/);
+
+    // The hover shows the per-time-step profile as a sparkline: low at step 1, high at step 50.
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line, character: 9 } });
+    const profile = /‖∂L\/∂h_t‖ through time, t = 1 … 50 \(log scale\): `([^`]+)` — (\S+) at step 1, (\S+) at step 50/.exec(hoverMarkdown(hover));
+    assert.ok(profile, hoverMarkdown(hover));
+    assert.equal([...profile[1]].length, 50);
+    assert.ok(Number(profile[2]) < Number(profile[3]) * 1e-3, `step 1 ${profile[2]} vs step 50 ${profile[3]}`);
 
     const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: flag.range, context: { diagnostics: [flag] } });
     const titles = actions.map((a) => a.title);
