@@ -84,9 +84,17 @@ export interface NonFiniteReport {
   message: string;
 }
 
-/** A copy of a frame, for keeping beyond its step (see Decimator's `keep`). */
+/** Copies made so far, by the frame copied: a run's history and its analysis keep the same steps, and then share one copy. */
+const copies = new WeakMap<StepFrame, StepFrame>();
+
+/** A copy of a frame, for keeping beyond its step (see Decimator's `keep`); the same copy for the same frame. */
 export function copyFrame(frame: StepFrame): StepFrame {
-  return { ...frame, layers: frame.layers.map((layer) => ({ ...layer, params: layer.params.map((p) => ({ ...p })) })) };
+  let copy = copies.get(frame);
+  if (copy === undefined) {
+    copy = { ...frame, layers: frame.layers.map((layer) => ({ ...layer, params: layer.params.map((p) => ({ ...p })) })) };
+    copies.set(frame, copy);
+  }
+  return copy;
 }
 
 /** Frames a run's result keeps at most (plus its last): every frame of shorter runs. */
