@@ -9,7 +9,7 @@ import type { LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
 import type { LayerFinding } from './types';
 import { formatPercent } from './format';
 import { activationOf, initName, isDeadable, isFusedWithLoss, isSaturating, weightsFeeding } from './network';
-import { distinct, lrFromFirstStep, normaliseBeforeActivation, replaceSaturating, useInit } from './remedies';
+import { distinct, lrFromFirstStep, normaliseBeforeActivation, normaliseData, replaceSaturating, useInit } from './remedies';
 import { isMost, log10UpdateRatio, median, statsOf } from './window';
 import { type EpisodeVerdict, type Span, headline, spanEvidence, spanLength } from './episodes';
 import type { ValuePayload } from './run-history';
@@ -110,6 +110,8 @@ export function saturatedActivation(spec: NetworkSpec, judged: StepJudgement, th
         ? [{ line: dense.line, message: `${dense.name} computes this activation's input (init ${initName(dense.init)}).` }]
         : undefined,
       fixes: distinct([
+        // The first layer's pre-activations are the raw features × W: standardising the data fixes it.
+        ...(dense?.index === 0 ? normaliseData(spec) : []),
         // Xavier keeps the pre-activations in the responsive range at init; steps over 10% of
         // the weights push them back out within the probe (measured at lr=100), so then no init fix.
         ...(dense?.kind === 'dense' && dense.init.kind !== 'lecun' && !(Math.max(...stepLogs(share.frames, dense.index)) > thresholds.updateRatioHigh) ? useInit(dense, 'xavier') : []),

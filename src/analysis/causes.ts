@@ -19,7 +19,9 @@ import type { FindingCode, LayerFinding } from './types';
 import { collapseFinding, collapseText, detectCollapse, firstOverwrite, overwriteText } from './collapse';
 import { flowAt, isExplodingAt, isVanishingAt } from './gradient-flow';
 import { hasParams } from './network';
-import { MAX_LR_FACTOR, distinct, lrTowardHealthy } from './remedies';
+import { MAX_LR_FACTOR, distinct, lrTowardHealthy, normaliseData } from './remedies';
+import { formatNumber } from './format';
+import { inputScale } from './signal-gain';
 import { HIGH_EXPLANATION } from './update-ratio';
 import { log10UpdateRatio, statsOf } from './window';
 
@@ -85,7 +87,36 @@ function foldIntoSymmetry(findings: LayerFinding[]): LayerFinding[] {
   return findings.filter((f) => !folded.includes(f));
 }
 
+/** The first layer's output this many times what its init gives unit-scale inputs: the data is the cause. */
+export const INPUT_SCALE_LIMIT = 10;
+
+/**
+ * A CSV read with `normalize=false` whose features are far from unit scale (inputScale) makes
+ * the first layer's output, the logits and the first steps as large as the data: named first
+ * on the collapse, the step and the initial loss, with `normalize=true` as their first fix.
+ */
+function dataFirst(spec: NetworkSpec, first: StepFrame, findings: LayerFinding[]): LayerFinding[] {
+  const fix = normaliseData(spec);
+  const scale = inputScale(spec, first);
+  if (fix.length === 0 || scale === undefined || !(scale > INPUT_SCALE_LIMIT)) return findings;
+  const text = `the inputs are not standardised (normalize=false): ${spec.leaves[0].name}'s output is ${formatNumber(scale)}× what its init gives inputs of unit scale`;
+  for (const f of findings) {
+    if (!['dead-network', 'loss-diverging', 'nonfinite-gradient', 'update-ratio-high', 'initial-loss'].includes(f.code)) continue;
+    // Before the step it made too large: the data is the first cause.
+    f.message = f.code === 'initial-loss' ? `${f.message}; cause: ${text}` : f.message.replace(/^([^:]*): /, `$1: ${text}; `);
+    f.evidence = { ...f.evidence, inputScale: scale };
+    // Not for the initial loss: standardised, the features still leave the output layer's own
+    // scale to judge (measured: houses.csv under xavier still starts at 2.4× ln 3).
+    if (f.code !== 'initial-loss') f.fixes = distinct([...fix, ...f.fixes]);
+  }
+  return findings;
+}
+
 export function causesFirst(spec: NetworkSpec, run: RunResult, frames: StepFrame[], thresholds: Thresholds, all: LayerFinding[]): LayerFinding[] {
+  return frames.length ? dataFirst(spec, frames[0], causes(spec, run, frames, thresholds, all)) : all;
+}
+
+function causes(spec: NetworkSpec, run: RunResult, frames: StepFrame[], thresholds: Thresholds, all: LayerFinding[]): LayerFinding[] {
   const findings = foldIntoSymmetry(foldInitialLoss(all));
   const collapse = detectCollapse(spec, run, frames);
   if (frames.length === 0) return findings;

@@ -171,3 +171,8 @@ export function matchInits(spec: NetworkSpec, grow: boolean, initScale: (leaf: L
 /** An init within this factor of the matched std is not what makes a signal grow or shrink. */
 export const INIT_SCALE_TOLERANCE = 1.1;
 
+
+/** `normalize=true` for a CSV read with `normalize=false`: the first layer sees the raw feature scale. */
+export function normaliseData(spec: NetworkSpec): FixSuggestion[] {
+  return spec.data.kind === 'csv' && !spec.data.normalize ? [{ kind: 'normalize-data' }] : [];
+}

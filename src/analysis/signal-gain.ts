@@ -299,3 +299,19 @@ export function initScale(spec: NetworkSpec, leaf: LeafLayer): { ratio: number; 
   const actual = Math.hypot(std, mean);
   return { ratio: actual / rec.std, init: rec.init, std: rec.std, actual };
 }
+
+/**
+ * The first layer's output RMS over what its init gives inputs of unit RMS (σ·√fan_in, halved
+ * in power by a ReLU-family activation): about the inputs' RMS. Undefined when the first layer
+ * is not a dense layer with an unbounded activation (a bounded one hides the scale).
+ */
+export function inputScale(spec: NetworkSpec, frame: StepFrame): number | undefined {
+  const first = spec.leaves[0];
+  if (!first || first.kind !== 'dense') return undefined;
+  const after = activationAfter(spec, first);
+  const scale = initScale(spec, first);
+  if (!after || !isUnbounded(after.activation) || !scale || !(scale.actual > 0)) return undefined;
+  const rms = rmsOf(frame, after.leaf.index);
+  const halved = after.activation === 'linear' ? 1 : Math.SQRT1_2;
+  return rms === undefined ? undefined : rms / (scale.actual * Math.sqrt(first.inputWidth) * halved);
+}

@@ -31,6 +31,10 @@ export function fixEdits(document: NetDocument, spec: NetworkSpec, fix: FixSugge
       const verb = fix.lr < current ? 'Lower' : 'Raise';
       return optimizerOption(doc, spec, 'lr', fix.lr, `${verb} lr to ${fix.lr}`);
     }
+    case 'normalize-data': {
+      const stmt = doc.topLevel('data');
+      return stmt ? { title: 'Standardise the inputs (normalize=true)', edits: [setOption(stmt, 'normalize', 'true')], isPreferred: true } : undefined;
+    }
     case 'add-clip':
       return optimizerOption(doc, spec, 'clip', fix.clip, `Add clip=${fix.clip} to the optimizer`);
     case 'remove-softmax': {

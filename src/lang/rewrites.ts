@@ -17,6 +17,8 @@ export type FixSuggestion =
   | { kind: 'set-lr'; lr: number }
   /** Add `clip=` to the optimizer. */
   | { kind: 'add-clip'; clip: number }
+  /** Standardise a CSV's features (`normalize=true` on the `data` statement). */
+  | { kind: 'normalize-data' }
   /** Remove a `softmax` layer that precedes `cross_entropy`. */
   | { kind: 'remove-softmax'; layer: number }
   /** Turn an `rnn` layer into an `lstm` or `gru` of the same size (its options kept). */

@@ -88,3 +88,15 @@ optimizer sgd lr=40
 train epochs=30 batch=32 seed=0
 `;
 FIX_VARIANTS['zeros.net'] = spiral({ h1: 'dense 64 tanh init=zeros', h2: 'dense 64 tanh init=zeros' });
+// A CSV with features in the thousands read with normalize=false (bench/health/data/houses.csv).
+const houses = (hidden: string, optimizer: string) => `data "../bench/health/data/houses.csv" target=label normalize=false seed=0
+input 4
+h1: ${hidden}
+h2: ${hidden}
+out: dense 3
+loss cross_entropy
+optimizer ${optimizer}
+train epochs=200 batch=32 seed=7
+`;
+FIX_VARIANTS['unnormalised-relu.net'] = houses('dense 64 relu init=he', 'sgd lr=0.01');
+FIX_VARIANTS['unnormalised-tanh.net'] = houses('dense 32 tanh', 'adam lr=0.01');
