@@ -126,7 +126,15 @@ def load_data():
     return read_csv(HERE / CSV_PATH, ${py(data.target)}, header=${py(data.header)}, split=${py(data.split)},
                     seed=${data.seed ?? 0}, normalize=${py(data.normalize)}, task=${data.task === undefined ? 'None' : py(data.task)})`;
   }
-  const options = Object.entries(data.options).map(([key, value]) => `, ${key}=${py(value)}`).join('');
+  // `split` is not the generator's: it holds out the shuffled tail as the validation set.
+  const { split, ...generatorOptions } = data.options;
+  const options = Object.entries(generatorOptions).map(([key, value]) => `, ${key}=${py(value)}`).join('');
+  const held = split !== undefined && split < 1
+    ? `
+    train_size = max(1, math.floor(len(x) * ${py(split)}))  # split=${split}: the shuffled tail is the validation set
+    return x[:train_size], y[:train_size], x[train_size:], y[train_size:], None`
+    : `
+    return x, y, [], [], None`;
   return `${generatorPy(data.generator)}
 ${GENERATED_PY}
 
@@ -134,8 +142,7 @@ def load_data():
     """(train_x, train_y, validation_x, validation_y, class_labels): \`data ${data.generator} n=${data.n} noise=${data.noise} seed=${data.seed}\`."""
     random = Mulberry32.for_data(${data.seed})
     rows, targets = ${data.generator}(${data.n}, ${py(data.noise)}, random${options})
-    x, y = generated(rows, targets, random)
-    return x, y, [], [], None`;
+    x, y = generated(rows, targets, random)${held}`;
 }
 
 const DENSE_PY = `def activate(z, kind, alpha):

@@ -150,11 +150,14 @@ class DataAndSchedule(unittest.TestCase):
                 noise = "" if kind == "adding" else " noise=0.3"
                 net.write_text(f"data {generator} n=57{noise} seed=11\ninput {features}\n{out}\n")
                 module = load_module(export(folder, net))
-                x, y, _, _, _ = module.load_data()
-                # The engine's first batch (full batch: the whole set) in float64, in its shuffled order.
+                x, y, val_x, val_y, _ = module.load_data()
+                # adding holds out a validation set by default (split=0.8): floor(57 * 0.8) = 45 train.
+                train_size = 45 if kind == "adding" else 57
+                self.assertEqual((len(x), len(val_x), len(val_y)), (train_size, 57 - train_size, 57 - train_size))
+                # The engine's first batch (full batch: the whole training set) in float64, in its shuffled order.
                 report = gradlens_json("grads", net, "--json", "--dtype", "float64")
                 order = module.shuffled(len(x), module.Mulberry32.for_training(0, stream=2))
-                self.assertEqual(len(report["batch"]["x"]), 57)
+                self.assertEqual(len(report["batch"]["x"]), train_size)
                 for row, i in zip(report["batch"]["x"], order):
                     for a, b in zip(row, x[i]):
                         self.assertAlmostEqual(a, b, delta=1e-12)
