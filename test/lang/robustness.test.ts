@@ -23,6 +23,13 @@ function assertInside(text: string, diagnostics: Diagnostic[]): void {
   }
 }
 
+/**
+ * A hang guard, not a speed test: the checker takes about a millisecond on these texts, and a
+ * pathological input (an exponential expansion, a runaway loop) takes seconds to forever. The
+ * bound is loose so that a busy shared machine does not fail it; bench/ measures speed.
+ */
+const HANG_MS = 2000;
+
 function checkBounded(text: string, limitMs: number): Diagnostic[] {
   const start = performance.now();
   const r = check(text, { documentPath: '/w/a.net', workspaceFolders: ['/w'], readFile: () => 'a,b,c,y\n1,2,3,4\n' });
@@ -63,17 +70,17 @@ const netLike = fc
   .map((parts) => parts.join(' '));
 
 describe('robustness: property tests (fast-check)', () => {
-  it('any string: never throws, ranges inside, < 200 ms', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => void checkBounded(text, 200)), { numRuns: 300 });
+  it('any string: never throws, ranges inside, bounded time', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 400 }), (text) => void checkBounded(text, HANG_MS)), { numRuns: 300 });
   });
   it('any string of arbitrary code units (lone surrogates, control characters)', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => void checkBounded(text, 200)), { numRuns: 300 });
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => void checkBounded(text, HANG_MS)), { numRuns: 300 });
   });
   it('token soup from the language\'s own words', () => {
-    fc.assert(fc.property(netLike, (text) => void checkBounded(text, 200)), { numRuns: 400 });
+    fc.assert(fc.property(netLike, (text) => void checkBounded(text, HANG_MS)), { numRuns: 400 });
   });
   it('random mutations of the language reference examples', () => {
-    fc.assert(fc.property(mutated, (text) => void checkBounded(text, 200)), { numRuns: 400 });
+    fc.assert(fc.property(mutated, (text) => void checkBounded(text, HANG_MS)), { numRuns: 400 });
   });
   it('every quick fix applies inside the document and its result checks without throwing', () => {
     fc.assert(fc.property(mutated, (text) => {
@@ -137,10 +144,10 @@ describe('robustness: the inputs issue 3 names', () => {
     assert.ok(checkBounded('repeat 2 {\n'.repeat(10_000), 1000).some((x) => x.code === 'syntax-too-deep'));
   });
   it('repeat 1000000 {} and nested huge repeats', () => {
-    assert.ok(checkBounded('data spiral\ninput 2\nrepeat 1000000 {}\ndense 3\n', 200).some((x) => x.code === 'empty-block'));
+    assert.ok(checkBounded('data spiral\ninput 2\nrepeat 1000000 {}\ndense 3\n', HANG_MS).some((x) => x.code === 'empty-block'));
     const nested = 'data spiral\ninput 2\n' + 'repeat 1000000 {\n'.repeat(40) + 'dense 64\n' + '}\n'.repeat(40) + 'dense 3\n';
-    assert.ok(checkBounded(nested, 200).some((x) => x.code === 'too-many-layers'));
+    assert.ok(checkBounded(nested, HANG_MS).some((x) => x.code === 'too-many-layers'));
     const empty = 'data spiral\ninput 2\n' + 'repeat 1000000 {\n'.repeat(40) + 'dense 3\n'.slice(0, 0) + '}\n'.repeat(40) + 'dense 3\n';
-    checkBounded(empty, 200);
+    checkBounded(empty, HANG_MS);
   });
 });
