@@ -289,6 +289,21 @@ describe('GradLens in VS Code', function () {
     }, 20_000, 'one new server process runs');
     await vscode.page.locator('.editor-group-container.active .squiggly-error').first().waitFor({ timeout: 15_000 });
   });
+
+  it('training rnn-adding.net shows the rnn layer\'s time × training-step heatmap: cold over the early time steps', async () => {
+    await vscode.openFile('rnn-adding.net');
+    await vscode.runCommand('GradLens: Train and Inspect');
+    const inspector = await vscode.inspectorFrame('.time-heatmap-panel:not([hidden])', 60_000);
+    await inspector.locator('.status[data-kind="done"]').waitFor({ timeout: 120_000 });
+    assert.match((await inspector.locator('.time-caption').textContent()) ?? '', /rows: time steps 1 \(top\) … 50 · .* · training steps 1 … 2000/);
+    const [top, bottom] = await inspector.locator('canvas.time-heatmap').evaluate((c) => {
+      const canvas = c as HTMLCanvasElement, ctx = canvas.getContext('2d')!, x = Math.floor(canvas.width / 2);
+      return [ctx.getImageData(x, 1, 1, 1).data, ctx.getImageData(x, canvas.height - 2, 1, 1).data].map((d) => Array.from(d));
+    });
+    assert.ok(top[2] > top[0] && bottom[0] > bottom[2], `step 1 cold ${top}, step 50 hot ${bottom}`);
+    await inspector.locator('.time-heatmap-panel').scrollIntoViewIfNeeded();
+    await vscode.screenshot('inspector-time-heatmap');
+  });
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
