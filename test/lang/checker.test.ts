@@ -336,6 +336,30 @@ describe('checker: the size limit', () => {
     assert.ok(Date.now() - start < 200);
     assert.deepEqual(d.range, rangeOf(text, '1000000'));
   });
+  it('counts convolution and recurrent parameters from the shapes: C·K·K·OUT + OUT, G·H·(F + H) + 2·G·H', () => {
+    const image = 'data blobs classes=3 features=64\ninput 1 8 8';
+    const { spec } = check(net('conv2d 4 kernel=3 padding=1 relu\nmaxpool2d 2\nconv2d 6 kernel=3\nflatten\ndense 3', image));
+    // 1·9·4 + 4, then 4·9·6 + 6 on [4, 4, 4] → [6, 2, 2], then 24·3 + 3
+    assert.equal(spec!.paramCount, 40 + 222 + 75);
+    const { spec: seq } = check(net('lstm 5 sequences=true\ngru 3\ndense 1', 'data adding T=10\ninput 10 2'));
+    // lstm: 4·5·(2 + 5) + 2·4·5; gru: 3·3·(5 + 3) + 2·3·3; dense 3 + 1
+    assert.equal(seq!.paramCount, 180 + 90 + 4);
+  });
+  it('a repeat whose body changes the shape is measured copy by copy, and refused quickly past the limits', () => {
+    const image = 'data blobs classes=3 features=64\ninput 1 8 8';
+    const growing = net('repeat 1000000000 {\n  conv2d 2 kernel=1 padding=1\n}\nflatten\ndense 3', image);
+    const start = Date.now();
+    only(growing, 'too-many-layers');
+    assert.ok(Date.now() - start < 500);
+    // Each copy grows the image by 2 per side: 2·(1 + 1) + then (2·2 + 2) per copy; output [2, 8 + 2k, 8 + 2k].
+    const { spec } = check(net('repeat 3 {\n  conv2d 2 kernel=1 padding=1\n}\nflatten\ndense 3', image));
+    assert.deepEqual(spec!.leaves[2].outputShape, [2, 14, 14]);
+    assert.equal(spec!.paramCount, 4 + 6 + 6 + (2 * 14 * 14 * 3 + 3));
+    // The limit is judged on the same count, measured without unrolling.
+    const three = net('repeat 3 {\n  conv2d 2 kernel=1 padding=1\n}\nflatten\ndense 3', image);
+    assert.equal(diagnosticsOf(three, 'too-many-parameters', { maxParameters: spec!.paramCount }).length, 0);
+    assert.equal(diagnosticsOf(three, 'too-many-parameters', { maxParameters: spec!.paramCount - 1 }).length, 1);
+  });
   it('the default limit is 5,000,000 parameters', () => {
     assert.equal(diagnosticsOf(net('dense 2000 relu\ndense 2000 relu\ndense 3'), 'too-many-parameters').length, 0);
     assert.equal(diagnosticsOf(net('dense 3000 relu\ndense 2000 relu\ndense 3'), 'too-many-parameters').length, 1);

@@ -8,7 +8,7 @@ import { check, format } from '../../src/lang';
 import type { Diagnostic } from '../../src/lang/diagnostics';
 import { applyEdits, DEEP_SIGMOID, SPIRAL } from './helpers';
 
-const EXAMPLES = [SPIRAL, DEEP_SIGMOID, 'data "x.csv" target=y\ninput 3\nr: residual {\n  dense 3 gelu\n}\ndense 1\nloss huber delta=2\nwatch lossWindow=5\n'];
+const EXAMPLES = [SPIRAL, DEEP_SIGMOID, 'data blobs classes=3 features=64\ninput 1 8 8\nconv2d 8 kernel=3 padding=1 relu\nmaxpool2d 2\nrepeat 3 { conv2d 8 kernel=3 padding=1 }\nflatten\ndense 3\n', 'data adding T=20\ninput 20 2\nconv1d 4 kernel=3\nlstm 8 sequences=true\ngru 4\ndense 1\n', 'data "x.csv" target=y\ninput 3\nr: residual {\n  dense 3 gelu\n}\ndense 1\nloss huber delta=2\nwatch lossWindow=5\n'];
 
 function assertInside(text: string, diagnostics: Diagnostic[]): void {
   const lines = text.split(/\r\n|\r|\n/);
@@ -66,7 +66,8 @@ const mutated = fc
   });
 
 const netLike = fc
-  .array(fc.constantFrom('dense', 'relu', 'repeat', 'residual', '{', '}', ';', '\n', ' ', '=', ':', '(', ')', ',', '"', '#', '3', '-1', '1e9', 'x', 'init', 'normal', 'data', 'input', 'loss', 'softmax', 'xor', 'spiral', 'bce', 'lr'), { maxLength: 60 })
+  .array(fc.constantFrom('dense', 'relu', 'repeat', 'residual', '{', '}', ';', '\n', ' ', '=', ':', '(', ')', ',', '"', '#', '3', '-1', '1e9', 'x', 'init', 'normal', 'data', 'input', 'loss', 'softmax', 'xor', 'spiral', 'bce', 'lr',
+    'conv2d', 'conv1d', 'maxpool2d', 'flatten', 'lstm', 'gru', 'kernel', 'padding', 'stride', 'sequences', 'adding', 'swish'), { maxLength: 60 })
   .map((parts) => parts.join(' '));
 
 describe('robustness: property tests (fast-check)', () => {
