@@ -11,10 +11,7 @@ import { initWeights } from './init';
 import { SHAPED_LAYERS } from '../kinds/layers';
 import type { AnyLayerKind } from '../kinds/layer';
 import { ActivationOp } from './ops/activation';
-import { BatchNormOp } from './ops/batchnorm';
 import { DenseOp } from './ops/dense';
-import { DropoutOp } from './ops/dropout';
-import { LayerNormOp } from './ops/layernorm';
 import { LossOp } from './ops/loss';
 import { ResidualAddOp, ResidualForkOp } from './ops/residual';
 import { Rng } from './rng';
@@ -173,17 +170,11 @@ export class Network {
       }
       case 'activation':
         return new ActivationOp(layer.index, x, layer.activation, layer.alpha, dtype, capacity);
-      case 'layernorm':
-        return new LayerNormOp(layer.index, x, this.ones(layer, 'gamma'), this.param(layer, 'beta'), layer.eps, dtype, capacity);
-      case 'batchnorm':
-        return new BatchNormOp(layer.index, x, this.ones(layer, 'gamma'), this.param(layer, 'beta'), layer.momentum, layer.eps, dtype, capacity);
-      case 'dropout':
-        return new DropoutOp(layer.index, x, layer.rate, this.dropoutRng, dtype, capacity);
       default: {
         // Every other kind builds its own op (src/kinds/layers/): parameters in PyTorch's order.
         const kind: AnyLayerKind = SHAPED_LAYERS[layer.kind];
         return kind.build(layer, x, {
-          dtype, capacity,
+          dtype, capacity, dropoutRng: this.dropoutRng,
           param: (name) => this.param(layer, name),
           init: (param, fanIn, fanOut, init) => initWeights(param.value, fanIn, fanOut, init, rng, param.count),
         });

@@ -9,7 +9,7 @@ import type { Range } from '../lang/diagnostics';
 import type { Statement } from '../lang/ast';
 import type { Reporter } from '../lang/report';
 import type { ReadValue } from '../lang/values';
-import type { OptionDoc } from '../lang/vocabulary';
+import type { OptionDoc, ValueRange } from '../lang/vocabulary';
 import type { ActivationKind, InitSpec, LeafLayer, ParamName } from '../lang/spec';
 import type { DType } from '../engine/floats';
 import type { Rng } from '../engine/rng';
@@ -42,6 +42,8 @@ export interface ReadContext {
   stmt: Statement;
   values: Map<string, ReadValue>;
   r: Reporter;
+  /** The number at argument `index` within `range`; `missing` is the `missing-argument` message when absent. */
+  number(index: number, what: string, range: ValueRange, missing: string): number | undefined;
   /** The integer at argument `index` in `range` (diagnostic `missing-argument` with `example` when absent). */
   integer(index: number, what: string, min: number, example: string): number | undefined;
   /** The optional activation name at argument `index`: undefined when absent, null when wrong. */
@@ -56,11 +58,20 @@ export interface BuildContext {
   capacity: number;
   /** A zero-initialised parameter tensor of the layer, with the shape the checker resolved (created in call order). */
   param(name: ParamName): Param;
+  /** The network's dropout stream (seeded, apart from init and shuffling). */
+  dropoutRng: Rng;
   /** Fills a parameter from the network's init stream (fans as torch.nn.init computes them). */
   init(param: Param, fanIn: number, fanOut: number, init: InitSpec): void;
 }
 
-export type ShapeRule = { output: number[]; params: { name: ParamName; shape: number[] }[] } | { error: string };
+/** The output and parameter shapes, or the problem; `needsFlatten`: a vector-only kind got an image or a sequence. */
+export type ShapeRule = { output: number[]; params: { name: ParamName; shape: number[] }[] } | { error: string; needsFlatten?: boolean };
+
+/** The rule of kinds that work on one vector per example: anything else is the problem (fixed by a flatten before). */
+export function vectorOnly(kind: string, input: Shape): { error: string; needsFlatten: true } | undefined {
+  if (input.length === 1) return undefined;
+  return { error: `\`${kind}\` takes a vector per example; its input is ${describeShape(input)}. Add \`flatten\` before it.`, needsFlatten: true };
+}
 
 /** The leaf of one kind. */
 export type LeafOf<K extends LeafLayer['kind']> = Extract<LeafLayer, { kind: K }>;

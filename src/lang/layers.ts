@@ -36,15 +36,6 @@ export interface ActivationTemplate extends TemplateBase {
   activation: ActivationKind;
   alpha?: number;
 }
-export interface NormTemplate extends TemplateBase {
-  kind: 'layernorm' | 'batchnorm';
-  eps: number;
-  momentum: number;
-}
-export interface DropoutTemplate extends TemplateBase {
-  kind: 'dropout';
-  rate: number;
-}
 export interface RepeatTemplate extends TemplateBase {
   kind: 'repeat';
   count: number;
@@ -60,7 +51,7 @@ export interface ShapedTemplate extends TemplateBase {
   def: AnyLayerKind;
   settings: unknown;
 }
-export type Template = DenseTemplate | ActivationTemplate | NormTemplate | DropoutTemplate | ShapedTemplate | RepeatTemplate | ResidualTemplate;
+export type Template = DenseTemplate | ActivationTemplate | ShapedTemplate | RepeatTemplate | ResidualTemplate;
 
 export const NETWORK_KEYWORDS = ['repeat', 'residual'];
 const LAYER_NAMES = LAYERS.map((l) => l.name);
@@ -148,20 +139,6 @@ function readTemplate(stmt: Statement, r: Reporter): Template | undefined {
     const alphaDefault = activationDef(word as ActivationKind).alpha?.default;
     return { kind: 'activation', stmt, label, activation: word as ActivationKind, alpha: num('alpha', alphaDefault ?? 0) };
   }
-  if (category === 'norm') {
-    extraArgs(stmt, 0, word, r);
-    return { kind: word as 'layernorm' | 'batchnorm', stmt, label, eps: num('eps', 1e-5), momentum: num('momentum', 0.9) };
-  }
-  if (category === 'dropout') {
-    extraArgs(stmt, 1, 'dropout RATE', r);
-    const rateArg = stmt.args[0];
-    if (!rateArg) {
-      r.error('missing-argument', '`dropout` needs a rate, e.g. `dropout 0.2`.', stmt.keyword.range);
-      return undefined;
-    }
-    const rate = readNumber(rateArg, 'dropout rate', 'number', { min: 0, max: 1, maxExclusive: true }, r);
-    return rate === undefined ? undefined : { kind: 'dropout', stmt, label, rate };
-  }
   return assertNever(category);
 }
 
@@ -170,6 +147,14 @@ function readContext(stmt: Statement, values: Map<string, ReadValue>, r: Reporte
   const word = stmt.keyword.text;
   return {
     stmt, values, r,
+    number(index, what, range, missing) {
+      const arg = stmt.args[index];
+      if (!arg) {
+        r.error('missing-argument', missing, stmt.keyword.range);
+        return undefined;
+      }
+      return readNumber(arg, what, 'number', range, r);
+    },
     integer(index, what, min, example) {
       const arg = stmt.args[index];
       if (!arg) {

@@ -45,11 +45,7 @@ function measureOne(t: Template, input: Shape | undefined): Size {
   switch (t.kind) {
     case 'dense':
       return { params: width * t.units + (t.bias ? t.units : 0), leaves: leafCount(t), output: [t.units] };
-    case 'layernorm':
-    case 'batchnorm':
-      return { params: 2 * width, leaves: 1, output: input };
     case 'activation':
-    case 'dropout':
       return { params: 0, leaves: 1, output: input };
     case 'shaped': {
       const rule = input === undefined ? undefined : t.def.shape(input, t.settings);
@@ -179,18 +175,6 @@ export function unroll(templates: Template[], input: Shape | undefined, r: Repor
         add({ ...base(t, shape, shape), kind: 'activation', name: nextName(t.activation, t.label, suffix), params: [], activation: t.activation, alpha: t.alpha ?? 0 }, t, out);
         return shape;
       }
-      case 'layernorm':
-      case 'batchnorm': {
-        if (!needsVector(t, shape, t.kind)) return undefined;
-        const w = shape === undefined ? 0 : product(shape);
-        const params: ParamSpec[] = [{ name: 'gamma', shape: [w], count: w }, { name: 'beta', shape: [w], count: w }];
-        const common = { ...base(t, shape, shape), name: nextName(t.kind, t.label, suffix), params, eps: t.eps };
-        add(t.kind === 'layernorm' ? { ...common, kind: 'layernorm' } : { ...common, kind: 'batchnorm', momentum: t.momentum }, t, out);
-        return shape;
-      }
-      case 'dropout':
-        add({ ...base(t, shape, shape), kind: 'dropout', name: nextName('dropout', t.label, suffix), params: [], rate: t.rate }, t, out);
-        return shape;
       case 'shaped':
         return walkShaped(t, shape, suffix, out);
       case 'repeat': {
@@ -221,7 +205,8 @@ export function unroll(templates: Template[], input: Shape | undefined, r: Repor
     if (shape === undefined) return undefined;
     const rule = t.def.shape(shape, t.settings);
     if ('error' in rule) {
-      if (!reported.has(t)) {
+      if (rule.needsFlatten) needsVector(t, shape, t.def.name);
+      else if (!reported.has(t)) {
         reported.add(t);
         r.error('layer-shape', rule.error, t.stmt.keyword.range);
       }

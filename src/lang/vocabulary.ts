@@ -50,8 +50,8 @@ export interface StatementDoc extends ItemDoc {
   options: readonly OptionDoc[];
 }
 
-/** `shaped`: a kind of the registry in src/kinds/layers/ (convolution, pooling, flatten, recurrence). */
-export type LayerCategory = 'dense' | 'activation' | 'norm' | 'dropout' | 'shaped';
+/** `shaped`: a kind of the registry in src/kinds/layers/ (norms, dropout, convolution, pooling, flatten, recurrence). */
+export type LayerCategory = 'dense' | 'activation' | 'shaped';
 
 export interface LayerDoc extends ItemDoc {
   category: LayerCategory;
@@ -155,19 +155,6 @@ export const LAYERS: readonly LayerDoc[] = [
     ],
     doc: 'Fully connected layer, y = x·W + b with W of shape [in, UNITS] (row-major, PyTorch\'s convention transposed). UNITS is the output width, a whole number ≥ 1. An activation written after UNITS (`dense 64 relu`) is fused into the layer for display; it is the same as an activation layer on the next line.' },
   ...activationLayers,
-  { name: 'layernorm', syntax: 'layernorm [eps=1e-5]', category: 'norm', params: 'gamma [width], beta [width]',
-    options: [epsOption],
-    doc: 'Layer normalisation: normalise each example over its features (biased variance, eps inside the square root), then scale by gamma (starts at 1) and shift by beta (starts at 0). Keeps activations in a healthy range at any batch size.' },
-  { name: 'batchnorm', syntax: 'batchnorm [momentum=0.9] [eps=1e-5]', category: 'norm', params: 'gamma [width], beta [width] (+ running mean and variance)',
-    options: [
-      { name: 'momentum', type: 'number', default: 0.9, range: { min: 0, max: 1 },
-        doc: 'Running statistics update as running = momentum·running + (1 − momentum)·batch; they are used in evaluation.' },
-      epsOption,
-    ],
-    doc: 'Batch normalisation: in training, normalise each feature over the batch (batch mean, biased variance), then scale by gamma and shift by beta. Running statistics (unbiased variance) are used in evaluation.' },
-  { name: 'dropout', syntax: 'dropout RATE', category: 'dropout', params: 'none',
-    options: [],
-    doc: 'Dropout: in training, zero each unit with probability RATE (0 ≤ RATE < 1) and scale the rest by 1/(1 − RATE); the identity in evaluation.' },
   ...SHAPED_LAYER_LIST.map((k): LayerDoc => ({ name: k.name, syntax: k.syntax, category: 'shaped', params: k.params, options: k.options, doc: k.doc })),
 ];
 

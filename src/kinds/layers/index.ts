@@ -1,5 +1,5 @@
-// Every shape-aware layer kind, one registration line each (dense, the activations, the
-// norms and dropout are read by src/lang/layers.ts). The checker, completion, hover, the
+// Every layer kind but dense and the activation layers (src/lang/layers.ts reads those, with
+// the activation kinds of src/kinds/activations/), one registration line each. The checker, completion, hover, the
 // grammar test, the docs test and the finite-difference test read this table.
 
 import type { LeafLayer } from '../../lang/spec';
@@ -9,8 +9,13 @@ import { conv2d } from './conv2d';
 import { flatten } from './flatten';
 import { gru, lstm, rnn } from './recurrent';
 import { avgpool2d, maxpool2d } from './pool2d';
+import { batchnorm, layernorm } from './norms';
+import { dropout } from './dropout';
 
 export const SHAPED_LAYERS = {
+  layernorm,
+  batchnorm,
+  dropout,
   conv2d,
   conv1d,
   maxpool2d,
@@ -22,7 +27,7 @@ export const SHAPED_LAYERS = {
 } satisfies { [K in ShapedKind]: AnyLayerKind };
 
 /** The leaf kinds defined here: every leaf kind but those src/lang/layers.ts reads itself. */
-export type ShapedKind = Exclude<LeafLayer['kind'], 'dense' | 'activation' | 'layernorm' | 'batchnorm' | 'dropout'>;
+export type ShapedKind = Exclude<LeafLayer['kind'], 'dense' | 'activation'>;
 
 export const SHAPED_LAYER_LIST: readonly AnyLayerKind[] = Object.values(SHAPED_LAYERS);
 
@@ -34,9 +39,9 @@ export function shapedLayer(word: string): AnyLayerKind | undefined {
 export const LAYER_TRAITS = {
   dense: { hasWeights: true, recurrent: false, perChannelUnits: false },
   activation: { hasWeights: false, recurrent: false, perChannelUnits: false },
-  layernorm: { hasWeights: true, recurrent: false, perChannelUnits: false },
-  batchnorm: { hasWeights: true, recurrent: false, perChannelUnits: false },
-  dropout: { hasWeights: false, recurrent: false, perChannelUnits: false },
+  layernorm: layernorm.traits,
+  batchnorm: batchnorm.traits,
+  dropout: dropout.traits,
   conv2d: conv2d.traits,
   conv1d: conv1d.traits,
   maxpool2d: maxpool2d.traits,
