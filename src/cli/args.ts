@@ -16,10 +16,11 @@ export type Command =
   | { kind: 'inspect'; file: string; steps?: number; json: boolean; jsonl?: string; failOn: FindingCode[]; weights?: string }
   | { kind: 'grads'; file: string; json: boolean; after: number; dtype: 'float32' | 'float64'; weights?: string }
   | { kind: 'gradcheck'; file: string; json: boolean; weights?: string }
-  | { kind: 'export'; file: string; to: 'pytorch'; out: string };
+  | { kind: 'export'; file: string; to: 'pytorch'; out: string }
+  | { kind: 'analyze'; file: string; json: boolean; failOn: FindingCode[] };
 
-export type HelpTopic = 'inspect' | 'grads' | 'gradcheck' | 'export';
-const HELP_TOPICS: readonly string[] = ['inspect', 'grads', 'gradcheck', 'export'];
+export type HelpTopic = 'inspect' | 'grads' | 'gradcheck' | 'export' | 'analyze';
+const HELP_TOPICS: readonly string[] = ['inspect', 'grads', 'gradcheck', 'export', 'analyze'];
 
 /** `--fail-on` short names, in the words of the flags users see. */
 export const FAIL_ON_NAMES: Record<string, FindingCode> = {
@@ -44,8 +45,9 @@ export function parseCommand(argv: string[]): Command {
   if (name === 'grads') return parseGrads(rest);
   if (name === 'gradcheck') return parseGradcheck(rest);
   if (name === 'export') return parseExport(rest);
+  if (name === 'analyze') return parseAnalyze(rest);
   if (name.startsWith('-')) throw new UsageError(`unknown option '${name}'`);
-  throw new UsageError(`unknown command '${name}' (commands: inspect, grads, gradcheck, export)`);
+  throw new UsageError(`unknown command '${name}' (commands: inspect, grads, gradcheck, export, analyze)`);
 }
 
 function parseInspect(args: string[]): Command {
@@ -98,6 +100,19 @@ function weightsOption(values: Record<string, string | boolean | undefined>): { 
   if (path === undefined) return {};
   if (path.trim() === '') throw new UsageError('--weights needs a path to a JSON file in the layout of grads --json');
   return { weights: path };
+}
+
+function parseAnalyze(args: string[]): Command {
+  const { values, positionals } = parse(args, {
+    json: { type: 'boolean', default: false },
+    'fail-on': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  });
+  if (values.help) return { kind: 'help', topic: 'analyze' };
+  if (positionals.length === 0) throw new UsageError('analyze needs a run log: gradlens analyze RUN.jsonl');
+  if (positionals.length > 1) throw new UsageError(`analyze takes one run log, got ${positionals.length}: ${positionals.join(' ')}`);
+  const failOn = values['fail-on'] === undefined ? [] : parseFailOn(values['fail-on'] as string);
+  return { kind: 'analyze', file: positionals[0]!, json: values.json as boolean, failOn };
 }
 
 function parseExport(args: string[]): Command {

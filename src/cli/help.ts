@@ -7,6 +7,7 @@ Usage:
   gradlens grads FILE [--json] [--after N] [--dtype float32|float64] [--weights PATH]
   gradlens gradcheck FILE [--json] [--weights PATH]
   gradlens export FILE --to pytorch -o OUT.py
+  gradlens analyze RUN.jsonl [--json] [--fail-on FLAGS]
   gradlens --help | --version
 
 Commands:
@@ -14,6 +15,7 @@ Commands:
   grads     print the exact weights and gradients of one training batch
   gradcheck compare every gradient with finite differences (float64, first batch)
   export    write the network as a runnable PyTorch training script
+  analyze   report the gradient health of a run log (a watched PyTorch run)
 
 Run 'gradlens COMMAND --help' for a command's options.
 Exit codes: 0 healthy, 1 a flag named by --fail-on was raised (or the run diverged;
@@ -94,3 +96,20 @@ weights of 'gradlens grads FILE --json') and --gradlens RUN.jsonl (a run log for
 Options:
   --to pytorch     the target (the only one)
   -o, --output OUT.py   the file to write`;
+
+
+export const ANALYZE_HELP = `gradlens analyze RUN.jsonl [--json] [--fail-on FLAGS]
+
+Reads a run log — a PyTorch run watched by gradlens_torch (python/gradlens_torch), or the
+engine's own — and reports the same gradient-health analysis as 'inspect': a table per
+layer (the module's name, its kind, its .net line for an exported network, ‖∇‖ first,
+median and last) and each flag with its evidence. A log without an end record is a run
+still going: what it has so far is analysed. Details: docs/pytorch.md.
+
+Options:
+  --json           print the report as JSON, shaped like 'inspect --json' (at most 500
+                   frames, evenly spaced)
+  --fail-on FLAGS  exit with 1 when any of these flags is raised (as for inspect)
+
+Exit codes as inspect: 0 healthy, 1 a --fail-on flag (or a non-finite run), 2 an unreadable
+or invalid run log (file:line: runlog-invalid: …).`;

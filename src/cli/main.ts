@@ -5,11 +5,12 @@
 import { writeSync } from 'node:fs';
 import { version } from '../../package.json';
 import { parseCommand, UsageError, type Command } from './args';
+import { analyzeCommand } from './analyze';
 import { exportCommand } from './export';
 import { grads } from './grads';
 import { printable } from './format';
 import { gradcheck } from './gradcheck';
-import { EXPORT_HELP, GRADCHECK_HELP, GRADS_HELP, INSPECT_HELP, USAGE } from './help';
+import { ANALYZE_HELP, EXPORT_HELP, GRADCHECK_HELP, GRADS_HELP, INSPECT_HELP, USAGE } from './help';
 import { inspect, type Output } from './inspect';
 
 function run(argv: string[], out: Output): number {
@@ -23,7 +24,7 @@ function run(argv: string[], out: Output): number {
   }
   switch (command.kind) {
     case 'help':
-      out.stdout(command.topic === 'inspect' ? INSPECT_HELP : command.topic === 'grads' ? GRADS_HELP : command.topic === 'gradcheck' ? GRADCHECK_HELP : command.topic === 'export' ? EXPORT_HELP : USAGE);
+      out.stdout(command.topic === 'inspect' ? INSPECT_HELP : command.topic === 'grads' ? GRADS_HELP : command.topic === 'gradcheck' ? GRADCHECK_HELP : command.topic === 'export' ? EXPORT_HELP : command.topic === 'analyze' ? ANALYZE_HELP : USAGE);
       return 0;
     case 'version':
       out.stdout(version);
@@ -36,6 +37,8 @@ function run(argv: string[], out: Output): number {
       return gradcheck(command, out);
     case 'export':
       return exportCommand(command, out);
+    case 'analyze':
+      return analyzeCommand(command, out);
   }
 }
 

@@ -51,6 +51,11 @@ describe('CLI arguments', () => {
     }
   });
 
+  it('reads analyze with --json and --fail-on', () => {
+    assert.deepEqual(parseCommand(['analyze', 'run.jsonl', '--json', '--fail-on', 'vanishing']), { kind: 'analyze', file: 'run.jsonl', json: true, failOn: ['vanishing-gradient'] });
+    assert.throws(() => parseCommand(['analyze']), UsageError);
+  });
+
   it('rejects unknown options, commands, missing files and bad numbers as usage errors', () => {
     for (const argv of [['inspect', 'a.net', '--stpes', '3'], ['train', 'a.net'], ['inspect'], ['inspect', 'a.net', '--steps', '0'], ['grads', 'a.net', '--after', '-1'], ['grads', 'a.net', '--dtype', 'int8']]) {
       assert.throws(() => parseCommand(argv), UsageError, argv.join(' '));

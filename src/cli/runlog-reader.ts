@@ -1,0 +1,187 @@
+// A run log (src/protocol/runlog.ts) read back into what the analysis takes: a NetworkSpec
+// built from the header's layers and a RunResult of its step records. The file is read
+// line by line in fixed-size chunks; a last line without its newline is a record still
+// being written and is left for later.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Histogram, LayerStats, NonFiniteReport, RunResult, StepFrame } from '../engine/telemetry';
+import type { ActivationKind, LeafLayer, LossSpec, NetworkSpec, ParamName, Task } from '../lang/spec';
+import { parseRecord, type RunLogRecord } from '../protocol/runlog';
+
+type Header = Extract<RunLogRecord, { type: 'header' }>;
+
+export interface RunLog {
+  header: Header;
+  spec: NetworkSpec;
+  run: RunResult;
+  /** Whether the log has its end record (without one the run is still going, or was killed). */
+  ended: boolean;
+  /** torch.distributed, all_ranks=True: ranks whose gradients differed from rank 0's, and the first step they did. */
+  ranksDiffer?: { ranks: number[]; firstStep: number };
+}
+
+export type ReadResult = { ok: true; log: RunLog } | { ok: false; code: string; line?: number; message: string };
+
+const CHUNK = 1 << 16;
+
+/** Calls `onLine` with each complete line (1-based number); stops when it returns false. */
+export function forEachLine(path: string, onLine: (line: string, number: number) => boolean): void {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(CHUNK);
+    let pending = '';
+    let number = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, 0, CHUNK, null);
+      if (read === 0) return;
+      const text = pending + buffer.toString('utf8', 0, read);
+      const lines = text.split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        number++;
+        if (line.trim() !== '' && !onLine(line, number)) return;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readRunLog(path: string): ReadResult {
+  let header: Header | undefined;
+  const frames: StepFrame[] = [];
+  const histograms: Histogram[] = [];
+  let nonFinite: NonFiniteReport | undefined;
+  let end: Extract<RunLogRecord, { type: 'end' }> | undefined;
+  let ranksDiffer: RunLog['ranksDiffer'];
+  let failure: ReadResult | undefined;
+  try {
+    forEachLine(path, (line, number) => {
+      const parsed = parseRecord(line);
+      if (!parsed.ok) {
+        failure = { ok: false, code: 'runlog-invalid', line: number, message: parsed.message };
+        return false;
+      }
+      const record = parsed.record;
+      if (header === undefined && record.type !== 'header') {
+        failure = { ok: false, code: 'runlog-invalid', line: number, message: 'the first record must be the header' };
+        return false;
+      }
+      switch (record.type) {
+        case 'header':
+          if (header !== undefined) {
+            failure = { ok: false, code: 'runlog-invalid', line: number, message: 'a second header' };
+            return false;
+          }
+          header = record;
+          break;
+        case 'step': {
+          frames.push(frameOf(record));
+          if (record.ranksDiffer && record.ranksDiffer.length > 0) {
+            ranksDiffer = { ranks: [...new Set([...(ranksDiffer?.ranks ?? []), ...record.ranksDiffer])].sort((a, b) => a - b), firstStep: ranksDiffer?.firstStep ?? record.step };
+          }
+          break;
+        }
+        case 'histogram':
+          histograms.push({ step: record.step, layer: record.layer, of: record.of, min: record.min, max: record.max, counts: record.counts });
+          break;
+        case 'nonfinite':
+          nonFinite ??= {
+            step: record.step, phase: record.phase, op: record.op, message: record.message,
+            ...(record.layer !== undefined ? { layer: record.layer } : {}),
+            ...(record.layerName !== undefined ? { layerName: record.layerName } : {}),
+            ...(record.line !== undefined ? { line: record.line } : {}),
+          };
+          break;
+        case 'end':
+          end = record;
+          break;
+      }
+      return true;
+    });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { ok: false, code: 'file-unreadable', message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : String((error as Error).message) };
+  }
+  if (failure) return failure;
+  if (header === undefined) return { ok: false, code: 'runlog-invalid', message: 'the file has no header record (is it a GradLens run log?)' };
+  const layerCount = header.layers.length;
+  const badFrame = frames.find((f) => f.layers.some((l) => l.index >= layerCount));
+  if (badFrame) return { ok: false, code: 'runlog-invalid', message: `step ${badFrame.step} names a layer the header does not have` };
+  const reason = end?.reason ?? (nonFinite ? 'diverged' : 'done');
+  const run: RunResult = {
+    reason,
+    frames,
+    histograms,
+    initialLoss: frames[0]?.loss ?? NaN,
+    ...(nonFinite ? { nonFinite } : {}),
+    ...(end?.message ? { message: end.message } : {}),
+  };
+  return { ok: true, log: { header, spec: specOf(header), run, ended: end !== undefined, ...(ranksDiffer ? { ranksDiffer } : {}) } };
+}
+
+function frameOf(record: Extract<RunLogRecord, { type: 'step' }>): StepFrame {
+  const layers: LayerStats[] = record.layers.map((l) => ({
+    index: l.index, gradNorm: l.gradNorm, gradRms: l.gradRms, outGradNorm: l.outGradNorm, inGradNorm: l.inGradNorm,
+    outMean: l.outMean, outStd: l.outStd, deadFraction: l.deadFraction, saturatedFraction: l.saturatedFraction,
+    params: l.params.map((p) => ({ ...p, name: p.name as ParamName })),
+  }));
+  const frame: StepFrame = { step: record.step, epoch: record.epoch ?? 1, loss: record.loss, layers };
+  if (record.accuracy !== undefined) frame.accuracy = record.accuracy;
+  if (record.valLoss !== undefined) frame.valLoss = record.valLoss;
+  if (record.valAccuracy !== undefined) frame.valAccuracy = record.valAccuracy;
+  return frame;
+}
+
+const ACTIVATIONS = new Set<string>(['relu', 'leaky_relu', 'elu', 'gelu', 'tanh', 'sigmoid', 'softplus', 'linear', 'softmax']);
+const LOSSES: Record<string, LossSpec['kind']> = {
+  CrossEntropyLoss: 'cross_entropy', BCELoss: 'bce', MSELoss: 'mse', L1Loss: 'mae', HuberLoss: 'huber',
+  cross_entropy: 'cross_entropy', bce: 'bce', mse: 'mse', mae: 'mae', huber: 'huber',
+};
+
+/**
+ * The network the analysis judges: one leaf per header layer, in order. Layers of kinds the
+ * analysis has no rules for (convolutions, recurrent and custom modules) are judged as
+ * linear layers with weights: their gradient flow, update ratio and output statistics.
+ */
+export function specOf(header: Header): NetworkSpec {
+  const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const pytorch = header.producer === 'pytorch';
+  const leaves: LeafLayer[] = header.layers.map((layer, index) => {
+    const params = layer.params.map((p) => ({ name: p.name as ParamName, shape: p.shape, count: p.shape.reduce((a, b) => a * b, 1) }));
+    const weight = params.find((p) => p.shape.length >= 2);
+    // PyTorch's weight is [out, in, …]; GradLens's W is [in, out].
+    const [inputWidth, outputWidth] = weight ? (pytorch ? [weight.shape.slice(1).reduce((a, b) => a * b, 1), weight.shape[0]!] : [weight.shape[0]!, weight.shape[1]!]) : [params[0]?.shape[0] ?? 0, params[0]?.shape[0] ?? 0];
+    const base = { index, name: layer.name, line: layer.line ?? index, range, inputWidth, outputWidth, params };
+    const activation = (layer.activation !== undefined && ACTIVATIONS.has(layer.activation) ? layer.activation : 'linear') as ActivationKind;
+    if (params.length === 0) return { ...base, kind: 'activation', activation, alpha: activation === 'elu' ? 1 : 0.01 };
+    if (layer.kind === 'layernorm') return { ...base, kind: 'layernorm', eps: 1e-5 };
+    if (layer.kind === 'batchnorm') return { ...base, kind: 'batchnorm', momentum: 0.9, eps: 1e-5 };
+    const bound = Number((1 / Math.sqrt(Math.max(1, inputWidth))).toPrecision(3));
+    return {
+      ...base, kind: 'dense', units: outputWidth, activation, alpha: activation === 'elu' ? 1 : 0.01,
+      // PyTorch's default Linear init; a run log does not say which init a layer had.
+      init: { kind: 'uniform', low: -bound, high: bound }, bias: params.length > 1,
+    };
+  });
+  const lossKind = LOSSES[header.loss ?? ''] ?? 'mse';
+  const loss: LossSpec = lossKind === 'huber' ? { kind: 'huber', delta: 1 } : { kind: lossKind };
+  const lastWidth = leaves[leaves.length - 1]?.outputWidth ?? 0;
+  const task: Task = header.task ?? (lossKind === 'cross_entropy' ? 'classes' : lossKind === 'bce' ? 'binary' : 'regression');
+  const classes = header.classes ?? (task === 'classes' ? lastWidth : task === 'binary' ? 2 : 0);
+  const inputWidth = leaves[0]?.inputWidth ?? 0;
+  return {
+    ...(header.model !== undefined ? { name: header.model } : {}),
+    data: { kind: 'generator', generator: 'xor', n: 0, noise: 0, seed: 0, options: {}, range },
+    dataShape: { task, features: inputWidth, classes, trainSize: 0 },
+    inputWidth,
+    layers: leaves,
+    leaves,
+    loss,
+    // The optimizer is not in the log: NaN keeps the analysis from proposing a new lr.
+    optimizer: { kind: 'sgd', lr: NaN, momentum: 0, nesterov: false, weightDecay: 0 },
+    train: { epochs: 1, batch: 1, seed: 0, ...(header.totalSteps !== undefined ? { steps: header.totalSteps } : {}) },
+    watch: {},
+    paramCount: leaves.reduce((sum, leaf) => sum + leaf.params.reduce((s, p) => s + p.count, 0), 0),
+  };
+}
