@@ -5,10 +5,8 @@
 // carry that file's lines.
 
 import { isAbsolute, dirname, resolve } from 'node:path';
-import { analyze as analyzeRun, mergeThresholds } from '../analysis';
 import { formatNumber } from '../analysis/format';
 import type { FindingCode, LayerFinding } from '../analysis/types';
-import { DEFAULT_THRESHOLDS } from '../protocol/settings';
 import { exitCode, type Output } from './inspect';
 import { readRunLog, type RunLog } from './runlog-reader';
 import { alignColumns } from './table';
@@ -23,7 +21,7 @@ export function analyzeCommand(options: { file: string; json: boolean; failOn: F
     return 2;
   }
   const { log } = read;
-  const findings = analyzeRun(log.spec, log.run, mergeThresholds(DEFAULT_THRESHOLDS, {}), 'run');
+  const findings = log.analysis.findings(log.run);
   if (options.json) out.stdout(JSON.stringify(jsonReport(options.file, log, findings)));
   else out.stdout(render(options.file, log, findings));
   if (log.ranksDiffer) {
@@ -42,8 +40,8 @@ function sourceOf(file: string, log: RunLog): string | undefined {
 function render(file: string, log: RunLog, findings: LayerFinding[]): string {
   const { header, run } = log;
   const source = sourceOf(file, log);
-  const steps = run.frames.length;
-  const lastStep = run.frames[steps - 1]?.step ?? 0;
+  const steps = run.steps;
+  const lastStep = run.frames[run.frames.length - 1]?.step ?? 0;
   const lines = [
     `${file}: ${header.producer === 'pytorch' ? 'PyTorch' : 'GradLens'} run of ${header.model ?? 'a model'}` +
       `${header.worldSize !== undefined ? ` (rank ${header.rank ?? 0} of ${header.worldSize})` : ''}, ${header.layers.length} layers, ` +
@@ -67,7 +65,7 @@ function render(file: string, log: RunLog, findings: LayerFinding[]): string {
     ]);
   }
   lines.push(...alignColumns(rows, [false, false, true, true, true, true, false]));
-  if (steps > 0) lines.push('', `loss ${formatNumber(run.frames[0]!.loss)} → ${formatNumber(run.frames[steps - 1]!.loss)}`);
+  if (steps > 0) lines.push('', `loss ${formatNumber(run.frames[0]!.loss)} → ${formatNumber(run.frames[run.frames.length - 1]!.loss)}`);
   if (run.nonFinite) lines.push('', run.nonFinite.message);
   lines.push('');
   if (findings.length === 0) lines.push('No flags: the gradients look healthy.');
@@ -108,7 +106,7 @@ function jsonReport(file: string, log: RunLog, findings: LayerFinding[]): unknow
     run: {
       reason: run.reason,
       ended: log.ended,
-      steps: run.frames.length,
+      steps: run.steps,
       lastStep: run.frames[run.frames.length - 1]?.step ?? 0,
       initialLoss: run.initialLoss,
       ...(run.nonFinite ? { nonFinite: run.nonFinite } : {}),

@@ -1,10 +1,14 @@
 // A run log (src/protocol/runlog.ts) read back into what the analysis takes: a NetworkSpec
 // built from the header's layers and a RunResult of its step records. The file is read
-// line by line in fixed-size chunks; a last line without its newline is a record still
-// being written and is left for later.
+// line by line in fixed-size chunks and each step streams through the analysis
+// (RunAnalysis), so memory is bounded whatever the run's length; a last line without its
+// newline is a record still being written and is left for later.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { Histogram, LayerStats, NonFiniteReport, RunResult, StepFrame } from '../engine/telemetry';
+import { mergeThresholds, RunAnalysis } from '../analysis';
+import { Decimator } from '../engine/decimate';
+import { HISTORY_FRAMES, HISTORY_HISTOGRAM_STEPS, type Histogram, type LayerStats, type NonFiniteReport, type RunResult, type StepFrame } from '../engine/telemetry';
+import { DEFAULT_THRESHOLDS } from '../protocol/settings';
 import type { ActivationKind, LeafLayer, LossSpec, NetworkSpec, ParamName, Task } from '../lang/spec';
 import { parseRecord, type RunLogRecord } from '../protocol/runlog';
 
@@ -13,7 +17,10 @@ type Header = Extract<RunLogRecord, { type: 'header' }>;
 export interface RunLog {
   header: Header;
   spec: NetworkSpec;
+  /** The run with a bounded history (every step up to HISTORY_FRAMES, then evenly spaced ones). */
   run: RunResult;
+  /** Every judged step went through it as it was read (memory bounded by the run's size, not its length). */
+  analysis: RunAnalysis;
   /** Whether the log has its end record (without one the run is still going, or was killed). */
   ended: boolean;
   /** torch.distributed, all_ranks=True: ranks whose gradients differed from rank 0's, and the first step they did. */
@@ -49,8 +56,19 @@ export function forEachLine(path: string, onLine: (line: string, number: number)
 
 export function readRunLog(path: string): ReadResult {
   let header: Header | undefined;
-  const frames: StepFrame[] = [];
+  let analysis: RunAnalysis | undefined;
+  const frames = new Decimator<StepFrame>(HISTORY_FRAMES);
   const histograms: Histogram[] = [];
+  const histogramSteps = new Set<number>();
+  let steps = 0;
+  let initialLoss = NaN;
+  // A step's frame waits for the next record: a nonfinite record after it means the engine
+  // would not have produced it (the analysis judges the steps before the first NaN/Inf).
+  let pending: StepFrame | undefined;
+  const flush = (): void => {
+    if (pending && analysis && !(nonFinite && pending.step >= nonFinite.step)) analysis.add(pending);
+    pending = undefined;
+  };
   let nonFinite: NonFiniteReport | undefined;
   let end: Extract<RunLogRecord, { type: 'end' }> | undefined;
   let ranksDiffer: RunLog['ranksDiffer'];
@@ -74,15 +92,28 @@ export function readRunLog(path: string): ReadResult {
             return false;
           }
           header = record;
+          analysis = new RunAnalysis(specOf(record), mergeThresholds(DEFAULT_THRESHOLDS, {}));
           break;
         case 'step': {
-          frames.push(frameOf(record));
+          flush();
+          const outside = record.layers.find((l) => l.index >= header!.layers.length);
+          if (outside) {
+            failure = { ok: false, code: 'runlog-invalid', line: number, message: `layer ${outside.index} is not in the header` };
+            return false;
+          }
+          const frame = frameOf(record);
+          if (steps === 0) initialLoss = frame.loss;
+          steps++;
+          frames.add(frame);
+          pending = frame;
           if (record.ranksDiffer && record.ranksDiffer.length > 0) {
             ranksDiffer = { ranks: [...new Set([...(ranksDiffer?.ranks ?? []), ...record.ranksDiffer])].sort((a, b) => a - b), firstStep: ranksDiffer?.firstStep ?? record.step };
           }
           break;
         }
         case 'histogram':
+          if (!histogramSteps.has(record.step) && histogramSteps.size >= HISTORY_HISTOGRAM_STEPS) break;
+          histogramSteps.add(record.step);
           histograms.push({ step: record.step, layer: record.layer, of: record.of, min: record.min, max: record.max, counts: record.counts });
           break;
         case 'nonfinite':
@@ -103,21 +134,20 @@ export function readRunLog(path: string): ReadResult {
     const code = (error as { code?: unknown }).code;
     return { ok: false, code: 'file-unreadable', message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : String((error as Error).message) };
   }
+  flush();
   if (failure) return failure;
-  if (header === undefined) return { ok: false, code: 'runlog-invalid', message: 'the file has no header record (is it a GradLens run log?)' };
-  const layerCount = header.layers.length;
-  const badFrame = frames.find((f) => f.layers.some((l) => l.index >= layerCount));
-  if (badFrame) return { ok: false, code: 'runlog-invalid', message: `step ${badFrame.step} names a layer the header does not have` };
+  if (header === undefined || analysis === undefined) return { ok: false, code: 'runlog-invalid', message: 'the file has no header record (is it a GradLens run log?)' };
   const reason = end?.reason ?? (nonFinite ? 'diverged' : 'done');
   const run: RunResult = {
     reason,
-    frames,
+    steps,
+    frames: frames.withLast(),
     histograms,
-    initialLoss: frames[0]?.loss ?? NaN,
+    initialLoss,
     ...(nonFinite ? { nonFinite } : {}),
     ...(end?.message ? { message: end.message } : {}),
   };
-  return { ok: true, log: { header, spec: specOf(header), run, ended: end !== undefined, ...(ranksDiffer ? { ranksDiffer } : {}) } };
+  return { ok: true, log: { header, spec: specOf(header), run, analysis, ended: end !== undefined, ...(ranksDiffer ? { ranksDiffer } : {}) } };
 }
 
 function frameOf(record: Extract<RunLogRecord, { type: 'step' }>): StepFrame {

@@ -73,6 +73,17 @@ class ExportedRuns(unittest.TestCase):
         self.assertTrue(all(f["line"] == 9 for f in vanishing), [f["line"] for f in vanishing])
 
 
+class EngineRuns(unittest.TestCase):
+    def test_the_engine_log_gives_inspects_findings_and_exit_code(self):
+        net = ROOT / "examples" / "deep-sigmoid.net"
+        with TempDir() as folder:
+            inspected = gradlens("inspect", net, "--json", "--jsonl", folder / "run.jsonl", "--fail-on", "vanishing")
+            analysed = gradlens("analyze", folder / "run.jsonl", "--json", "--fail-on", "vanishing")
+        self.assertEqual((inspected.returncode, analysed.returncode), (1, 1), analysed.stderr)
+        codes = lambda report: sorted((f["code"], f["line"], f.get("layer")) for f in report["findings"])
+        self.assertEqual(codes(json.loads(analysed.stdout)), codes(json.loads(inspected.stdout)))
+
+
 class BadLogs(unittest.TestCase):
     def test_invalid_logs_are_exit_code_2_with_a_location(self):
         with TempDir() as folder:
