@@ -3,7 +3,7 @@
 .net's run log is flagged on the .net lines; bad logs are exit code 2."""
 
 import json
-import random
+import socket
 import unittest
 
 from gradlens_test import ROOT, TempDir, gradlens, python
@@ -13,7 +13,9 @@ HERE = ROOT / "test" / "python"
 
 
 def ddp(kind, log, *extra):
-    port = str(random.randint(20000, 40000))
+    with socket.socket() as probe:  # a free port for the rendezvous
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
     run = python(HERE / "ddp_train.py", kind, log, *extra, env={"MASTER_PORT": port})
     if run.returncode != 0:
         raise AssertionError(f"DDP run failed: {run.stderr}")
