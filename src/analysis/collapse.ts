@@ -58,8 +58,10 @@ export function detectCollapse(spec: NetworkSpec, run: RunResult, frames: StepFr
   const last = frames[frames.length - 1];
   if (!last || !spec.leaves.some(hasParams)) return undefined;
   if (allZero(spec, last)) {
+    // Back to where the zeros started, over at most CAUSE_SCAN steps (a live run is analysed on
+    // every flush): "from step N on" stays true if they started earlier.
     let first = frames.length - 1;
-    while (first > 0 && allZero(spec, frames[first - 1])) first--;
+    while (first > 0 && frames.length - first < CAUSE_SCAN && allZero(spec, frames[first - 1])) first--;
     if (frames.length - first >= 2 || frames.length === 1) return { kind: 'dead', step: frames[first].step };
   }
   const start = Number.isFinite(run.initialLoss) ? run.initialLoss : frames[0].loss;
@@ -70,10 +72,35 @@ export function detectCollapse(spec: NetworkSpec, run: RunResult, frames: StepFr
   return undefined;
 }
 
-/** The first step before `until` whose largest layer update ratio exceeded 10^OVERWRITE_LOG10_RATIO. */
+/**
+ * Frames a cause is looked for in: at most CAUSE_SCAN steps. The server analyses a live run on
+ * every flush, so a scan must not grow with the run: a cause is a first step, or one shortly
+ * before the collapse it caused.
+ */
+export const CAUSE_SCAN = 200;
+
+/** Indices [from, to) of the frames before step `until`, the last CAUSE_SCAN of them (or the first CAUSE_SCAN from the start). */
+function scanRange(frames: StepFrame[], until: number, fromStart: boolean): [number, number] {
+  if (fromStart) return [0, Math.min(frames.length, CAUSE_SCAN)];
+  // Frames are in step order: the first at or after `until` by bisection.
+  let lo = 0;
+  let hi = frames.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (frames[mid].step < until) lo = mid + 1;
+    else hi = mid;
+  }
+  return [Math.max(0, lo - CAUSE_SCAN), lo];
+}
+
+/**
+ * The first step before `until` whose largest layer update ratio exceeded 10^OVERWRITE_LOG10_RATIO,
+ * among the CAUSE_SCAN steps before it (`until` finite: a collapse) or the first CAUSE_SCAN steps.
+ */
 export function firstOverwrite(spec: NetworkSpec, frames: StepFrame[], until: number): OverwriteStep | undefined {
-  for (const frame of frames) {
-    if (frame.step >= until) break;
+  const [from, to] = scanRange(frames, until, !Number.isFinite(until));
+  for (let i = from; i < to; i++) {
+    const frame = frames[i];
     let best: OverwriteStep | undefined;
     for (const leaf of spec.leaves) {
       const stats = hasParams(leaf) ? statsOf(frame, leaf.index) : undefined;
@@ -88,8 +115,9 @@ export function firstOverwrite(spec: NetworkSpec, frames: StepFrame[], until: nu
 /** The largest finite update ratio of any layer before `until` (where a slower divergence started). */
 function largestStep(spec: NetworkSpec, frames: StepFrame[], until: number): OverwriteStep | undefined {
   let best: OverwriteStep | undefined;
-  for (const frame of frames) {
-    if (frame.step >= until) break;
+  const [from, to] = scanRange(frames, until, false);
+  for (let i = from; i < to; i++) {
+    const frame = frames[i];
     for (const leaf of spec.leaves) {
       const stats = hasParams(leaf) ? statsOf(frame, leaf.index) : undefined;
       const log = stats && log10UpdateRatio(stats);
