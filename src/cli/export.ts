@@ -18,18 +18,14 @@ export function exportCommand(options: { file: string; to: 'pytorch'; out: strin
   for (const warning of loaded.warnings) out.stderr(warning);
   const { spec } = loaded;
   const outDir = dirname(resolve(options.out));
-  const result = exportPytorch(spec, {
+  const text = exportPytorch(spec, {
     source: relativePath(outDir, resolve(options.file)),
     ...(spec.data.kind === 'csv' ? { csvPath: relativePath(outDir, spec.data.resolvedPath) } : {}),
     gradlensPython: pythonPackageFolder(),
     version,
   });
-  if (!result.ok) {
-    out.stderr(`${options.file}:${result.line + 1}:1: ${result.code}: ${result.message}`);
-    return 2;
-  }
   try {
-    writeFileSync(options.out, result.text);
+    writeFileSync(options.out, text);
   } catch (error) {
     out.stderr(`${options.out}: cannot write: ${(error as Error).message}`);
     return 2;

@@ -19,8 +19,6 @@ export interface ExportOptions {
   version: string;
 }
 
-export type ExportResult = { ok: true; text: string } | { ok: false; line: number; code: string; message: string };
-
 /** Names a PyTorch module already uses: a submodule called `forward` would replace the method. */
 const MODULE_ATTRIBUTES = new Set(
   ('T_destination add_module apply bfloat16 buffers children cpu cuda double dump_patches eval extra_repr float forward ' +
@@ -43,13 +41,13 @@ export function moduleName(layerName: string): string {
 const py = (value: number | string | boolean): string =>
   typeof value === 'boolean' ? (value ? 'True' : 'False') : typeof value === 'string' ? JSON.stringify(value) : String(value);
 
-export function exportPytorch(spec: NetworkSpec, options: ExportOptions): ExportResult {
-  const unsupported = spec.leaves.find((leaf) => !EXPORTABLE.has(leaf.kind));
-  if (unsupported) {
-    return { ok: false, line: unsupported.line, code: 'export-unsupported-layer', message: `${unsupported.name}: '${unsupported.kind}' layers cannot be exported to PyTorch yet` };
-  }
+/** Every layer kind has its module here (moduleFor's switch is exhaustive), so a checked network always exports. */
+export function exportPytorch(spec: NetworkSpec, options: ExportOptions): string {
   const className = pascalCase(spec.name ?? 'network');
-  const fused = spec.leaves.some((leaf) => leaf.kind === 'dense' && leaf.activation !== 'linear');
+  const kinds = new Set(spec.leaves.map((leaf) => leaf.kind));
+  const conv = kinds.has('conv2d') || kinds.has('conv1d');
+  const fused = conv || spec.leaves.some((leaf) => leaf.kind === 'dense' && leaf.activation !== 'linear');
+  const recurrent = kinds.has('rnn') || kinds.has('lstm') || kinds.has('gru');
   const sections = [
     header(spec, options),
     imports(spec),
@@ -57,16 +55,16 @@ export function exportPytorch(spec: NetworkSpec, options: ExportOptions): Export
     RANDOM_PY,
     dataSection(spec.data, options.csvPath),
     fused ? DENSE_PY : '',
+    conv ? CONV_PY : '',
+    recurrent ? RECURRENT_PY : '',
     modelClass(spec, className),
     lossSection(spec),
     optimizerSection(spec),
     weightsSection(spec),
     trainingSection(className),
   ];
-  return { ok: true, text: sections.filter((s) => s !== '').join('\n\n') };
+  return sections.filter((s) => s !== '').join('\n\n');
 }
-
-const EXPORTABLE = new Set<string>(['dense', 'activation', 'layernorm', 'batchnorm', 'dropout']);
 
 function header(spec: NetworkSpec, options: ExportOptions): string {
   const name = spec.name ?? 'network';
@@ -100,6 +98,7 @@ function constants(spec: NetworkSpec, options: ExportOptions): string {
     `BATCH = ${train.batch}  # examples per step`,
     `STEPS = ${train.steps ?? 'None'}  # train steps= (overrides EPOCHS when set)`,
     `TASK = ${py(spec.dataShape.task)}`,
+    `INPUT_SHAPE = (${(spec.inputShape ?? [spec.inputWidth]).join(', ')},)  # one example, filled row-major from its features`,
     '',
     '# Each submodule\'s .net layer: its name there and its 0-based line (the run log of',
     '# --gradlens points findings at those lines).',
@@ -176,6 +175,54 @@ class Dense(nn.Linear):
     def forward(self, x):
         return activate(super().forward(x), self.gradlens_activation, self.alpha)`;
 
+const CONV_PY = `class Conv2d(nn.Conv2d):
+    """A .net \`conv2d\` on images [N, C, H, W], its activation fused in as for Dense."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, activation, alpha=0.0, bias=True):
+        super().__init__(in_channels, out_channels, kernel_size, stride=stride, padding=padding, bias=bias)
+        self.gradlens_activation = activation
+        self.alpha = alpha
+
+    def forward(self, x):
+        return activate(super().forward(x), self.gradlens_activation, self.alpha)
+
+
+class Conv1d(nn.Conv1d):
+    """A .net \`conv1d\` on sequences [N, T, F]: the features are the channels, so it runs
+    on [N, F, T] and gives back [N, T', OUT]."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, activation, alpha=0.0, bias=True):
+        super().__init__(in_channels, out_channels, kernel_size, stride=stride, padding=padding, bias=bias)
+        self.gradlens_activation = activation
+        self.alpha = alpha
+
+    def forward(self, x):
+        return activate(super().forward(x.transpose(1, 2)), self.gradlens_activation, self.alpha).transpose(1, 2)`;
+
+const RECURRENT_PY = `class LastOrAll:
+    """A .net recurrent layer: one batch-first layer from h0 = 0; sequences=true gives every
+    hidden state [N, T, H], false the last one [N, H]."""
+
+    def __init__(self, input_size, hidden_size, sequences, bias=True):
+        super().__init__(input_size, hidden_size, bias=bias, batch_first=True)
+        self.sequences = sequences
+
+    def forward(self, x):
+        out, _ = super().forward(x)
+        return out if self.sequences else out[:, -1]
+
+
+class RNN(LastOrAll, nn.RNN):
+    pass
+
+
+class LSTM(LastOrAll, nn.LSTM):
+    pass
+
+
+class GRU(LastOrAll, nn.GRU):
+    pass`;
+
 function modelClass(spec: NetworkSpec, className: string): string {
   const declare: string[] = [];
   const init: string[] = [];
@@ -185,6 +232,14 @@ function modelClass(spec: NetworkSpec, className: string): string {
     if (leaf.kind === 'dense') {
       init.push(`        ${initCall(`self.${name}.weight`, leaf.init)}`);
       if (leaf.bias) init.push(`        nn.init.zeros_(self.${name}.bias)`);
+    } else if (leaf.kind === 'conv2d' || leaf.kind === 'conv1d') {
+      // W [OUT, C, K(, K)]: torch.nn.init's fans (C·K·K in, OUT·K·K out) are the engine's.
+      init.push(`        ${initCall(`self.${name}.weight`, leaf.init)}`);
+      if (leaf.bias) init.push(`        nn.init.zeros_(self.${name}.bias)`);
+    } else if (leaf.kind === 'rnn' || leaf.kind === 'lstm' || leaf.kind === 'gru') {
+      // The written init (default U(−1/√H, 1/√H)) on both weight matrices; the biases keep
+      // PyTorch's U(−1/√H, 1/√H), as the engine's.
+      init.push(`        ${initCall(`self.${name}.weight_ih_l0`, leaf.init)}`, `        ${initCall(`self.${name}.weight_hh_l0`, leaf.init)}`);
     }
   }
   const forward: string[] = [];
@@ -233,9 +288,21 @@ function moduleFor(leaf: LeafLayer): string {
       return `nn.BatchNorm1d(${leaf.outputWidth}, eps=${py(leaf.eps)}, momentum=${py(1 - leaf.momentum)})`;
     case 'dropout':
       return `nn.Dropout(${py(leaf.rate)})`;
-    default:
-      // exportPytorch refuses these before writing anything (EXPORTABLE).
-      throw new Error(`no PyTorch module for '${leaf.kind}' layers`);
+    case 'conv2d':
+    case 'conv1d': {
+      const inChannels = leaf.kind === 'conv2d' ? leaf.channels : leaf.features;
+      return `${leaf.kind === 'conv2d' ? 'Conv2d' : 'Conv1d'}(${inChannels}, ${leaf.filters}, ${leaf.kernel}, ${leaf.stride}, ${leaf.padding}, ${py(leaf.activation)}${alphaUsed(leaf.activation) ? `, alpha=${py(leaf.alpha)}` : ''}${leaf.bias ? '' : ', bias=False'})`;
+    }
+    case 'maxpool2d':
+      return `nn.MaxPool2d(${leaf.kernel})`;
+    case 'avgpool2d':
+      return `nn.AvgPool2d(${leaf.kernel})`;
+    case 'flatten':
+      return 'nn.Flatten()  # row-major, as the engine';
+    case 'rnn':
+    case 'lstm':
+    case 'gru':
+      return `${leaf.kind.toUpperCase()}(${leaf.features}, ${leaf.hidden}, ${py(leaf.sequences)}${leaf.bias ? '' : ', bias=False'})`;
   }
 }
 
@@ -310,7 +377,9 @@ def make_optimizer(params):
 
 function weightsSection(_spec: NetworkSpec): string {
   return `# .net parameter names -> PyTorch's; W is [in, out] in GradLens, weight is [out, in] here.
-PARAMETERS = {"W": "weight", "b": "bias", "gamma": "weight", "beta": "bias"}
+# Convolution and recurrent weights have PyTorch's layout in GradLens already.
+PARAMETERS = {"W": "weight", "b": "bias", "gamma": "weight", "beta": "bias",
+              "W_ih": "weight_ih_l0", "W_hh": "weight_hh_l0", "b_ih": "bias_ih_l0", "b_hh": "bias_hh_l0"}
 
 
 def load_gradlens_weights(model, path):
@@ -323,7 +392,7 @@ def load_gradlens_weights(model, path):
                 sys.exit(f"{path}: layer {layer['name']!r} is not in this network")
             value = torch.tensor(param["value"], dtype=torch.float32).reshape(param["shape"])
             target = getattr(modules[layer["name"]], PARAMETERS[param["name"]])
-            if param["name"] == "W":
+            if param["name"] == "W" and value.dim() == 2:
                 value = value.t()
             if tuple(value.shape) != tuple(target.shape):
                 sys.exit(f"{path}: {layer['name']}.{param['name']} has shape {param['shape']}, expected {list(target.shape)}")
@@ -354,7 +423,7 @@ def main():
 
     torch.manual_seed(SEED)
     train_x, train_y, val_x, val_y, _labels = load_data()
-    x_all = torch.tensor(train_x, dtype=torch.float32)
+    x_all = torch.tensor(train_x, dtype=torch.float32).reshape(-1, *INPUT_SHAPE)
     y_all = targets(train_y)
     n = len(train_x)
     model = ${className}()
@@ -407,7 +476,7 @@ def main():
             if epoch_ends and val_x:
                 model.eval()
                 with torch.no_grad():
-                    val_loss = LOSS(model(torch.tensor(val_x, dtype=torch.float32)), targets(val_y)).item()
+                    val_loss = LOSS(model(torch.tensor(val_x, dtype=torch.float32).reshape(-1, *INPUT_SHAPE)), targets(val_y)).item()
                 line += f"  val_loss {val_loss:.6g}"
             print(line, flush=True)
             epoch_loss, epoch_rows = 0.0, 0
@@ -432,5 +501,5 @@ function pascalCase(name: string): string {
   const words = name.split(/[^A-Za-z0-9]+|_/).filter((w) => w !== '');
   const joined = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
   // Never the name of a helper the file defines.
-  return !/^[A-Za-z_]/.test(joined) || ['Dense', 'Mulberry32'].includes(joined) ? `Net${joined}` : joined;
+  return !/^[A-Za-z_]/.test(joined) || ['Dense', 'Mulberry32', 'Conv2d', 'Conv1d', 'LastOrAll', 'RNN', 'LSTM', 'GRU'].includes(joined) ? `Net${joined}` : joined;
 }

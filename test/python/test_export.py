@@ -135,6 +135,28 @@ class VariantsParity(ParityCase):
                 net.write_text(BODY.format(data=data, inputs=inputs, layers=layers, loss=loss, optimizer="optimizer sgd lr=0.05", batch=batch))
                 self.assert_parity(net, 10, SGD_TOLERANCE, folder)
 
+    def test_convolution_pooling_flatten(self):
+        # blobs' 32 features fill each example's image [2, 4, 4] row-major, as in the engine.
+        with TempDir() as folder:
+            net = folder / "conv.net"
+            net.write_text(BODY.format(data="blobs n=60 classes=3 features=32 seed=3", inputs="2 4 4", layers="""conv2d 4 kernel=3 padding=1 relu
+maxpool2d 2
+conv2d 3 kernel=2 stride=1 tanh init=he
+avgpool2d 1
+flatten
+dense 3""", loss="cross_entropy", optimizer="optimizer sgd lr=0.1 momentum=0.5", batch="batch=16"))
+            self.assert_parity(net, 10, SGD_TOLERANCE, folder)
+
+    def test_recurrent_and_conv1d(self):
+        with TempDir() as folder:
+            net = folder / "recurrent.net"
+            net.write_text(BODY.format(data="adding T=6 n=40 seed=2", inputs="6 2", layers="""conv1d 3 kernel=2 padding=1 tanh
+rnn 5 sequences=true
+lstm 4 sequences=true
+gru 3
+dense 1""", loss="mse", optimizer="optimizer sgd lr=0.1", batch="batch=8"))
+            self.assert_parity(net, 10, SGD_TOLERANCE, folder)
+
 
 class DataAndSchedule(unittest.TestCase):
     def test_every_generator_gives_the_engine_examples_in_its_order(self):
@@ -229,6 +251,31 @@ g: dense 3 init=ones
             self.assertEqual(m.f.weight.abs().sum().item(), 0)
             self.assertEqual(m.g.weight.sum().item(), 900)
             self.assertEqual(m.a.bias.abs().sum().item(), 0)
+
+    def test_conv_and_recurrent_inits_have_the_engine_distributions(self):
+        with TempDir() as folder:
+            net = folder / "inits.net"
+            net.write_text("""data adding T=20 n=10 seed=1
+input 20 2
+c: conv1d 400 kernel=5 relu
+x: conv1d 300 kernel=3
+r: rnn 100 sequences=true
+l: lstm 50 init=normal(0, 0.3)
+dense 1
+""")
+            model = load_module(export(folder, net))
+            torch.manual_seed(0)
+            m = model.Network()
+            fan_in = 2 * 5  # C·K, torch.nn.init's fan of W [OUT, C, K]
+            self.assertAlmostEqual(m.c.weight.std().item(), math.sqrt(2 / fan_in), delta=0.05 * math.sqrt(2 / fan_in))
+            limit = math.sqrt(6 / (400 * 3 + 300 * 3))  # xavier (no ReLU after): fans C·K and OUT·K
+            self.assertAlmostEqual(m.x.weight.abs().max().item(), limit, delta=0.02 * limit)
+            self.assertEqual(m.c.bias.abs().sum().item(), 0)
+            for p in (m.r.weight_ih_l0, m.r.weight_hh_l0, m.r.bias_ih_l0, m.r.bias_hh_l0, m.l.bias_ih_l0):
+                bound = 1 / math.sqrt(p.shape[0] // (4 if p is m.l.bias_ih_l0 else 1))
+                self.assertLessEqual(p.abs().max().item(), bound)
+                self.assertGreater(p.abs().max().item(), 0.9 * bound)
+            self.assertAlmostEqual(m.l.weight_hh_l0.std().item(), 0.3, delta=0.02)
 
     def test_layer_names_python_cannot_hold_are_suffixed(self):
         with TempDir() as folder:
