@@ -133,7 +133,14 @@ describe('GradLens in VS Code', function () {
     await vscode.page.keyboard.type('dense 4 relu');
     await waitFor(async () => /^\s+dense 4 relu/.test(await vscode.lineText(2)), 5_000, 'the block body is indented');
     assert.match(await vscode.lineText(3), /^}/);
-    await vscode.page.keyboard.press('Escape');
+    // Completion and parameter hints open asynchronously after typing; Ctrl+/ pressed while
+    // one is opening goes to it, so wait until none is showing.
+    const popups = vscode.page.locator('.editor-widget.suggest-widget.visible, .parameter-hints-widget.visible');
+    await waitFor(async () => {
+      await vscode.page.keyboard.press('Escape');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return (await popups.count()) === 0;
+    }, 10_000, 'no completion popup is showing');
     await vscode.page.keyboard.press('Control+/');
     await waitFor(async () => /^\s+# dense 4 relu/.test(await vscode.lineText(2)), 5_000, 'Ctrl+/ comments the line with #');
   });
