@@ -4,7 +4,8 @@
 // ignore the events. docs/editors.md documents the launch arguments.
 
 import { z } from 'zod';
-import { FlagInfo, LayerInfo, MAX_STEPS, RunEndedParams, TelemetryFrame } from './lsp';
+import { FlagInfo, MAX_STEPS, RunEndedParams, TelemetryFrame } from './lsp';
+import { RunStart } from './webview';
 
 export const DEBUG_TYPE = 'gradlens';
 
@@ -23,14 +24,7 @@ export type LaunchArguments = z.infer<typeof LaunchArguments>;
 
 /** Adapter → client, once after launch: the run, as the inspector's runStarted. */
 export const DebugRunEvent = 'gradlens.run';
-export const DebugRunBody = z.object({
-  runId: z.string(),
-  uri: z.string(),
-  fileName: z.string(),
-  model: z.string().optional(),
-  totalSteps: z.number().int().nonnegative(),
-  layers: z.array(LayerInfo),
-});
+export const DebugRunBody = RunStart;
 export type DebugRunBody = z.infer<typeof DebugRunBody>;
 
 /** Adapter → client: telemetry of newly trained steps (each step once, in order). */
