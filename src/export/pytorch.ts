@@ -46,7 +46,8 @@ export function exportPytorch(spec: NetworkSpec, options: ExportOptions): string
   const className = pascalCase(spec.name ?? 'network');
   const kinds = new Set(spec.leaves.map((leaf) => leaf.kind));
   const conv = kinds.has('conv2d') || kinds.has('conv1d');
-  const fused = conv || spec.leaves.some((leaf) => leaf.kind === 'dense' && leaf.activation !== 'linear');
+  const fusedKinds = [...new Set(spec.leaves.flatMap((leaf) => (leaf.kind === 'dense' || leaf.kind === 'conv2d' || leaf.kind === 'conv1d') && leaf.activation !== 'linear' ? [leaf.activation] : []))].sort();
+  const fused = conv || fusedKinds.length > 0;
   const recurrent = kinds.has('rnn') || kinds.has('lstm') || kinds.has('gru');
   const sections = [
     header(spec, options),
@@ -54,7 +55,7 @@ export function exportPytorch(spec: NetworkSpec, options: ExportOptions): string
     constants(spec, options),
     RANDOM_PY,
     dataSection(spec.data, options.csvPath),
-    fused ? DENSE_PY : '',
+    fused ? activatePy(fusedKinds) : '',
     conv ? CONV_PY : '',
     recurrent ? RECURRENT_PY : '',
     modelClass(spec, className),
@@ -144,25 +145,26 @@ def load_data():
     x, y = generated(rows, targets, random)${held}`;
 }
 
-const DENSE_PY = `def activate(z, kind, alpha):
-    if kind == "relu":
-        return F.relu(z)
-    if kind == "leaky_relu":
-        return F.leaky_relu(z, alpha)
-    if kind == "elu":
-        return F.elu(z, alpha)
-    if kind == "gelu":
-        return F.gelu(z)
-    if kind == "tanh":
-        return torch.tanh(z)
-    if kind == "sigmoid":
-        return torch.sigmoid(z)
-    if kind == "softplus":
-        return F.softplus(z)
-    return z
+/**
+ * The fused activations' functions, from each kind's own PyTorch module (src/kinds/activations/):
+ * only the kinds this network fuses, and an unknown kind is a KeyError rather than a silent
+ * identity.
+ */
+function activatePy(fused: readonly ActivationKind[]): string {
+  const entries = fused.map((kind) => `    ${py(kind)}: lambda alpha: ${activationDef(kind).pytorch.replace('{alpha}', 'alpha')},`);
+  return `ACTIVATIONS = {  # the activation fused into a Dense or convolution layer
+${entries.join('\n')}
+}
 
 
-class Dense(nn.Linear):
+def activate(z, kind, alpha):
+    return z if kind == "linear" else ACTIVATIONS[kind](alpha)(z)
+
+
+${DENSE_PY}`;
+}
+
+const DENSE_PY = `class Dense(nn.Linear):
     """A .net \`dense\` layer with its activation fused in (\`dense 64 relu\`): its output, the
     one GradLens measures, is after the activation. \`gradlens_activation\` tells the
     gradlens_torch hooks which activation that is (for dead and saturated units)."""
