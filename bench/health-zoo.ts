@@ -24,7 +24,7 @@ import { train } from '../src/engine';
 import { loadDataset } from '../src/engine/data';
 import { check } from '../src/lang';
 import { DEFAULT_SETTINGS } from '../src/protocol/settings';
-import { FINDING_CODES, type FindingCode, isLayerFlag } from '../src/protocol/lsp';
+import { FINDING_CODES, type FindingCode, isLayerFinding } from '../src/protocol/lsp';
 
 export const ZOO_DIR = join(__dirname, 'health');
 export const DEFAULT_RUN_STEPS = 40;
@@ -75,7 +75,7 @@ export function parseCase(path: string, text: string): ZooCase {
       const [c, line] = alternative.trim().split('@');
       return { code: code(c, path), ...(line ? { line: Number(line) } : {}) };
     })),
-    forbid: healthy ? FINDING_CODES.filter(isLayerFlag) : list(forbid).map((c) => code(c, path)),
+    forbid: healthy ? FINDING_CODES.filter(isLayerFinding) : list(forbid).map((c) => code(c, path)),
     runSteps: Number(header(text, 'run-steps') ?? DEFAULT_RUN_STEPS),
     healthy,
   };

@@ -34,7 +34,7 @@ export function exportJson(run: Run): string {
       downsampled: c.downsampled,
       layers: run.layers.map((layer, i) => ({
         ...layer,
-        flags: run.layerFlags(i),
+        findings: run.layerFindings(i),
         gradNorm: layerList(c.gradNorm[i]),
         updateRatio: layerList(c.updateRatio[i]),
       })),
@@ -43,7 +43,7 @@ export function exportJson(run: Run): string {
       accuracy: list(c.accuracy),
       valLoss: list(c.valLoss),
       valAccuracy: list(c.valAccuracy),
-      flags: run.flags,
+      findings: run.findings,
     },
     null,
     1,

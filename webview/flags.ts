@@ -1,5 +1,5 @@
 // How a flag code reads on a badge. The explanation shown on hover comes from the analysis
-// (FlagInfo.explanation, the same text as the editor's hover); the fallback below is only
+// (FindingInfo.explanation, the same text as the editor's hover); the fallback below is only
 // for codes seen in a frame before their finding arrives.
 
 interface FlagLabel {

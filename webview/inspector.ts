@@ -160,9 +160,9 @@ export class Inspector {
         if (message.runId !== this.current?.info.runId) return;
         this.current.stale = true;
         break;
-      case 'flags':
+      case 'findings':
         if (message.runId !== this.current?.info.runId) return;
-        this.current.flags = message.flags;
+        this.current.findings = message.findings;
         break;
       case 'gradcheck':
         this.gradcheck.show(message.fileName, message.result);
@@ -360,7 +360,7 @@ export class Inspector {
   private writeState(): void {
     this.lastSave = performance.now();
     const state: SavedInspector = {
-      version: 1,
+      version: 2,
       current: this.current && saveRun(this.current, this.selected),
       previous: this.previous && saveRun(this.previous, undefined),
       selected: this.selected,
@@ -370,7 +370,7 @@ export class Inspector {
 
   private restore(): void {
     const state = this.vscode.getState() as SavedInspector | undefined;
-    if (state?.version !== 1) return;
+    if (state?.version !== 2) return;
     try {
       this.current = state.current && restoreRun(state.current);
       this.previous = state.previous && restoreRun(state.previous);

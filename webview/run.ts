@@ -3,7 +3,7 @@
 // as bounded envelopes (for drawing, see envelope.ts). A run restored from saved state has
 // only the envelopes.
 
-import type { FlagInfo, HistogramFrame, LayerInfo, RunEndedParams, TelemetryFrame } from '../src/protocol/lsp';
+import type { FindingInfo, HistogramFrame, LayerInfo, RunEndedParams, TelemetryFrame } from '../src/protocol/lsp';
 import type { RunStart } from '../src/protocol/webview';
 import { Envelope, type EnvelopeSnapshot } from './envelope';
 
@@ -21,7 +21,7 @@ export type HistogramRecord = HistogramFrame & { step: number };
 export interface LayerNow {
   gradNorm: number;
   updateRatio: number;
-  flags: string[];
+  findings: string[];
 }
 
 /** Columns of the time heatmap: T envelopes per recurrent layer, so fewer than the layer series keep. */
@@ -43,8 +43,8 @@ export class Run {
   readonly gradNorm: Envelope[];
   readonly updateRatio: Envelope[];
   readonly now: LayerNow[];
-  /** Findings with their explanations (from `flags` and `runEnded` messages). */
-  flags: FlagInfo[] = [];
+  /** Findings with their explanations (from `findings` and `runEnded` messages). */
+  findings: FindingInfo[] = [];
   histograms: HistogramRecord[] = [];
   /**
    * Recurrent layers (by layer index): ‖∂L/∂h_t‖ per time step t = 1…T as one envelope per t,
@@ -64,7 +64,7 @@ export class Run {
     this.valAccuracy = envelopes?.valAccuracy ?? new Envelope();
     this.gradNorm = envelopes?.gradNorm ?? info.layers.map(() => new Envelope());
     this.updateRatio = envelopes?.updateRatio ?? info.layers.map(() => new Envelope());
-    this.now = info.layers.map((_, i) => ({ gradNorm: this.gradNorm[i]?.latest() ?? NaN, updateRatio: this.updateRatio[i]?.latest() ?? NaN, flags: [] }));
+    this.now = info.layers.map((_, i) => ({ gradNorm: this.gradNorm[i]?.latest() ?? NaN, updateRatio: this.updateRatio[i]?.latest() ?? NaN, findings: [] }));
     this.full = envelopes ? undefined : new FullSeries(n);
   }
 
@@ -105,7 +105,7 @@ export class Run {
       const now = this.now[i];
       now.gradNorm = layer.gradNorm;
       now.updateRatio = ratio;
-      now.flags = layer.flags;
+      now.findings = layer.findings;
     }
     if (frame.histograms) {
       for (const h of frame.histograms) this.histograms.push({ step: x, layer: h.layer, of: h.of, min: h.min, max: h.max, counts: h.counts });
@@ -124,19 +124,19 @@ export class Run {
       default:
         this.status = { kind: params.reason };
     }
-    if (params.flags) this.flags = params.flags;
+    if (params.findings) this.findings = params.findings;
   }
 
   /** Codes flagged on a layer: the latest frame's, and any finding reported for it. */
-  layerFlags(index: number): string[] {
-    const codes = new Set(this.now[index]?.flags ?? []);
+  layerFindings(index: number): string[] {
+    const codes = new Set(this.now[index]?.findings ?? []);
     const line = this.layers[index]?.line;
-    for (const f of this.flags) if (f.layer === index || (f.layer === undefined && f.line === line)) codes.add(f.code);
+    for (const f of this.findings) if (f.layer === index || (f.layer === undefined && f.line === line)) codes.add(f.code);
     return [...codes];
   }
 
   isFlagged(index: number): boolean {
-    return this.layerFlags(index).length > 0;
+    return this.layerFindings(index).length > 0;
   }
 
   /** Steps that have histograms, ascending. */

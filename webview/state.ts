@@ -2,7 +2,7 @@
 // WebviewPanelSerializer) restores the view. VS Code stores it as JSON in memory, so it
 // must stay small: series are saved as envelopes of a few hundred buckets at most.
 
-import type { FlagInfo } from '../src/protocol/lsp';
+import type { FindingInfo } from '../src/protocol/lsp';
 import type { RunStart } from '../src/protocol/webview';
 import { Envelope } from './envelope';
 import { Run, type HistogramRecord, type RunEnvelopeSnapshots, type RunStatus } from './run';
@@ -12,15 +12,16 @@ export interface SavedRun {
   status: RunStatus;
   stale: boolean;
   step: number;
-  flags: FlagInfo[];
+  findings: FindingInfo[];
   series: RunEnvelopeSnapshots;
   /** Histograms of the selected layer only. */
   histograms: HistogramRecord[];
-  latestFlags: string[][];
+  latestFindings: string[][];
 }
 
 export interface SavedInspector {
-  version: 1;
+  /** 2: findings renamed from flags (a state saved by version 1 is not restored). */
+  version: 2;
   current?: SavedRun;
   previous?: SavedRun;
   selected?: number;
@@ -45,7 +46,7 @@ export function saveRun(run: Run, selected: number | undefined): SavedRun {
     status: run.status,
     stale: run.stale,
     step: run.step,
-    flags: run.flags,
+    findings: run.findings,
     series: {
       loss: run.loss.snapshot(buckets),
       accuracy: run.accuracy.snapshot(buckets),
@@ -55,7 +56,7 @@ export function saveRun(run: Run, selected: number | undefined): SavedRun {
       updateRatio: run.updateRatio.map((e) => e.snapshot(buckets)),
     },
     histograms: run.histograms.filter((h) => h.layer === selected),
-    latestFlags: run.now.map((n) => n.flags),
+    latestFindings: run.now.map((n) => n.findings),
   };
 }
 
@@ -72,10 +73,10 @@ export function restoreRun(saved: SavedRun): Run {
   run.status = saved.status;
   run.stale = saved.stale;
   run.step = saved.step;
-  run.flags = saved.flags;
+  run.findings = saved.findings;
   run.histograms = saved.histograms;
-  saved.latestFlags.forEach((flags, i) => {
-    if (run.now[i]) run.now[i].flags = flags;
+  saved.latestFindings.forEach((codes, i) => {
+    if (run.now[i]) run.now[i].findings = codes;
   });
   return run;
 }

@@ -27,7 +27,7 @@ import {
 } from '../protocol/debug';
 import type { RunEndedParams, TelemetryFrame } from '../protocol/lsp';
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
-import { flagInfo, flagsByLayer, layerInfos, toTelemetryFrame } from '../server/telemetryFrames';
+import { findingInfo, findingsByLayer, layerInfos, toTelemetryFrame } from '../server/telemetryFrames';
 import { Breakpoints, FILTER_FLAG, FILTER_NONFINITE, type Stop } from './breakpoints';
 import { display, evaluateText } from './evaluate';
 import type { StepRecord } from './history';
@@ -372,8 +372,8 @@ export class GradLensDebugSession extends DebugSession {
 
   private queueFrame(record: StepRecord): void {
     if (!record.frame) return;
-    const flags = flagsByLayer([...record.findings.values()].flat());
-    const frame = toTelemetryFrame(record.frame, this.timeline!.spec, flags);
+    const byLayer = findingsByLayer([...record.findings.values()].flat());
+    const frame = toTelemetryFrame(record.frame, this.timeline!.spec, byLayer);
     if (frame) this.pendingFrames.push(frame);
   }
 
@@ -382,7 +382,7 @@ export class GradLensDebugSession extends DebugSession {
     const timeline = this.timeline!;
     const latest = timeline.history.record(timeline.head);
     const findings: LayerFinding[] = latest ? [...latest.findings.values()].flat() : [];
-    const body: DebugFramesBody = { runId: this.runId, frames: this.pendingFrames, flags: findings.map(flagInfo) };
+    const body: DebugFramesBody = { runId: this.runId, frames: this.pendingFrames, findings: findings.map(findingInfo) };
     this.pendingFrames = [];
     this.lastFlush = Date.now();
     this.sendEvent(new Event(DebugFramesEvent, body));

@@ -7,7 +7,7 @@
 
 import { analyze } from '../analysis';
 import type { LayerFinding } from '../analysis/types';
-import { isLayerFlag } from '../protocol/lsp';
+import { isLayerFinding } from '../protocol/lsp';
 import type { Dataset } from '../engine/data';
 import { Session } from '../engine/session';
 import type { RunResult } from '../engine/telemetry';
@@ -127,7 +127,7 @@ export class Timeline {
 function byLayer(findings: LayerFinding[]): Map<number, LayerFinding[]> {
   const map = new Map<number, LayerFinding[]>();
   for (const finding of findings) {
-    if (finding.layer === undefined || !isLayerFlag(finding.code)) continue;
+    if (finding.layer === undefined || !isLayerFinding(finding.code)) continue;
     const list = map.get(finding.layer) ?? [];
     list.push(finding);
     map.set(finding.layer, list);

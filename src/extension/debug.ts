@@ -57,7 +57,7 @@ export function registerDebugger(context: vscode.ExtensionContext, inspector: In
         const parsed = DebugFramesBody.safeParse(event.body);
         if (!parsed.success) return invalid('frames', parsed.error);
         inspector.post({ type: 'frames', runId: parsed.data.runId, frames: parsed.data.frames });
-        inspector.post({ type: 'flags', runId: parsed.data.runId, flags: parsed.data.flags });
+        inspector.post({ type: 'findings', runId: parsed.data.runId, findings: parsed.data.findings });
         return;
       }
       case DebugPositionEvent: {

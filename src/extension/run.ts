@@ -245,7 +245,7 @@ export class RunController implements vscode.Disposable {
     run.finish();
     this.statusBar.hide();
     void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, false);
-    const flagCount = end.flags?.length ?? 0;
+    const flagCount = end.findings?.length ?? 0;
     switch (end.reason) {
       case 'done':
         vscode.window.setStatusBarMessage(

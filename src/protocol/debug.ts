@@ -4,7 +4,7 @@
 // ignore the events. docs/editors.md documents the launch arguments.
 
 import { z } from 'zod';
-import { FlagInfo, MAX_STEPS, RunEndedParams, TelemetryFrame } from './lsp';
+import { FindingInfo, MAX_STEPS, RunEndedParams, TelemetryFrame } from './lsp';
 import { RunStart } from './webview';
 
 export const DEBUG_TYPE = 'gradlens';
@@ -29,7 +29,7 @@ export type DebugRunBody = z.infer<typeof DebugRunBody>;
 
 /** Adapter → client: telemetry of newly trained steps (each step once, in order). */
 export const DebugFramesEvent = 'gradlens.frames';
-export const DebugFramesBody = z.object({ runId: z.string(), frames: z.array(TelemetryFrame), flags: z.array(FlagInfo) });
+export const DebugFramesBody = z.object({ runId: z.string(), frames: z.array(TelemetryFrame), findings: z.array(FindingInfo) });
 export type DebugFramesBody = z.infer<typeof DebugFramesBody>;
 
 /** Adapter → client, whenever the debugger stops or resumes: where it is and what the window holds. */

@@ -35,7 +35,7 @@ export type FindingCode = z.infer<typeof FindingCode>;
 export const INITIALISATION_CODES: readonly FindingCode[] = ['initial-loss', 'backward-gain'];
 
 /** The codes that flag a layer's health in telemetry frames and on the inspector's rows. */
-export function isLayerFlag(code: FindingCode): boolean {
+export function isLayerFinding(code: FindingCode): boolean {
   return !INITIALISATION_CODES.includes(code);
 }
 
@@ -70,7 +70,7 @@ export const LayerFrame = z.object({
   name: z.string(),
   line: z.number().int().nonnegative(),
   gradNorm: z.number(),
-  flags: z.array(FindingCode),
+  findings: z.array(FindingCode),
   gradRms: z.number().optional(),
   /** Largest update-to-weight ratio over the layer's parameters. */
   updateRatio: z.number().optional(),
@@ -105,8 +105,8 @@ export const TelemetryFrame = z.object({
 });
 export type TelemetryFrame = z.infer<typeof TelemetryFrame>;
 
-/** A finding explained, for badges and the flag list (same analysis as the editor's diagnostics). */
-export const FlagInfo = z.object({
+/** A finding explained, for badges and the findings list (same analysis as the editor's diagnostics). */
+export const FindingInfo = z.object({
   code: FindingCode,
   layer: z.number().int().optional(),
   line: z.number().int().nonnegative(),
@@ -114,7 +114,7 @@ export const FlagInfo = z.object({
   message: z.string(),
   explanation: z.string(),
 });
-export type FlagInfo = z.infer<typeof FlagInfo>;
+export type FindingInfo = z.infer<typeof FindingInfo>;
 
 // ---- requests -------------------------------------------------------------------------
 
@@ -166,7 +166,7 @@ export const RunEndedParams = z.object({
   layer: z.string().optional(),
   line: z.number().int().nonnegative().optional(),
   /** Findings of the analysis over the whole run. */
-  flags: z.array(FlagInfo).optional(),
+  findings: z.array(FindingInfo).optional(),
 });
 export type RunEndedParams = z.infer<typeof RunEndedParams>;
 export const RunEndedNotification = 'gradlens/runEnded';
@@ -185,7 +185,7 @@ export const RunStaleNotification = 'gradlens/runStale';
 export const ProbeResultParams = z.object({
   uri: z.string(),
   version: z.number().int(),
-  flags: z.array(FlagInfo),
+  findings: z.array(FindingInfo),
   note: z.string().optional(),
 });
 export type ProbeResultParams = z.infer<typeof ProbeResultParams>;

@@ -3,7 +3,7 @@
 // vice versa).
 
 import { z } from 'zod';
-import { FlagInfo, LayerInfo, RunEndedParams, TelemetryFrame } from './lsp';
+import { FindingInfo, LayerInfo, RunEndedParams, TelemetryFrame } from './lsp';
 import { GradCheckResult } from './gradcheck';
 
 export const RunStart = z.object({
@@ -23,7 +23,7 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('runEnded'), end: RunEndedParams }),
   z.object({ type: z.literal('runStale'), runId: z.string() }),
   /** Flags computed so far (probe or run), to badge rows between frames. */
-  z.object({ type: z.literal('flags'), runId: z.string(), flags: z.array(FlagInfo) }),
+  z.object({ type: z.literal('findings'), runId: z.string(), findings: z.array(FindingInfo) }),
   /** "GradLens: Check Gradients" finished: its table goes above the run. */
   z.object({ type: z.literal('gradcheck'), fileName: z.string(), result: GradCheckResult }),
   /**

@@ -18,7 +18,7 @@ import {
   type TelemetryFrame,
   type TrainResult,
 } from '../protocol/lsp';
-import { flagInfo, layerInfos, totalSteps } from './telemetryFrames';
+import { findingInfo, layerInfos, totalSteps } from './telemetryFrames';
 import type { Evidence, FromWorker } from './workerMessages';
 
 /** At most 20 telemetry notifications per second. */
@@ -170,7 +170,7 @@ export class RunManager {
         runId: run.id,
         reason,
         message: reason === 'cancelled' ? run.stopReason ?? message.message : message.nonFinite?.message ?? message.message,
-        flags: message.evidence.findings.map(flagInfo),
+        findings: message.evidence.findings.map(findingInfo),
       };
       if (reason === 'diverged' && message.nonFinite) {
         if (message.nonFinite.layerName !== undefined) end.layer = message.nonFinite.layerName;

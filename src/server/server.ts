@@ -16,7 +16,7 @@ import { evidenceOf, type DocumentState, type PublishedDiagnostic } from './docu
 import { findingDiagnostics } from './findings';
 import { toLspDiagnostic } from './lspConvert';
 import { formatCount } from '../analysis/format';
-import { flagInfo } from './telemetryFrames';
+import { findingInfo } from './telemetryFrames';
 import { ProbeScheduler, type ProbeOutcome, type ProbeRequest } from './probe';
 import { RunManager, type RunRequest } from './runs';
 import { CsvFiles } from './csvFiles';
@@ -176,7 +176,7 @@ export class GradLensServer {
     const params: ProbeResultParams = {
       uri: state.uri,
       version: state.version,
-      flags: (state.probe?.findings ?? []).map(flagInfo),
+      findings: (state.probe?.findings ?? []).map(findingInfo),
     };
     if (state.probeNote) params.note = state.probeNote.message;
     void this.connection.sendNotification(ProbeResultNotification, params);

@@ -7,18 +7,18 @@ import type { LayerFinding } from '../analysis/types';
 import type { NetworkSpec } from '../lang/spec';
 import { activationOf, layerLabel, outputShapeOf } from '../kinds';
 import type { StepFrame } from '../engine/telemetry';
-import { isLayerFlag, type FindingCode, type FlagInfo, type LayerInfo, type TelemetryFrame } from '../protocol/lsp';
+import { isLayerFinding, type FindingCode, type FindingInfo, type LayerInfo, type TelemetryFrame } from '../protocol/lsp';
 
-/** Flag codes per leaf index, from the analysis's findings. */
-export function flagsByLayer(findings: readonly LayerFinding[]): Map<number, FindingCode[]> {
-  const flags = new Map<number, FindingCode[]>();
+/** Finding codes per leaf index, from the analysis's findings. */
+export function findingsByLayer(findings: readonly LayerFinding[]): Map<number, FindingCode[]> {
+  const byLayer = new Map<number, FindingCode[]>();
   for (const finding of findings) {
-    if (finding.layer === undefined || !isLayerFlag(finding.code)) continue;
-    const codes = flags.get(finding.layer) ?? [];
+    if (finding.layer === undefined || !isLayerFinding(finding.code)) continue;
+    const codes = byLayer.get(finding.layer) ?? [];
     if (!codes.includes(finding.code)) codes.push(finding.code);
-    flags.set(finding.layer, codes);
+    byLayer.set(finding.layer, codes);
   }
-  return flags;
+  return byLayer;
 }
 
 function finite(value: number | undefined): number | undefined {
@@ -31,7 +31,7 @@ function compact<T extends object>(value: T): T {
   return value;
 }
 
-export function toTelemetryFrame(frame: StepFrame, spec: NetworkSpec, flags: Map<number, FindingCode[]>): TelemetryFrame | undefined {
+export function toTelemetryFrame(frame: StepFrame, spec: NetworkSpec, findings: Map<number, FindingCode[]>): TelemetryFrame | undefined {
   if (!Number.isFinite(frame.loss) || frame.layers.some((l) => !Number.isFinite(l.gradNorm))) return undefined;
   return compact({
     step: frame.step,
@@ -47,7 +47,7 @@ export function toTelemetryFrame(frame: StepFrame, spec: NetworkSpec, flags: Map
         name: leaf?.name ?? `layer${layer.index}`,
         line: leaf?.line ?? 0,
         gradNorm: layer.gradNorm,
-        flags: flags.get(layer.index) ?? [],
+        findings: findings.get(layer.index) ?? [],
         gradRms: finite(layer.gradRms),
         updateRatio: ratios.length > 0 ? Math.max(...ratios) : undefined,
         outMean: finite(layer.outMean),
@@ -63,7 +63,7 @@ export function toTelemetryFrame(frame: StepFrame, spec: NetworkSpec, flags: Map
   });
 }
 
-export function flagInfo(finding: LayerFinding): FlagInfo {
+export function findingInfo(finding: LayerFinding): FindingInfo {
   return compact({
     code: finding.code,
     layer: finding.layer,

@@ -14,7 +14,7 @@ import type { Histogram, RunResult, StepFrame } from '../engine/telemetry';
 import type { NetworkSpec } from '../lang/spec';
 import type { TelemetryFrame } from '../protocol/lsp';
 import { downsample } from './numbers';
-import { flagsByLayer, toTelemetryFrame } from './telemetryFrames';
+import { findingsByLayer, toTelemetryFrame } from './telemetryFrames';
 import type { Evidence, FromWorker, InitialGradients, ToWorker, TopEntry } from './workerMessages';
 
 /** Largest gradient entries kept per parameter tensor for the hover. */
@@ -167,12 +167,12 @@ function runTraining(message: Extract<ToWorker, { type: 'train' }>): void {
   const flush = (): void => {
     if (pending.count === 0) return;
     findings = analysis.findings({ initialLoss });
-    const flags = flagsByLayer(findings);
+    const byLayer = findingsByLayer(findings);
     const kept = downsample(pending.withLast(), FRAMES_PER_BATCH);
     const steps = new Set(kept.map((frame) => frame.step));
     const batch = [...kept, ...histogramFrames.filter((frame) => !steps.has(frame.step))].sort((a, b) => a.step - b.step);
     const frames = batch
-      .map((frame) => withHistograms(toTelemetryFrame(frame, spec, flags), pendingHistograms.get(frame.step)))
+      .map((frame) => withHistograms(toTelemetryFrame(frame, spec, byLayer), pendingHistograms.get(frame.step)))
       .filter((frame): frame is TelemetryFrame => frame !== undefined);
     pending = new Decimator<StepFrame>(PENDING_FRAMES);
     pendingHistograms = new Map();

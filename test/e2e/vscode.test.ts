@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FINDING_CODES, isLayerFlag } from '../../src/protocol/lsp';
+import { FINDING_CODES, isLayerFinding } from '../../src/protocol/lsp';
 import { Workbench } from './workbench';
 
 /** The line of deep-sigmoid.net whose layer repeats 12 times (1-based). */
@@ -72,7 +72,7 @@ describe('GradLens in VS Code', function () {
     assert.equal(vscode.languageServerPids().length, 1, 'opening a .net file started the server');
     await vscode.screenshot('editor-squiggles');
     const problems = await vscode.problems();
-    const healthProblems = problems.filter((row) => FINDING_CODES.filter(isLayerFlag).some((code) => row.includes(code)));
+    const healthProblems = problems.filter((row) => FINDING_CODES.filter(isLayerFinding).some((code) => row.includes(code)));
     assert.ok(healthProblems.length > 0, `gradient-health problems; got:\n${problems.join('\n')}`);
     assert.ok(
       healthProblems.some((row) => row.includes('vanishing-gradient') && (row.includes(`Line ${REPEATED_LAYER_LINE}`) || row.includes(`[Ln ${REPEATED_LAYER_LINE},`))),

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
-import { FINDING_CODES, isLayerFlag } from '../../src/protocol/lsp';
+import { FINDING_CODES, isLayerFinding } from '../../src/protocol/lsp';
 import { LspClient, ROOT, applyEdits, exampleText, exampleUri } from './client';
 import { hoverMarkdown, messageOf } from './client';
 
-const FLAGS = new Set<string>(FINDING_CODES.filter(isLayerFlag));
+const FLAGS = new Set<string>(FINDING_CODES.filter(isLayerFinding));
 
 function lineOf(text: string, starts: string): number {
   return text.split('\n').findIndex((l) => l.trimStart().startsWith(starts));

@@ -68,7 +68,7 @@ describe('server helpers', () => {
     const frame = toTelemetryFrame({ step: 2, epoch: 1, loss: 0.5, layers: [layer] }, spec, new Map([[0, ['vanishing-gradient']]]));
     assert.ok(frame);
     assert.equal('outMean' in frame.layers[0], false);
-    assert.deepEqual(frame.layers[0].flags, ['vanishing-gradient']);
+    assert.deepEqual(frame.layers[0].findings, ['vanishing-gradient']);
     assert.equal(frame.layers[0].name, spec.leaves[0].name);
   });
 

@@ -139,11 +139,11 @@ describe('training runs over the language server', function () {
     const { runId } = await client.request<TrainResult>('gradlens/train', { uri, steps: 100 });
     const end = await ended(runId);
     assert.equal(end.reason, 'done');
-    assert.ok((end.flags ?? []).length > 0, 'deep-sigmoid.net has flags after 100 steps');
-    const published = client.lastDiagnostics(uri, client.version(uri)).filter((d) => d.source === 'gradlens' && end.flags?.some((f) => f.code === d.code));
+    assert.ok((end.findings ?? []).length > 0, 'deep-sigmoid.net has findings after 100 steps');
+    const published = client.lastDiagnostics(uri, client.version(uri)).filter((d) => d.source === 'gradlens' && end.findings?.some((f) => f.code === d.code));
     assert.deepEqual(
       [...new Set(published.map((d) => `${d.code}@${d.range.start.line}`))].sort(),
-      [...new Set((end.flags ?? []).map((f) => `${f.code}@${f.line}`))].sort(),
+      [...new Set((end.findings ?? []).map((f) => `${f.code}@${f.line}`))].sort(),
       'the run\'s findings are the diagnostics of this version',
     );
     const line = text.split('\n').findIndex((l) => l.startsWith('dense 1 sigmoid'));

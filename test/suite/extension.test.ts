@@ -4,7 +4,7 @@
 
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { FINDING_CODES, isLayerFlag } from '../../src/protocol/lsp';
+import { FINDING_CODES, isLayerFinding } from '../../src/protocol/lsp';
 
 const EXTENSION_ID = 'gradlens.gradlens';
 
@@ -48,7 +48,7 @@ describe('GradLens through the VS Code API', () => {
 
   it('flags the gradient health of the repeated sigmoid layer of deep-sigmoid.net with warnings', async () => {
     const uri = workspaceFile('deep-sigmoid.net');
-    const isHealthFlag = (d: vscode.Diagnostic) => FINDING_CODES.filter(isLayerFlag).some((code) => code === codeOf(d));
+    const isHealthFlag = (d: vscode.Diagnostic) => FINDING_CODES.filter(isLayerFinding).some((code) => code === codeOf(d));
     const diagnostics = await diagnosticsWhere(uri, (all) => all.some(isHealthFlag));
     const flags = diagnostics.filter(isHealthFlag);
     const layerLine = (await vscode.workspace.openTextDocument(uri)).getText().split('\n').findIndex((text) => /^\s*dense 32 sigmoid/.test(text));

@@ -7,8 +7,8 @@ import { syntheticFrame, syntheticRun } from './synthetic';
 function twoLayerRun(): Run {
   const run = new Run(syntheticRun(2, 3));
   run.addFrames([
-    { step: 1, loss: 0.5, accuracy: 0.75, layers: [{ name: 'dense1', line: 3, gradNorm: 3.2e-7, updateRatio: 1e-3, flags: ['vanishing-gradient'] }, { name: 'dense2', line: 4, gradNorm: 0.25, flags: [] }] },
-    { step: 2, loss: 0.25, valLoss: 0.3, layers: [{ name: 'dense1', line: 3, gradNorm: 1e-7, flags: [] }, { name: 'dense2', line: 4, gradNorm: 0.5, flags: [] }] },
+    { step: 1, loss: 0.5, accuracy: 0.75, layers: [{ name: 'dense1', line: 3, gradNorm: 3.2e-7, updateRatio: 1e-3, findings: ['vanishing-gradient'] }, { name: 'dense2', line: 4, gradNorm: 0.25, findings: [] }] },
+    { step: 2, loss: 0.25, valLoss: 0.3, layers: [{ name: 'dense1', line: 3, gradNorm: 1e-7, findings: [] }, { name: 'dense2', line: 4, gradNorm: 0.5, findings: [] }] },
   ]);
   return run;
 }
@@ -38,7 +38,7 @@ describe('run export', () => {
     const run = new Run(syntheticRun(2, 9000));
     for (let step = 1; step <= 9000; step++) {
       // dense2 is left out of step 5000's frame: its cell stays empty.
-      const layers = [{ name: 'dense1', line: 3, gradNorm: step, flags: [] }, { name: 'dense2', line: 4, gradNorm: -step, flags: [] }];
+      const layers = [{ name: 'dense1', line: 3, gradNorm: step, findings: [] }, { name: 'dense2', line: 4, gradNorm: -step, findings: [] }];
       run.addFrames([{ step, loss: 1 / step, layers: step === 5000 ? layers.slice(0, 1) : layers }]);
     }
     const json = JSON.parse(exportJson(run));
@@ -77,7 +77,7 @@ describe('saved state', () => {
     assert.deepEqual(restored.status, { kind: 'diverged', layer: 'dense2', line: 4 });
     assert.equal(restored.step, 100);
     assert.equal(restored.now[2].gradNorm, Number(run.now[2].gradNorm.toPrecision(4)));
-    assert.deepEqual(restored.layerFlags(0), ['vanishing-gradient']);
+    assert.deepEqual(restored.layerFindings(0), ['vanishing-gradient']);
     assert.equal(restored.full, undefined);
   });
 

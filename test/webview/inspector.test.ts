@@ -57,9 +57,9 @@ describe('inspector webview (Chromium)', function () {
     await send(page, syntheticMessages(6, 10, 10));
     await send(page, [
       {
-        type: 'flags',
+        type: 'findings',
         runId: run.runId,
-        flags: [{ code: 'vanishing-gradient', layer: 0, line: 3, severity: 'warning', message: '‖∇W‖ RMS 2.1e-6, 4e-5× the largest layer’s', explanation: 'Sigmoid derivatives are at most 0.25.' }],
+        findings: [{ code: 'vanishing-gradient', layer: 0, line: 3, severity: 'warning', message: '‖∇W‖ RMS 2.1e-6, 4e-5× the largest layer’s', explanation: 'Sigmoid derivatives are at most 0.25.' }],
       },
     ]);
     await settle(page);

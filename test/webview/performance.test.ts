@@ -43,7 +43,7 @@ const STREAM = `async ({ runId, layers, steps, batch }) => {
   const frame = (step) => {
     const ls = new Array(layers);
     for (let i = 0; i < layers; i++) {
-      ls[i] = { name: 'dense' + (i + 1), line: 3 + i, gradNorm: Math.pow(10, -(layers - i) / 20) * (1 + 0.3 * Math.sin(step / 7 + i)), updateRatio: 1e-3 * (1 + 0.2 * Math.cos(step / 11 + i)), flags: i < 10 ? ['vanishing-gradient'] : [] };
+      ls[i] = { name: 'dense' + (i + 1), line: 3 + i, gradNorm: Math.pow(10, -(layers - i) / 20) * (1 + 0.3 * Math.sin(step / 7 + i)), updateRatio: 1e-3 * (1 + 0.2 * Math.cos(step / 11 + i)), findings: i < 10 ? ['vanishing-gradient'] : [] };
     }
     return { step, loss: 0.7 * Math.exp(-step / 20000) + 0.05, accuracy: Math.min(1, 0.5 + step / 200000), layers: ls };
   };

@@ -38,7 +38,7 @@ export function syntheticFrame(step: number, layers: number, withHistograms = fa
     line: 3 + i,
     gradNorm: syntheticGradNorm(i, layers, step),
     updateRatio: 1e-3 * 10 ** (-(layers - i) / 4),
-    flags: i < layers / 3 ? ['vanishing-gradient'] : [],
+    findings: i < layers / 3 ? ['vanishing-gradient'] : [],
   }));
   return {
     step,

@@ -14,7 +14,7 @@ import { check } from '../../src/lang';
 import type { TelemetryFrame } from '../../src/protocol/lsp';
 import { DEFAULT_THRESHOLDS } from '../../src/protocol/settings';
 import type { ToWebview } from '../../src/protocol/webview';
-import { flagsByLayer, layerInfos, toTelemetryFrame } from '../../src/server/telemetryFrames';
+import { findingsByLayer, layerInfos, toTelemetryFrame } from '../../src/server/telemetryFrames';
 import { launchChromium, openInspector, pageErrors, send, settle, startHarness, type Harness } from './harness';
 
 const OUT = join(__dirname, '..', '..', 'test-output', 'webview');
@@ -26,8 +26,8 @@ function realRun(): ToWebview[] {
   const { spec } = check(readFile(FILE), { documentPath: FILE, readFile });
   assert.ok(spec);
   const run = train(spec, loadDataset(spec.data, readFile), { steps: STEPS });
-  const flags = flagsByLayer(analyze(spec, run, DEFAULT_THRESHOLDS, 'run'));
-  const frames = run.frames.map((f) => toTelemetryFrame(f, spec, flags)).filter((f): f is TelemetryFrame => f !== undefined);
+  const byLayer = findingsByLayer(analyze(spec, run, DEFAULT_THRESHOLDS, 'run'));
+  const frames = run.frames.map((f) => toTelemetryFrame(f, spec, byLayer)).filter((f): f is TelemetryFrame => f !== undefined);
   const runId = 'rnn-adding-1', uri = `file://${FILE}`;
   return [
     { type: 'runStarted', run: { runId, uri, fileName: basename(FILE), model: spec.name, totalSteps: STEPS, layers: layerInfos(spec) } },

@@ -42,14 +42,14 @@ describe('fast message validation (agrees with the zod schemas)', () => {
     for (const m of syntheticMessages(4, 60, 20)) assert.ok(check(m), `rejected a synthetic ${m.type} message`);
   });
 
-  it('rejects what zod rejects: NaN, fractional or non-positive steps, unknown flags, missing fields, wrong types', () => {
+  it('rejects what zod rejects: NaN, fractional or non-positive steps, unknown finding codes, missing fields, wrong types', () => {
     const frames = syntheticMessages(3, 20, 20)[1];
     const bad: [(string | number)[], unknown][] = [
       [['frames', 0, 'loss'], NaN],
       [['frames', 0, 'step'], 1.5],
       [['frames', 0, 'step'], 0],
       [['frames', 0, 'step'], Infinity],
-      [['frames', 0, 'layers', 1, 'flags', 0], 'made-up-flag'],
+      [['frames', 0, 'layers', 1, 'findings', 0], 'made-up-finding'],
       [['frames', 0, 'layers', 1, 'gradNorm'], '0.1'],
       [['frames', 0, 'layers', 1, 'line'], -1],
       [['frames', 0, 'layers', 1, 'name'], DELETE],

@@ -19,16 +19,16 @@ export class Findings {
   }
 
   update(run: Run | undefined): void {
-    const flags = run?.flags ?? [];
-    const key = `${run?.info.runId ?? ''}|${JSON.stringify(flags)}`;
+    const findings = run?.findings ?? [];
+    const key = `${run?.info.runId ?? ''}|${JSON.stringify(findings)}`;
     if (key === this.shown) return;
     this.shown = key;
     this.list.replaceChildren();
-    if (flags.length === 0) {
+    if (findings.length === 0) {
       append(this.list, 'li', 'empty-note', run ? 'No findings so far.' : '');
       return;
     }
-    for (const f of flags) {
+    for (const f of findings) {
       const li = append(this.list, 'li', `finding severity-${f.severity}`);
       const top = append(li, 'div', 'finding-top');
       const { label, tone } = flagLabel(f.code);

@@ -100,7 +100,7 @@ export class LayerTable {
     this.rows.forEach((row, i) => {
       const now = run.now[i];
       setText(row.value, now && !Number.isNaN(now.gradNorm) ? formatNumber(now.gradNorm) : '—');
-      const codes = bySeverity(run.layerFlags(i));
+      const codes = bySeverity(run.layerFindings(i));
       const explanations = codes.map((code) => this.explanation(run, i, code));
       const key = codes.join() + '|' + explanations.join('|');
       if (key !== row.shown) {
@@ -127,7 +127,7 @@ export class LayerTable {
 
   private explanation(run: Run, layer: number, code: string): string {
     const line = run.layers[layer]?.line;
-    const info = run.flags.find((f) => f.code === code && (f.layer === layer || (f.layer === undefined && f.line === line)));
+    const info = run.findings.find((f) => f.code === code && (f.layer === layer || (f.layer === undefined && f.line === line)));
     return info ? `${info.message}\n\n${info.explanation}` : flagLabel(code).fallback;
   }
 
