@@ -67,26 +67,47 @@ export function hoverMarkdown(hover: { contents: unknown } | null): string {
 export class LspClient {
   readonly received: Received[] = [];
   readonly stderr: string[] = [];
-  private readonly started = Date.now();
+  private started = Date.now();
   private readonly versions = new Map<string, number>();
   private readonly waiters = new Set<() => void>();
+  private process?: { child: ChildProcess; connection: ProtocolConnection };
 
-  private constructor(
-    readonly child: ChildProcess,
-    readonly connection: ProtocolConnection,
-    private readonly options: ClientOptions,
-  ) {}
+  /** A client with no server yet: `connect()` starts one (test/lsp/session.ts starts it in a mocha hook). */
+  constructor(private options: ClientOptions | (() => ClientOptions) = {}) {}
 
+  /** Starts a server and initializes it. */
   static async start(options: ClientOptions = {}): Promise<LspClient> {
+    const client = new LspClient(options);
+    await client.connect();
+    return client;
+  }
+
+  get child(): ChildProcess {
+    if (!this.process) throw new Error('the server is not started: call connect() first');
+    return this.process.child;
+  }
+
+  get connection(): ProtocolConnection {
+    if (!this.process) throw new Error('the server is not started: call connect() first');
+    return this.process.connection;
+  }
+
+  /** Starts a fresh server (forgetting what an earlier one sent) and initializes it. */
+  async connect(): Promise<void> {
     if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run \`npm run build\` first`);
+    const options = typeof this.options === 'function' ? this.options() : this.options;
+    this.received.length = 0;
+    this.stderr.length = 0;
+    this.versions.clear();
+    this.started = Date.now();
     const child = spawn(process.execPath, [SERVER, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-    const client = new LspClient(child, connection, options);
-    child.stderr!.on('data', (chunk: Buffer) => client.stderr.push(chunk.toString()));
-    for (const method of NOTIFICATIONS) connection.onNotification(method, (params: unknown) => client.record(method, params));
+    this.process = { child, connection };
+    child.stderr!.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    for (const method of NOTIFICATIONS) connection.onNotification(method, (params: unknown) => this.record(method, params));
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => {
-      client.record('workspace/configuration', params);
-      return params.items.map((item) => (item.section === 'gradlens' ? client.options.settings ?? {} : null));
+      this.record('workspace/configuration', params);
+      return params.items.map((item) => (item.section === 'gradlens' ? options.settings ?? {} : null));
     });
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.onRequest('workspace/codeLens/refresh', () => null);
@@ -106,7 +127,6 @@ export class LspClient {
       },
     });
     await connection.sendNotification('initialized', {});
-    return client;
   }
 
   private record(method: string, params: unknown): void {
@@ -203,7 +223,7 @@ export class LspClient {
   }
 
   alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return this.process !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
   async stop(): Promise<void> {

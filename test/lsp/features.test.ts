@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentSymbol, FoldingRange, Hover, InlayHint, CodeLens, TextEdit } from 'vscode-languageserver-protocol/node';
 import { format } from '../../src/lang';
 import { ACTIVATION_KINDS } from '../../src/kinds';
-import { LspClient, applyEdits, exampleText, exampleUri, hoverMarkdown, messageOf } from './client';
+import { applyEdits, exampleText, exampleUri, hoverMarkdown, messageOf } from './client';
+import { withServer } from './session';
 
 const FILE = 'file:///tmp/gradlens-lsp-features/net.net';
 
@@ -19,15 +20,7 @@ function labels(items: CompletionItem[] | { items: CompletionItem[] } | null): s
 
 describe('language server features (dist/server.js --stdio)', function () {
   this.timeout(30_000);
-  let client: LspClient;
-
-  before(async () => {
-    client = await LspClient.start({ settings: { probe: { enabled: false } } });
-    await client.settingsLoaded();
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const client = withServer({ settings: { probe: { enabled: false } } });
 
   it('publishes a syntax error and a did-you-mean for a misspelt layer, tagged with the document version', async () => {
     const uri = `${FILE}?typo`;

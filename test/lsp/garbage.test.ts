@@ -3,8 +3,8 @@
 
 import assert from 'node:assert/strict';
 import type { Hover } from 'vscode-languageserver-protocol/node';
-import { LspClient } from './client';
 import { TrainErrorCode } from '../../src/protocol/lsp';
+import { withServer } from './session';
 
 function junk(length: number, seed: number): string {
   let state = seed;
@@ -30,14 +30,7 @@ const CASES: { name: string; text: () => string }[] = [
 
 describe('language server robustness', function () {
   this.timeout(60_000);
-  let client: LspClient;
-
-  before(async () => {
-    client = await LspClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const client = withServer();
 
   for (const [i, c] of CASES.entries()) {
     it(`reports a diagnostic for ${c.name} and keeps answering`, async () => {

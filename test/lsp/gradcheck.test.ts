@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeLens, Hover } from 'vscode-languageserver-protocol/node';
 import { GradCheckRequest, GradCheckResult } from '../../src/protocol/gradcheck';
-import { LspClient, ROOT, exampleText, exampleUri, hoverMarkdown } from './client';
+import { ROOT, exampleText, exampleUri, hoverMarkdown } from './client';
+import { withServer } from './session';
 
 function fixture(name: string): { uri: string; text: string } {
   const file = path.join(ROOT, 'test/fixtures', name);
@@ -16,14 +17,7 @@ function fixture(name: string): { uri: string; text: string } {
 
 describe('weights and the gradient check in the language server', function () {
   this.timeout(60_000);
-  let client: LspClient;
-
-  before(async () => {
-    client = await LspClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const client = withServer();
 
   it('the probe judges the network at the weights of its `weights` file', async () => {
     const { uri, text } = fixture('weights/dead.net');

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver-protocol/node';
-import { LspClient, hoverMarkdown, messageOf } from './client';
+import { hoverMarkdown, messageOf } from './client';
+import { withServer } from './session';
 
 const MODEL = (data: string) => `data ${data}\ninput 2\nh: dense 4 relu init=he\nout: dense 2\n`;
 
@@ -19,22 +20,17 @@ describe('hostile and heavy data files over the language server', function () {
   let root: string;
   let workspace: string;
   let outside: string;
-  let client: LspClient;
 
-  before(async () => {
+  before(() => {
     root = realpathSync(mkdtempSync(join(tmpdir(), 'gradlens-hostile-')));
     workspace = join(root, 'workspace');
     outside = join(root, 'outside');
     mkdirSync(workspace);
     mkdirSync(outside);
     writeFileSync(join(outside, 'secret.csv'), 'a,b,y\n1,hunter2,x\n3,4,y\n');
-    client = await LspClient.start({ workspace, settings: { probe: { enabled: true } } });
-    await client.settingsLoaded();
   });
-  after(async () => {
-    await client.stop();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const client = withServer(() => ({ workspace, settings: { probe: { enabled: true } } }));
+  after(() => rmSync(root, { recursive: true, force: true }));
 
   const open = async (name: string, text: string, test?: (d: Diagnostic[]) => boolean): Promise<{ uri: string; diagnostics: Diagnostic[] }> => {
     const uri = pathToFileURL(join(workspace, name)).toString();

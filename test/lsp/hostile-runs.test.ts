@@ -5,22 +5,15 @@
 import assert from 'node:assert/strict';
 import { availableParallelism } from 'node:os';
 import type { RunEndedParams, TelemetryParams, TrainResult } from '../../src/protocol/lsp';
-import { LspClient, exampleText, exampleUri, hoverMarkdown } from './client';
+import { exampleText, exampleUri, hoverMarkdown } from './client';
+import { withServer } from './session';
 
 /** What the server allows at once on a machine of at least 2 cores (src/server/runs.ts). */
 const MAX_PARALLEL_ON_THIS_MACHINE = Math.max(2, Math.min(4, availableParallelism() - 1));
 
 describe('training runs under load over the language server', function () {
   this.timeout(60_000);
-  let client: LspClient;
-
-  beforeEach(async () => {
-    client = await LspClient.start({ settings: { probe: { enabled: false } } });
-    await client.settingsLoaded();
-  });
-  afterEach(async () => {
-    await client.stop();
-  });
+  const client = withServer({ settings: { probe: { enabled: false } }, perTest: true });
 
   const ended = (runId: string, timeoutMs = 20_000) => client.waitFor<RunEndedParams>('gradlens/runEnded', (p) => p.runId === runId, timeoutMs);
   const trainedRuns = () => new Set(client.received.filter((r) => r.method === 'gradlens/telemetry').map((r) => (r.params as TelemetryParams).runId));

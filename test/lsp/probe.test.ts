@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic, Hover } from 'vscode-languageserver-protocol/node';
 import { FINDING_CODES, isLayerFinding } from '../../src/protocol/lsp';
-import { LspClient, ROOT, applyEdits, exampleText, exampleUri } from './client';
+import { ROOT, applyEdits, exampleText, exampleUri } from './client';
+import { withServer } from './session';
 import { hoverMarkdown, messageOf } from './client';
 
 const FLAGS = new Set<string>(FINDING_CODES.filter(isLayerFinding));
@@ -22,14 +23,7 @@ function codesOn(diagnostics: Diagnostic[], line: number): string[] {
 
 describe('probe: gradient health while typing', function () {
   this.timeout(60_000);
-  let client: LspClient;
-
-  before(async () => {
-    client = await LspClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const client = withServer();
 
   it('flags vanishing gradients on the early layers of deep-sigmoid.net and not on the last', async () => {
     const text = exampleText('deep-sigmoid.net');

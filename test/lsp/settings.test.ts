@@ -3,7 +3,8 @@
 
 import assert from 'node:assert/strict';
 import type { InlayHint } from 'vscode-languageserver-protocol/node';
-import { LspClient, exampleText } from './client';
+import { exampleText } from './client';
+import { usingServer } from './session';
 
 const WHOLE = { start: { line: 0, character: 0 }, end: { line: 1000, character: 0 } };
 
@@ -11,36 +12,27 @@ describe('settings and watch overrides', function () {
   this.timeout(60_000);
 
   it('reads gradlens.* through workspace/configuration: shape hints off, gradient hints on', async () => {
-    const client = await LspClient.start({ settings: { inlayHints: { shapes: false, gradients: true } } });
-    try {
-      await client.settingsLoaded();
+    await usingServer({ settings: { inlayHints: { shapes: false, gradients: true } } }, async (client) => {
       const uri = 'file:///tmp/gradlens-settings/spiral.net';
       client.open(uri, exampleText('spiral.net'));
       await client.probed(uri);
       const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: WHOLE });
       assert.ok(hints.length === 3, JSON.stringify(hints));
       for (const hint of hints) assert.match(String(hint.label), /^‖∇W‖ \S+$/);
-    } finally {
-      await client.stop();
-    }
+    });
   });
 
   it('skips the probe when gradlens.probe.enabled is false', async () => {
-    const client = await LspClient.start({ settings: { probe: { enabled: false } } });
-    try {
-      await client.settingsLoaded();
+    await usingServer({ settings: { probe: { enabled: false } } }, async (client) => {
       const uri = 'file:///tmp/gradlens-settings/deep.net';
       client.open(uri, exampleText('deep-sigmoid.net'));
       await client.diagnostics(uri);
       await assert.rejects(client.probed(uri, 1500), /no gradlens\/probeResult/);
-    } finally {
-      await client.stop();
-    }
+    });
   });
 
   it('lets a `watch` statement override a threshold for its file', async () => {
-    const client = await LspClient.start();
-    try {
+    await usingServer({}, async (client) => {
       const text = exampleText('deep-sigmoid.net');
       const flagged = 'file:///tmp/gradlens-watch/default.net';
       const relaxed = 'file:///tmp/gradlens-watch/relaxed.net';
@@ -52,8 +44,6 @@ describe('settings and watch overrides', function () {
       assert.ok(before.some((d) => d.code === 'saturated-activation'));
       assert.ok(!after.some((d) => d.code === 'vanishing-gradient'), JSON.stringify(after.map((d) => d.code)));
       assert.ok(!after.some((d) => d.code === 'saturated-activation'));
-    } finally {
-      await client.stop();
-    }
+    });
   });
 });

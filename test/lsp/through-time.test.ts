@@ -5,18 +5,12 @@
 
 import assert from 'node:assert/strict';
 import type { CodeAction, Hover } from 'vscode-languageserver-protocol/node';
-import { LspClient, applyEdits, exampleText, exampleUri, hoverMarkdown, messageOf } from './client';
+import { applyEdits, exampleText, exampleUri, hoverMarkdown, messageOf } from './client';
+import { withServer } from './session';
 
 describe('probe: vanishing gradient through time (rnn-adding.net)', function () {
   this.timeout(60_000);
-  let client: LspClient;
-
-  before(async () => {
-    client = await LspClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const client = withServer();
 
   it('flags the rnn line with the reach in steps, and the lstm quick fix removes the flag', async () => {
     const text = exampleText('rnn-adding.net');

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import type { Hover } from 'vscode-languageserver-protocol/node';
 import type { RunEndedParams, TelemetryParams, TrainResult } from '../../src/protocol/lsp';
 import { TelemetryParams as TelemetrySchema, TrainResult as TrainResultSchema } from '../../src/protocol/lsp';
-import { LspClient, exampleText, exampleUri } from './client';
+import { exampleText, exampleUri } from './client';
+import { withServer } from './session';
 import { hoverMarkdown } from './client';
 
 function mean(values: number[]): number {
@@ -15,15 +16,7 @@ function mean(values: number[]): number {
 
 describe('training runs over the language server', function () {
   this.timeout(60_000);
-  let client: LspClient;
-
-  before(async () => {
-    client = await LspClient.start({ settings: { probe: { enabled: false } } });
-    await client.settingsLoaded();
-  });
-  after(async () => {
-    await client.stop();
-  });
+  const client = withServer({ settings: { probe: { enabled: false } } });
 
   const telemetryOf = (runId: string) =>
     client.received.filter((r) => r.method === 'gradlens/telemetry' && (r.params as TelemetryParams).runId === runId);

@@ -3,8 +3,9 @@
 // the recorded steps; moving the scrubber asks the extension to send the debugger there.
 
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openInspector, pageErrors, posted, send, settle, startHarness, type Harness } from './harness';
+import type { Page } from 'playwright-core';
+import { posted, send, settle } from './harness';
+import { withChromium } from './page';
 import { syntheticMessages, syntheticRun } from './synthetic';
 
 /** Columns of the loss chart's canvas that are mostly the marker's colour (the theme's charts orange). */
@@ -32,24 +33,11 @@ function markerColumns(page: Page): Promise<number> {
 
 describe('inspector webview following the debugger (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let harness: Harness;
+  const inspectors = withChromium();
   let page: Page;
 
-  before(async () => {
-    harness = await startHarness();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
   beforeEach(async () => {
-    page = await openInspector(browser, harness);
-  });
-  afterEach(async () => {
-    assert.deepEqual(pageErrors(page), []);
-    await page.close();
+    page = await inspectors.open();
   });
 
   it('marks the debugger\'s step on the charts while stopped, and not while training or after the session', async () => {

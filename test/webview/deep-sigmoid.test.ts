@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { formatNumber } from '../../src/analysis/format';
 import type { TelemetryFrame } from '../../src/protocol/lsp';
 import type { ToWebview } from '../../src/protocol/webview';
 import type { TelemetryFixture } from '../fixtures/telemetry/record';
-import { applyTheme, launchChromium, openInspector, pageErrors, posted, send, settle, startHarness, type Harness } from './harness';
+import { applyTheme, pageErrors, posted, send, settle } from './harness';
+import { withChromium } from './page';
 
 const OUT = join(__dirname, '..', '..', 'test-output', 'webview');
 const fixture: TelemetryFixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'telemetry', 'deep-sigmoid.json'), 'utf8'));
@@ -21,22 +22,15 @@ const uri = messages[0].type === 'runStarted' ? messages[0].run.uri : '';
 
 describe('inspector webview playing a real deep-sigmoid.net run (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let harness: Harness;
+  const inspectors = withChromium();
   let page: Page;
 
   before(async () => {
     mkdirSync(OUT, { recursive: true });
-    harness = await startHarness();
-    browser = await launchChromium();
-    page = await openInspector(browser, harness, 'dark');
+    page = await inspectors.open('dark');
     // As the extension forwards them: one message per telemetry notification.
     for (const m of messages) await send(page, [m]);
     await settle(page);
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
   });
 
   const cells = (selector: string) => page.$$eval(`tr.layer-row ${selector}`, (cs) => cs.map((c) => c.textContent ?? ''));

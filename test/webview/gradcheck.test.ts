@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { GradCheckResult } from '../../src/protocol/gradcheck';
-import { launchChromium, openInspector, pageErrors, posted, send, settle, startHarness, type Harness } from './harness';
+import { posted, send, settle } from './harness';
+import { withChromium } from './page';
 
 const ROOT = resolve(__dirname, '../..');
 const OUT = join(ROOT, 'test-output', 'webview');
@@ -25,20 +26,12 @@ function engineResult(): GradCheckResult {
 
 describe('inspector webview: the gradient check table (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let harness: Harness;
+  const inspectors = withChromium();
   let page: Page;
 
   before(async () => {
     mkdirSync(OUT, { recursive: true });
-    harness = await startHarness();
-    browser = await launchChromium();
-    page = await openInspector(browser, harness, 'dark', { width: 900, height: 700 });
-  });
-  after(async () => {
-    assert.deepEqual(pageErrors(page), []);
-    await browser?.close();
-    await harness?.close();
+    page = await inspectors.open('dark', { width: 900, height: 700 });
   });
 
   it('is hidden until a check arrives, then shows a row per tensor with its band, and the notes', async () => {

@@ -2,32 +2,20 @@
 // telemetry: rows, values, badges, charts, messages it posts, theme screenshots.
 
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { formatNumber } from '../../src/analysis/format';
 import type { ToWebview } from '../../src/protocol/webview';
-import { launchChromium, openInspector, pageErrors, posted, send, settle, startHarness, type Harness } from './harness';
+import { posted, send, settle } from './harness';
+import { withChromium } from './page';
 import { syntheticMessages, syntheticRun } from './synthetic';
 
 describe('inspector webview (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let harness: Harness;
+  const inspectors = withChromium();
   let page: Page;
 
-  before(async () => {
-    harness = await startHarness();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
-  });
   beforeEach(async () => {
-    page = await openInspector(browser, harness);
-  });
-  afterEach(async () => {
-    assert.deepEqual(pageErrors(page), []);
-    await page.close();
+    page = await inspectors.open();
   });
 
   const rowTexts = (selector: string) => page.$$eval(`tr.layer-row ${selector}`, (cells) => cells.map((c) => c.textContent ?? ''));

@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ToWebview } from '../../src/protocol/webview';
 import type { TelemetryFixture } from '../fixtures/telemetry/record';
-import { launchChromium, openInspector, pageErrors, send, settle, startHarness, type Harness } from './harness';
+import { send, settle } from './harness';
+import { withChromium } from './page';
 
 const OUT = join(__dirname, '..', '..', 'test-output', 'webview');
 const fixture: TelemetryFixture = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'telemetry', 'deep-sigmoid.json'), 'utf8'));
@@ -29,30 +30,19 @@ function inside(a: Box, b: Box): boolean {
 
 describe('inspector webview in a narrow panel (Chromium)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let harness: Harness;
+  const inspectors = withChromium();
 
-  before(async () => {
+  before(() => {
     mkdirSync(OUT, { recursive: true });
-    harness = await startHarness();
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
   });
 
   for (const width of [420, 480, 600]) {
     describe(`${width} px wide`, () => {
       let page: Page;
       before(async () => {
-        page = await openInspector(browser, harness, 'dark', { width, height: 900 });
+        page = await inspectors.open('dark', { width, height: 900 });
         for (const m of messages) await send(page, [m]);
         await settle(page);
-      });
-      after(async () => {
-        assert.deepEqual(pageErrors(page), []);
-        await page.close();
       });
 
       it('shows every flagged row’s label, value, badges and Fix… button inside the table’s panel and the viewport', async () => {

@@ -8,8 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openInspector, pageErrors, settle, startHarness, type Harness } from './harness';
+import type { Page } from 'playwright-core';
+import { pageErrors, settle } from './harness';
+import { withChromium } from './page';
 import { syntheticRun } from './synthetic';
 
 const OUT = join(__dirname, '..', '..', 'test-output', 'webview');
@@ -68,18 +69,11 @@ function percentile(values: number[], p: number): number {
 
 describe('inspector performance: 100,000 steps × 100 layers (Chromium)', function () {
   this.timeout(300_000);
-  let browser: Browser;
-  let harness: Harness;
+  const inspectors = withChromium();
   let page: Page;
 
   before(async () => {
-    harness = await startHarness();
-    browser = await launchChromium();
-    page = await openInspector(browser, harness, 'dark', { width: 1280, height: 1000 });
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
+    page = await inspectors.open('dark', { width: 1280, height: 1000 });
   });
 
   it('streams without long stalls, and draws every chart at the end', async () => {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { analyze } from '../../src/analysis';
 import { loadDataset } from '../../src/engine/data';
 import { train } from '../../src/engine/train';
@@ -15,7 +15,8 @@ import type { TelemetryFrame } from '../../src/protocol/lsp';
 import { DEFAULT_THRESHOLDS } from '../../src/protocol/settings';
 import type { ToWebview } from '../../src/protocol/webview';
 import { findingsByLayer, layerInfos, toTelemetryFrame } from '../../src/server/telemetryFrames';
-import { launchChromium, openInspector, pageErrors, send, settle, startHarness, type Harness } from './harness';
+import { pageErrors, send, settle } from './harness';
+import { withChromium } from './page';
 
 const OUT = join(__dirname, '..', '..', 'test-output', 'webview');
 const FILE = join(__dirname, '..', '..', 'examples', 'rnn-adding.net');
@@ -37,23 +38,16 @@ function realRun(): ToWebview[] {
 
 describe('inspector: a recurrent layer\'s time × training-step heatmap (Chromium, a real rnn-adding.net run)', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let harness: Harness;
+  const inspectors = withChromium();
   let page: Page;
   let messages: ToWebview[];
 
   before(async () => {
     mkdirSync(OUT, { recursive: true });
     messages = realRun();
-    harness = await startHarness();
-    browser = await launchChromium();
-    page = await openInspector(browser, harness, 'dark');
+    page = await inspectors.open('dark');
     await send(page, messages);
     await settle(page);
-  });
-  after(async () => {
-    await browser?.close();
-    await harness?.close();
   });
 
   it('shows the panel for the rnn layer, with its name and the time steps in the caption', async () => {
@@ -77,7 +71,7 @@ describe('inspector: a recurrent layer\'s time × training-step heatmap (Chromiu
   });
 
   it('stays hidden for a run without recurrent layers', async () => {
-    const page2 = await openInspector(browser, harness, 'dark');
+    const page2 = await inspectors.open('dark');
     const first = messages[0] as Extract<ToWebview, { type: 'runStarted' }>;
     const frames = (messages[1] as Extract<ToWebview, { type: 'frames' }>).frames.map((f) => ({ ...f, layers: f.layers.map(({ timeGradNorms: _t, ...rest }) => rest) }));
     await send(page2, [{ ...first, run: { ...first.run, runId: 'plain' } }, { type: 'frames', runId: 'plain', frames }]);
