@@ -8,10 +8,7 @@ import type { NonFiniteReport } from './telemetry';
 import type { Split } from './data/dataset';
 import { allocate, type DType, type Floats } from './floats';
 import { initWeights } from './init';
-import { SHAPED_LAYERS } from '../kinds/layers';
-import type { AnyLayerKind } from '../kinds/layer';
-import { ActivationOp } from './ops/activation';
-import { DenseOp } from './ops/dense';
+import { kindOf } from '../kinds/layers';
 import { LossOp } from './ops/loss';
 import { ResidualAddOp, ResidualForkOp } from './ops/residual';
 import { Rng } from './rng';
@@ -157,29 +154,13 @@ export class Network {
     return x;
   }
 
+  /** Every kind builds its own op (src/kinds/layers/): parameters created and initialised in PyTorch's order. */
   private leaf(layer: LeafLayer, x: Tensor, rng: Rng): Op {
-    const { dtype, capacity } = this;
-    switch (layer.kind) {
-      case 'dense': {
-        const w = this.param(layer, 'W');
-        initWeights(w.value, layer.inputWidth, layer.units, layer.init, rng);
-        const b = layer.bias ? this.param(layer, 'b') : null;
-        // The checker never fuses softmax into dense; treat it as linear if it ever did.
-        const act = layer.activation === 'softmax' ? 'linear' : layer.activation;
-        return new DenseOp(layer.index, x, w, b, act, layer.alpha, dtype, capacity);
-      }
-      case 'activation':
-        return new ActivationOp(layer.index, x, layer.activation, layer.alpha, dtype, capacity);
-      default: {
-        // Every other kind builds its own op (src/kinds/layers/): parameters in PyTorch's order.
-        const kind: AnyLayerKind = SHAPED_LAYERS[layer.kind];
-        return kind.build(layer, x, {
-          dtype, capacity, dropoutRng: this.dropoutRng,
-          param: (name) => this.param(layer, name),
-          init: (param, fanIn, fanOut, init) => initWeights(param.value, fanIn, fanOut, init, rng, param.count),
-        });
-      }
-    }
+    return kindOf(layer).build(layer, x, {
+      dtype: this.dtype, capacity: this.capacity, dropoutRng: this.dropoutRng,
+      param: (name) => this.param(layer, name),
+      init: (param, fanIn, fanOut, init) => initWeights(param.value, fanIn, fanOut, init, rng, param.count),
+    });
   }
 
   /** A zero-initialised parameter with the shape the checker resolved. */
@@ -189,12 +170,6 @@ export class Network {
     const count = shape.reduce((a, b) => a * b, 1);
     const p: Param = { name, shape, count, value: allocate(this.dtype, count), grad: allocate(this.dtype, count), layer: layer.index };
     this.params.push(p);
-    return p;
-  }
-
-  private ones(layer: LeafLayer, name: ParamName): Param {
-    const p = this.param(layer, name);
-    p.value.fill(1);
     return p;
   }
 }

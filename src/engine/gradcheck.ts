@@ -10,7 +10,7 @@
 // any watched value on another side than the unperturbed pass is counted as a kink crossing
 // (with the layer that has it) and left out of the error.
 
-import type { NetworkSpec, ParamName, Pool2dLayer } from '../lang/spec';
+import type { LeafLayer, NetworkSpec, ParamName } from '../lang/spec';
 import type { Floats } from './floats';
 import { activationDef } from '../kinds';
 import type { Dataset } from './data/dataset';
@@ -314,7 +314,7 @@ function kinkWatchers(spec: NetworkSpec, net: Network): KinkWatcher[] {
 }
 
 /** Which input wins each window (first in row-major order on ties, as the op and PyTorch). */
-function poolWatcher(leaf: Pool2dLayer, x: Floats, outWidth: number): KinkWatcher {
+function poolWatcher(leaf: Extract<LeafLayer, { kind: 'maxpool2d' | 'avgpool2d' }>, x: Floats, outWidth: number): KinkWatcher {
   const { height, width, kernel } = leaf;
   const outH = Math.floor(height / kernel), outW = Math.floor(width / kernel);
   const winner = (o: number): number => {

@@ -12,7 +12,7 @@ import type { Histogram, LayerStats, ParamStats, StepFrame } from './telemetry';
 import type { Network } from './compile';
 import type { Floats } from './floats';
 import { DY_SQUARES, MEASURE_SLOTS, measureGradient, measureValues, Y_SATURATED, Y_SQUARES, Y_SUM } from './kernels/measured-activations';
-import { activationOf, LAYER_TRAITS, outputShapeOf } from '../kinds';
+import { activationOf, kindOf, outputShapeOf } from '../kinds';
 import { deadColumns, deadPlanes, MAX_ABS, moments, SUM, SUM_SQUARES, sumSquares, sumSquaresInto } from './kernels/reduce';
 
 // Per-layer slots in `layerStats`.
@@ -62,7 +62,7 @@ export class Recorder {
     this.deadUnits = new Int32Array(net.spec.leaves.length * 3);
     net.spec.leaves.forEach((leaf, l) => {
       const shape = outputShapeOf(leaf);
-      const perChannel = LAYER_TRAITS[leaf.kind].perChannelUnits;
+      const perChannel = kindOf(leaf).traits.perChannelUnits;
       const [layout, units, positions] = perChannel && shape.length === 3 ? [1, shape[0], shape[1] * shape[2]]
         : perChannel && shape.length === 2 ? [2, shape[1], shape[0]] : [0, leaf.outputWidth, 1];
       this.deadUnits.set([layout, units, positions], 3 * l);

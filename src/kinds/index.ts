@@ -3,10 +3,10 @@
 
 import type { LeafLayer, NetworkSpec } from '../lang/spec';
 import type { ActivationKind } from './activations';
-import { assertNever } from './never';
+import { kindOf } from './layers';
 
 export * from './activations';
-export { LAYER_TRAITS, SHAPED_LAYERS, SHAPED_LAYER_LIST, shapedLayer, type ShapedKind } from './layers';
+export { LAYER_KINDS, LAYER_KIND_LIST, LAYER_WORDS, kindOf, layerKindOfWord, type LayerKind } from './layers';
 export { assertNever } from './never';
 export type { ActivationDef, ActivationTraits, ElementwiseActivation, RowwiseActivation } from './activation';
 
@@ -25,30 +25,7 @@ export function inputShapeOf(spec: NetworkSpec): number[] {
   return spec.inputShape ?? [spec.inputWidth];
 }
 
-/** How a layer reads in tables, hovers and the inspector: `dense relu`, `tanh`, `dropout 0.2`, `layernorm`. */
+/** How a layer reads in tables, hovers and the inspector: `dense relu`, `tanh`, `dropout 0.2`, `layernorm` (its kind's label). */
 export function layerLabel(leaf: LeafLayer): string {
-  switch (leaf.kind) {
-    case 'dense':
-      return leaf.activation === 'linear' ? 'dense' : `dense ${leaf.activation}`;
-    case 'activation':
-      return leaf.activation;
-    case 'dropout':
-      return `dropout ${leaf.rate}`;
-    case 'conv2d':
-    case 'conv1d':
-      return `${leaf.kind} k${leaf.kernel}${leaf.activation === 'linear' ? '' : ` ${leaf.activation}`}`;
-    case 'maxpool2d':
-    case 'avgpool2d':
-      return `${leaf.kind} ${leaf.kernel}`;
-    case 'rnn':
-    case 'lstm':
-    case 'gru':
-      return leaf.sequences ? `${leaf.kind} sequences` : leaf.kind;
-    case 'layernorm':
-    case 'batchnorm':
-    case 'flatten':
-      return leaf.kind;
-    default:
-      return assertNever(leaf);
-  }
+  return kindOf(leaf).label(leaf);
 }

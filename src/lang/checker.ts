@@ -12,7 +12,7 @@ import { Reporter, replaceFix } from './report';
 import { STATEMENTS } from './vocabulary';
 import { checkData, exampleShapeOf, type CheckedData, type DataHost } from './data';
 import { csvSummaries } from './csv';
-import { isLayerKeyword, readTemplates, reportUnknownKeyword, type Template } from './layers';
+import { isLayerKeyword, readTemplates, reportUnknownKeyword, sizeArgumentRange, type Template } from './layers';
 import { MAX_LAYERS, measure, unroll, type Unrolled } from './network';
 import { product, shapeText, type Shape } from '../kinds/layer';
 import { DEFAULT_OPTIMIZER, readLoss, readOptimizer, readTrain, readWatch } from './training';
@@ -242,7 +242,7 @@ function withinLimits(templates: Template[], input: Shape | undefined, maxParame
     }
     shape = s.output;
   }
-  const where = worst!.kind === 'repeat' ? worst!.stmt.args[0]?.range ?? worst!.stmt.keyword.range : worst!.kind === 'dense' ? worst!.unitsRange : worst!.stmt.keyword.range;
+  const where = worst!.kind === 'repeat' ? worst!.stmt.args[0]?.range ?? worst!.stmt.keyword.range : sizeArgumentRange(worst!) ?? worst!.stmt.keyword.range;
   if (total.leaves > MAX_LAYERS) {
     r.error('too-many-layers', `The network unrolls to ${fmt(total.leaves)} layers; the limit is ${fmt(MAX_LAYERS)}.`, where);
   } else {

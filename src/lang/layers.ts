@@ -1,16 +1,15 @@
 // Layer statements read once each into templates: `dense 64 relu init=he` becomes a
-// DenseTemplate, `repeat 12 { … }` a RepeatTemplate holding its body's templates. Each
+// LayerTemplate of the dense kind with the settings its reader made (src/kinds/layers/),
+// `repeat 12 { … }` a RepeatTemplate holding its body's templates. Each
 // source statement is validated exactly once, however many copies `repeat` makes, so
 // diagnostics are not repeated and checking stays linear in the text.
 
 import type { Statement } from './ast';
-import type { ActivationKind, InitSpec } from './spec';
+import type { ActivationKind } from './spec';
 import type { Range } from './diagnostics';
-import { ACTIVATIONS, ALPHA_ACTIVATIONS, LAYERS, STATEMENTS, findLayer } from './vocabulary';
-import { activationDef } from '../kinds/activations';
+import { ACTIVATIONS, LAYERS, STATEMENTS, findLayer } from './vocabulary';
 import { readNumber, readOptions, type ReadValue } from './values';
-import { shapedLayer } from '../kinds/layers';
-import { assertNever } from '../kinds/never';
+import { layerKindOfWord } from '../kinds/layers';
 import type { AnyLayerKind, ReadContext } from '../kinds/layer';
 import { replaceFix, type Reporter } from './report';
 import { didYouMean } from './suggest';
@@ -20,21 +19,11 @@ interface TemplateBase {
   label?: string;
 }
 
-export interface DenseTemplate extends TemplateBase {
-  kind: 'dense';
-  units: number;
-  unitsRange: Range;
-  activation: ActivationKind;
-  /** Range of the fused activation word, when written. */
-  activationRange?: Range;
-  alpha?: number;
-  init?: InitSpec;
-  bias: boolean;
-}
-export interface ActivationTemplate extends TemplateBase {
-  kind: 'activation';
-  activation: ActivationKind;
-  alpha?: number;
+/** A layer statement: its kind (src/kinds/layers/) and the settings the kind's reader produced. */
+export interface LayerTemplate extends TemplateBase {
+  kind: 'layer';
+  def: AnyLayerKind;
+  settings: unknown;
 }
 export interface RepeatTemplate extends TemplateBase {
   kind: 'repeat';
@@ -45,13 +34,12 @@ export interface ResidualTemplate extends TemplateBase {
   kind: 'residual';
   body: Template[];
 }
-/** A kind of the registry in src/kinds/layers/, with the settings its reader produced. */
-export interface ShapedTemplate extends TemplateBase {
-  kind: 'shaped';
-  def: AnyLayerKind;
-  settings: unknown;
+export type Template = LayerTemplate | RepeatTemplate | ResidualTemplate;
+
+/** The argument that sets a layer's output width (dense UNITS), when its kind has one and it was written. */
+export function sizeArgumentRange(t: Template): Range | undefined {
+  return t.kind === 'layer' && t.def.sizeArgument !== undefined ? t.stmt.args[t.def.sizeArgument]?.range : undefined;
 }
-export type Template = DenseTemplate | ActivationTemplate | ShapedTemplate | RepeatTemplate | ResidualTemplate;
 
 export const NETWORK_KEYWORDS = ['repeat', 'residual'];
 const LAYER_NAMES = LAYERS.map((l) => l.name);
@@ -102,44 +90,9 @@ function readTemplate(stmt: Statement, r: Reporter): Template | undefined {
   if (stmt.block) r.error('unexpected-block', `\`${word}\` takes no block; only repeat and residual do.`, stmt.block.open);
   const doc = findLayer(word)!;
   const { values } = readOptions(stmt, doc.options, `\`${word}\``, r);
-  const category = doc.category;
-  if (category === 'shaped') {
-    const def = shapedLayer(word)!;
-    const settings = def.read(readContext(stmt, values, r));
-    return settings === undefined ? undefined : { kind: 'shaped', stmt, label, def, settings };
-  }
-  const num = (key: string, def: number) => (values.get(key) as number | undefined) ?? def;
-
-  if (category === 'dense') {
-    const unitsArg = stmt.args[0];
-    extraArgs(stmt, 2, 'dense UNITS [ACTIVATION]', r);
-    if (!unitsArg) {
-      r.error('missing-argument', '`dense` needs the number of units, e.g. `dense 64`.', stmt.keyword.range,
-        { fixes: [{ title: 'Add 32 units', edits: [{ range: { start: stmt.keyword.range.end, end: stmt.keyword.range.end }, newText: ' 32' }] }] });
-      return undefined;
-    }
-    const units = readNumber(unitsArg, 'units', 'integer', { min: 1 }, r);
-    const act = readActivationArg(stmt, r);
-    if (units === undefined || act === null) return undefined;
-    const alphaDefault = activationDef(act?.name ?? 'linear').alpha?.default;
-    const alphaNode = stmt.options.find((o) => o.key.text === 'alpha');
-    if (alphaNode && alphaDefault === undefined) {
-      r.warning('ignored-option', `\`alpha\` only applies to ${ALPHA_ACTIVATIONS.map((a) => a.name).join(' and ')}; the ${act?.name ?? 'linear'} activation ignores it.`, alphaNode.key.range);
-    }
-    return {
-      kind: 'dense', stmt, label, units, unitsRange: unitsArg.range,
-      activation: act?.name ?? 'linear', activationRange: act?.range,
-      alpha: (values.get('alpha') as number | undefined) ?? alphaDefault,
-      init: values.get('init') as InitSpec | undefined,
-      bias: (values.get('bias') as boolean | undefined) ?? true,
-    };
-  }
-  if (category === 'activation') {
-    extraArgs(stmt, 0, word, r);
-    const alphaDefault = activationDef(word as ActivationKind).alpha?.default;
-    return { kind: 'activation', stmt, label, activation: word as ActivationKind, alpha: num('alpha', alphaDefault ?? 0) };
-  }
-  return assertNever(category);
+  const def = layerKindOfWord(word)!;
+  const settings = def.read(readContext(stmt, values, r));
+  return settings === undefined ? undefined : { kind: 'layer', stmt, label, def, settings };
 }
 
 /** The readers a registry kind gets for its statement (src/kinds/layer.ts ReadContext). */
@@ -163,13 +116,13 @@ function readContext(stmt: Statement, values: Map<string, ReadValue>, r: Reporte
       }
       return readNumber(arg, what, 'integer', { min }, r);
     },
-    activation: (index) => readActivationArg(stmt, r, index, 'the first number'),
+    activation: (index, after = 'the first number') => readActivationArg(stmt, r, index, after),
     extraArgs: (allowed, syntax) => extraArgs(stmt, allowed, syntax, r),
   };
 }
 
-/** The optional activation at `index` (after `dense UNITS`): undefined when absent, null when wrong. */
-function readActivationArg(stmt: Statement, r: Reporter, index = 1, after = 'the units'): { name: ActivationKind; range: Range } | undefined | null {
+/** The optional activation at `index`: undefined when absent, null when wrong. */
+function readActivationArg(stmt: Statement, r: Reporter, index: number, after: string): { name: ActivationKind; range: Range } | undefined | null {
   const arg = stmt.args[index];
   if (!arg) return undefined;
   if (arg.kind !== 'ident') {

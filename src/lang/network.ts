@@ -4,14 +4,16 @@
 // convolution with "same" padding) costs the same in every copy, so `repeat 1000000 {
 // dense 512 }` is measured in constant time and refused by the limits before any layer is
 // built. Only a network within the limits is unrolled into LayerNodes with names, shapes
-// and parameter shapes; each kind's shape rule (src/kinds/layers/) checks its input there.
+// and parameter shapes; each kind's shape rule (src/kinds/layers/) checks its input there,
+// and each kind decides its leaves' init.
 
 import type { Range } from './diagnostics';
-import type { ActivationKind, InitSpec, LayerNode, LeafLayer, ParamSpec, ResidualBlock } from './spec';
-import type { DenseTemplate, ShapedTemplate, Template } from './layers';
-import { findActivation } from './vocabulary';
+import type { InitSpec, LayerNode, LeafLayer, ParamSpec, ResidualBlock } from './spec';
+import { sizeArgumentRange, type LayerTemplate, type Template } from './layers';
 import { replaceFix, type Reporter } from './report';
-import { describeShape, product, shapeText, type Shape } from '../kinds/layer';
+import { product, shapeText, type AnyLayerKind, type Shape, type ShapeResult, type ShapeRule } from '../kinds/layer';
+import { LAYER_KINDS, kindOf } from '../kinds/layers';
+import { activationOf } from '../kinds';
 import { assertNever } from '../kinds/never';
 
 /** Leaf layers after unrolling, at most: beyond this the editor would only slow down. */
@@ -40,17 +42,34 @@ export function measure(templates: readonly Template[], input: Shape | undefined
   return { params, leaves, output: shape };
 }
 
+/** A kind's shape rule on an input, or undefined when the input is unknown and the kind needs it. */
+function ruleOf(def: AnyLayerKind, settings: unknown, input: Shape | undefined): ShapeRule | undefined {
+  if (input !== undefined) return def.shape(input, settings);
+  return def.shapeWithoutInput ? def.shape([0], settings) : undefined;
+}
+
+/** What a rule lets the walk go on with: its result, or the recovered one after an error. */
+const usable = (rule: ShapeRule | undefined): ShapeResult | undefined => (rule === undefined ? undefined : 'error' in rule ? rule.recovered : rule);
+
+const paramCount = (result: ShapeResult): number => result.params.reduce((n, p) => n + product(p.shape), 0);
+
+/** The layers a layer statement makes, in order: its own, then the one its kind adds after it (`dense 3 softmax`). */
+function layersOf(t: LayerTemplate): { def: AnyLayerKind; settings: unknown }[] {
+  const following = t.def.following?.(t.settings);
+  return following ? [t, { def: LAYER_KINDS[following.kind as keyof typeof LAYER_KINDS], settings: following.settings }] : [t];
+}
+
 function measureOne(t: Template, input: Shape | undefined): Size {
-  const width = input === undefined ? 0 : product(input);
   switch (t.kind) {
-    case 'dense':
-      return { params: width * t.units + (t.bias ? t.units : 0), leaves: leafCount(t), output: [t.units] };
-    case 'activation':
-      return { params: 0, leaves: 1, output: input };
-    case 'shaped': {
-      const rule = input === undefined ? undefined : t.def.shape(input, t.settings);
-      if (rule === undefined || 'error' in rule) return { params: 0, leaves: 1, output: undefined };
-      return { params: rule.params.reduce((n, p) => n + product(p.shape), 0), leaves: 1, output: rule.output };
+    case 'layer': {
+      let params = 0, output = input;
+      for (const layer of layersOf(t)) {
+        const result = usable(ruleOf(layer.def, layer.settings, output));
+        if (result === undefined) return { params, leaves: leafCount(t), output: undefined };
+        params += paramCount(result);
+        output = result.output;
+      }
+      return { params, leaves: leafCount(t), output };
     }
     case 'residual': {
       const body = measure(t.body, input);
@@ -77,11 +96,11 @@ function measureOne(t: Template, input: Shape | undefined): Size {
 }
 
 const leafCounts = new WeakMap<Template, number>();
-/** Leaves a template unrolls to: shape-independent (dense + softmax on one line are two). */
+/** Leaves a template unrolls to: shape-independent (`dense 3 softmax` makes two). */
 function leafCount(t: Template): number {
   let n = leafCounts.get(t);
   if (n === undefined) {
-    n = t.kind === 'dense' ? (t.activation === 'softmax' ? 2 : 1)
+    n = t.kind === 'layer' ? layersOf(t).length
       : t.kind === 'repeat' ? t.body.reduce((m, b) => m + leafCount(b), 0) * t.count
         : t.kind === 'residual' ? t.body.reduce((m, b) => m + leafCount(b), 0) : 1;
     leafCounts.set(t, n);
@@ -104,16 +123,19 @@ export function unroll(templates: Template[], input: Shape | undefined, r: Repor
   const leaves: LeafLayer[] = [];
   const templateOf = new Map<LeafLayer, Template>();
   const counters = new Map<string, number>();
-  /** Leaves whose init is the default: refined once the whole sequence is known (the activation after them). */
-  const defaultInit = new Set<LeafLayer & { init: InitSpec; activation: ActivationKind }>();
+  /** Leaves of kinds with an init, with their kind and settings: decided once the leaf after each is known. */
+  const withInit: { leaf: LeafLayer; def: AnyLayerKind; settings: unknown }[] = [];
+  /** Leaves a statement adds after its own (the softmax of `dense 3 softmax`): its label names only its own. */
+  const following = new Set<LeafLayer>();
   // A statement inside `repeat` is reported once, not once per copy.
   const reported = new Set<Template>();
-  let lastDense: DenseTemplate | undefined;
+  /** The last statement whose size argument sets a width, for the residual block's fix. */
+  let lastSized: LayerTemplate | undefined;
 
-  const nextName = (kind: string, label: string | undefined, suffix: string) => {
-    const k = (counters.get(kind) ?? 0) + 1;
-    counters.set(kind, k);
-    return label !== undefined ? label + suffix : `${kind}${k}`;
+  const nextName = (stem: string, label: string | undefined, suffix: string) => {
+    const k = (counters.get(stem) ?? 0) + 1;
+    counters.set(stem, k);
+    return label !== undefined ? label + suffix : `${stem}${k}`;
   };
   const base = (t: Template, shape: Shape | undefined, output: Shape | undefined) => ({
     index: leaves.length,
@@ -129,17 +151,14 @@ export function unroll(templates: Template[], input: Shape | undefined, r: Repor
     templateOf.set(layer, t);
     out.push(layer);
   };
-  /** Layers that work on one vector per example: anything else is reported (once) with the fix of a flatten before them. */
-  const needsVector = (t: Template, shape: Shape | undefined, what: string): boolean => {
-    if (shape === undefined || shape.length === 1) return true;
-    if (!reported.has(t)) {
-      reported.add(t);
-      const at = t.stmt.range.start;
-      r.error('layer-shape', `\`${what}\` takes a vector per example; its input is ${describeShape(shape)}. Add \`flatten\` before it.`, t.stmt.keyword.range, {
-        fixes: [{ title: 'Insert flatten before it', edits: [{ range: { start: { line: at.line, character: 0 }, end: { line: at.line, character: 0 } }, newText: `${' '.repeat(at.character)}flatten\n` }], isPreferred: true }],
-      });
-    }
-    return false;
+  /** A shape rule's problem, once per statement; a vector-only kind's comes with the fix of a flatten before it. */
+  const reportShape = (t: Template, error: { error: string; needsFlatten?: boolean }) => {
+    if (reported.has(t)) return;
+    reported.add(t);
+    const at = t.stmt.range.start;
+    r.error('layer-shape', error.error, t.stmt.keyword.range, error.needsFlatten ? {
+      fixes: [{ title: 'Insert flatten before it', edits: [{ range: { start: { line: at.line, character: 0 }, end: { line: at.line, character: 0 } }, newText: `${' '.repeat(at.character)}flatten\n` }], isPreferred: true }],
+    } : undefined);
   };
 
   function walk(templates: Template[], shape: Shape | undefined, suffix: string, out: LayerNode[]): Shape | undefined {
@@ -149,34 +168,16 @@ export function unroll(templates: Template[], input: Shape | undefined, r: Repor
 
   function walkOne(t: Template, shape: Shape | undefined, suffix: string, out: LayerNode[]): Shape | undefined {
     switch (t.kind) {
-      case 'dense': {
-        lastDense = t;
-        const ok = needsVector(t, shape, 'dense');
-        const inW = shape === undefined ? 0 : product(shape);
-        const params: ParamSpec[] = [{ name: 'W', shape: [inW, t.units], count: inW * t.units }];
-        if (t.bias) params.push({ name: 'b', shape: [t.units], count: t.units });
-        const fusedSoftmax = t.activation === 'softmax';
-        const output = [t.units];
-        const layer: LeafLayer = {
-          ...base(t, ok ? shape : undefined, output), kind: 'dense', name: nextName('dense', t.label, suffix), params,
-          units: t.units, activation: fusedSoftmax ? 'linear' : t.activation, alpha: t.alpha ?? 0,
-          init: t.init ?? { kind: 'xavier' }, bias: t.bias,
-        };
-        if (!t.init) defaultInit.add(layer);
-        add(layer, t, out);
-        if (fusedSoftmax) {
-          // `dense 3 softmax` is a dense layer and a softmax layer on the same line.
-          add({ ...base(t, output, output), kind: 'activation', name: nextName('softmax', undefined, suffix), params: [], activation: 'softmax', alpha: 0 }, t, out);
+      case 'layer': {
+        if (t.def.sizeArgument !== undefined) lastSized = t;
+        let label = t.label;
+        for (const layer of layersOf(t)) {
+          shape = walkLayer(t, layer.def, layer.settings, label, shape, suffix, out);
+          if (shape === undefined) return undefined;
+          label = undefined;
         }
-        return output;
-      }
-      case 'activation': {
-        if (t.activation === 'softmax' && !needsVector(t, shape, 'softmax')) return undefined;
-        add({ ...base(t, shape, shape), kind: 'activation', name: nextName(t.activation, t.label, suffix), params: [], activation: t.activation, alpha: t.alpha ?? 0 }, t, out);
         return shape;
       }
-      case 'shaped':
-        return walkShaped(t, shape, suffix, out);
       case 'repeat': {
         // An empty body would loop for nothing (`repeat 1000000 {}`): nothing to unroll.
         if (leafCount(t) === 0) return shape;
@@ -187,11 +188,11 @@ export function unroll(templates: Template[], input: Shape | undefined, r: Repor
         const width = shape === undefined ? 0 : product(shape);
         const block: ResidualBlock = { kind: 'residual', name: nextName('residual', t.label, suffix), line: t.stmt.range.start.line, range: t.stmt.range, width, body: [] };
         out.push(block);
-        lastDense = undefined;
+        lastSized = undefined;
         const after = walk(t.body, shape, suffix, block.body);
         if (shape !== undefined && after !== undefined && !sameShape(shape, after) && !reported.has(t)) {
           reported.add(t);
-          reportResidual(t, shape, after, lastDense, r);
+          reportResidual(t, shape, after, lastSized, r);
         }
         return shape;
       }
@@ -200,32 +201,34 @@ export function unroll(templates: Template[], input: Shape | undefined, r: Repor
     }
   }
 
-  /** A registry kind: its shape rule decides the output and parameter shapes, or what is wrong. */
-  function walkShaped(t: ShapedTemplate, shape: Shape | undefined, suffix: string, out: LayerNode[]): Shape | undefined {
-    if (shape === undefined) return undefined;
-    const rule = t.def.shape(shape, t.settings);
-    if ('error' in rule) {
-      if (rule.needsFlatten) needsVector(t, shape, t.def.name);
-      else if (!reported.has(t)) {
-        reported.add(t);
-        r.error('layer-shape', rule.error, t.stmt.keyword.range);
-      }
-      return undefined;
-    }
-    const params: ParamSpec[] = rule.params.map((p) => ({ name: p.name, shape: p.shape, count: product(p.shape) }));
+  /**
+   * One leaf of a kind: its shape rule decides the output and parameter shapes, or what is
+   * wrong. A kind that recovers from the problem (dense after an image) is still built, as
+   * on an unknown input, so the layers after it are checked.
+   */
+  function walkLayer(t: LayerTemplate, def: AnyLayerKind, settings: unknown, label: string | undefined, shape: Shape | undefined, suffix: string, out: LayerNode[]): Shape | undefined {
+    const rule = ruleOf(def, settings, shape);
+    if (rule === undefined) return undefined;
+    let input = shape;
+    if ('error' in rule) reportShape(t, rule);
+    const result = usable(rule);
+    if (result === undefined) return undefined;
+    if ('error' in rule) input = undefined;
+    const params: ParamSpec[] = result.params.map((p) => ({ name: p.name, shape: p.shape, count: product(p.shape) }));
     const layer = {
-      ...base(t, shape, rule.output), name: nextName(t.def.name, t.label, suffix), params,
-      ...t.def.leaf(t.settings, shape, rule.output),
+      ...base(t, input, result.output), kind: def.name, name: nextName(def.nameStem?.(settings) ?? def.name, label, suffix), params,
+      ...def.leaf(settings, input ?? [0], result.output),
     } as LeafLayer;
-    if (t.def.fusedActivation && !t.def.writtenInit?.(t.settings) && 'activation' in layer && 'init' in layer) defaultInit.add(layer);
+    if (def.init) withInit.push({ leaf: layer, def, settings });
+    if (t.def !== def) following.add(layer);
     add(layer, t, out);
-    return rule.output;
+    return result.output;
   }
 
   const layers: LayerNode[] = [];
   const outputShape = walk(templates, input, '', layers);
-  applyDefaultInits(leaves, defaultInit);
-  checkUniqueNames(layers, templateOf, r);
+  decideInits(leaves, withInit);
+  checkUniqueNames(layers, templateOf, following, r);
   return {
     layers, leaves, templateOf,
     ...(outputShape !== undefined ? { outputShape: [...outputShape], outputWidth: product(outputShape) } : {}),
@@ -237,12 +240,11 @@ export function unroll(templates: Template[], input: Shape | undefined, r: Repor
  * are unique already; a label can still collide with a default name (`dense2:` on the
  * first layer, then an unlabelled second dense) or with a suffixed one (`h_1`).
  */
-function checkUniqueNames(layers: LayerNode[], templateOf: Map<LeafLayer, Template>, r: Reporter): void {
+function checkUniqueNames(layers: LayerNode[], templateOf: Map<LeafLayer, Template>, following: Set<LeafLayer>, r: Reporter): void {
   // name → the template whose label made it, or null for a default name.
   const seen = new Map<string, Template | null>();
   const reported = new Set<Template>();
-  const labelledBy = (t: Template, leaf: LeafLayer): Template | null =>
-    t.label !== undefined && !(t.kind === 'dense' && leaf.kind === 'activation') ? t : null;
+  const labelledBy = (t: Template, leaf: LeafLayer): Template | null => (t.label !== undefined && !following.has(leaf) ? t : null);
   const visit = (name: string, owner: Template | null) => {
     const first = seen.get(name);
     if (first === undefined) {
@@ -269,26 +271,29 @@ function checkUniqueNames(layers: LayerNode[], templateOf: Map<LeafLayer, Templa
   walk(layers);
 }
 
-/** He before a ReLU-family activation — the layer's own, or an activation layer right after a linear one — Xavier otherwise. */
-function applyDefaultInits(leaves: LeafLayer[], defaulted: Set<LeafLayer & { init: InitSpec; activation: ActivationKind }>): void {
-  for (const layer of defaulted) {
-    let activation: ActivationKind = layer.activation;
-    const next = leaves[layer.index + 1];
-    if (activation === 'linear' && next?.kind === 'activation') activation = next.activation;
-    layer.init = findActivation(activation)?.reluFamily ? { kind: 'he' } : { kind: 'xavier' };
+/**
+ * Each kind decides its leaves' init (src/kinds/init.ts for the weight layers), given the
+ * activation of an activation layer right after the leaf, when there is one.
+ */
+function decideInits(leaves: LeafLayer[], withInit: { leaf: LeafLayer; def: AnyLayerKind; settings: unknown }[]): void {
+  for (const { leaf, def, settings } of withInit) {
+    const next = leaves[leaf.index + 1];
+    const nextActivation = next && kindOf(next).traits.activationOnly ? activationOf(next) : undefined;
+    (leaf as { init?: InitSpec }).init = def.init!(settings, nextActivation);
   }
 }
 
-function reportResidual(t: Template, input: Shape, output: Shape, setter: DenseTemplate | undefined, r: Reporter): void {
+function reportResidual(t: Template, input: Shape, output: Shape, setter: LayerTemplate | undefined, r: Reporter): void {
   if (input.length !== 1 || output.length !== 1) {
     r.error('residual-width-change', `A residual block must keep the shape: it gets ${shapeText(input)} but its body returns ${shapeText(output)}, so x + body(x) is undefined.`, t.stmt.keyword.range);
     return;
   }
   const width = input[0], after = output[0];
   const message = `A residual block must keep the width: it gets ${width} features but its body returns ${after}, so x + body(x) is undefined.`;
-  const range: Range = setter ? setter.unitsRange : t.stmt.keyword.range;
+  const sizeRange = setter && sizeArgumentRange(setter);
+  const range: Range = sizeRange ?? t.stmt.keyword.range;
   r.error('residual-width-change', message, range, {
-    related: setter ? [{ range: t.stmt.keyword.range, message: `the residual block (input width ${width})` }] : undefined,
-    fixes: setter ? [replaceFix(`Keep the width: dense ${width}`, setter.unitsRange, String(width))] : undefined,
+    related: sizeRange ? [{ range: t.stmt.keyword.range, message: `the residual block (input width ${width})` }] : undefined,
+    fixes: sizeRange ? [replaceFix(`Keep the width: ${setter!.stmt.keyword.text} ${width}`, sizeRange, String(width))] : undefined,
   });
 }

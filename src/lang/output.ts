@@ -65,14 +65,14 @@ export function checkOutput(ctx: OutputContext, r: Reporter): void {
 
 /** The last dense's units decide the output width; the diagnostic goes there, with a fix. */
 function widthMismatch(message: string, want: number, ctx: OutputContext, r: Reporter): void {
-  const dense = lastDenseTemplate(ctx);
-  if (!dense || dense.kind !== 'dense') {
+  const dense = denseWords(lastDenseTemplate(ctx));
+  if (!dense) {
     const last = ctx.net.leaves[ctx.net.leaves.length - 1];
     r.error('output-width-mismatch', message, ctx.net.templateOf.get(last)!.stmt.keyword.range);
     return;
   }
-  r.error('output-width-mismatch', message, dense.unitsRange, {
-    fixes: [{ title: `Set the units to ${want}`, edits: [{ range: dense.unitsRange, newText: String(want) }], isPreferred: true }],
+  r.error('output-width-mismatch', message, dense.units, {
+    fixes: [{ title: `Set the units to ${want}`, edits: [{ range: dense.units, newText: String(want) }], isPreferred: true }],
   });
 }
 
@@ -84,12 +84,19 @@ function lastDenseTemplate(ctx: OutputContext): Template | undefined {
   return undefined;
 }
 
+/** A dense statement's units and activation words, as its reader accepted them; undefined for other templates. */
+function denseWords(t: Template | undefined): { units: Range; activation?: Range } | undefined {
+  if (t?.kind !== 'layer' || t.def.name !== 'dense') return undefined;
+  return { units: t.stmt.args[0].range, activation: t.stmt.args[1]?.range };
+}
+
 function reportSoftmax(t: Template, ctx: OutputContext, r: Reporter): void {
   const message = 'cross_entropy takes logits and applies log-softmax itself; a softmax before it squashes the gradients. Remove the softmax.';
-  if (t.kind === 'dense' && t.activationRange) {
+  const dense = denseWords(t);
+  if (dense?.activation) {
     // `dense 3 softmax`: remove the word and the space before it.
-    const range = { start: t.unitsRange.end, end: t.activationRange.end };
-    r.warning('softmax-before-cross-entropy', message, t.activationRange, { fixes: [{ title: 'Remove softmax (cross_entropy takes logits)', edits: [{ range, newText: '' }], isPreferred: true }] });
+    const range = { start: dense.units.end, end: dense.activation.end };
+    r.warning('softmax-before-cross-entropy', message, dense.activation, { fixes: [{ title: 'Remove softmax (cross_entropy takes logits)', edits: [{ range, newText: '' }], isPreferred: true }] });
     return;
   }
   r.warning('softmax-before-cross-entropy', message, t.stmt.keyword.range, {
@@ -111,9 +118,10 @@ export function statementDeletion(stmt: Statement, lines: string[]): Range {
 }
 
 function sigmoidFix(last: LeafLayer, t: Template, lines: string[]) {
-  if (t.kind === 'dense' && last.kind === 'dense') {
-    if (t.activationRange) return { title: 'Use sigmoid', edits: [{ range: t.activationRange, newText: 'sigmoid' }], isPreferred: true };
-    return { title: 'Add sigmoid', edits: [{ range: { start: t.unitsRange.end, end: t.unitsRange.end }, newText: ' sigmoid' }], isPreferred: true };
+  const dense = denseWords(t);
+  if (dense && last.kind === 'dense') {
+    if (dense.activation) return { title: 'Use sigmoid', edits: [{ range: dense.activation, newText: 'sigmoid' }], isPreferred: true };
+    return { title: 'Add sigmoid', edits: [{ range: { start: dense.units.end, end: dense.units.end }, newText: ' sigmoid' }], isPreferred: true };
   }
   const line = t.stmt.range.end.line;
   const indent = /^\s*/.exec(lines[t.stmt.range.start.line] ?? '')![0];

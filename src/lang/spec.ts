@@ -6,6 +6,7 @@
 import type { Range } from './diagnostics';
 
 import type { ActivationKind } from '../kinds/activations';
+import type { LeafLayer } from '../kinds/layers';
 
 export type { ActivationKind };
 
@@ -52,109 +53,12 @@ export interface LayerBase {
   params: ParamSpec[];
 }
 
-export interface DenseLayer extends LayerBase {
-  kind: 'dense';
-  units: number;
-  /** Fused activation; `linear` when none was written. Never `softmax` (a separate layer). */
-  activation: ActivationKind;
-  /** For `leaky_relu` (default 0.01) and `elu` (default 1). */
-  alpha: number;
-  init: InitSpec;
-  bias: boolean;
-}
-
-export interface ActivationLayer extends LayerBase {
-  kind: 'activation';
-  activation: ActivationKind;
-  alpha: number;
-}
-
-export interface LayerNormLayer extends LayerBase {
-  kind: 'layernorm';
-  eps: number;
-}
-
-export interface BatchNormLayer extends LayerBase {
-  kind: 'batchnorm';
-  momentum: number;
-  eps: number;
-}
-
-export interface DropoutLayer extends LayerBase {
-  kind: 'dropout';
-  rate: number;
-}
-
 /**
- * conv2d on images (PyTorch Conv2d): input [channels, height, width], output
- * [filters, ⌊(height + 2·padding − kernel)/stride⌋ + 1, … the same for width]; then the activation.
+ * A resolved leaf layer: LayerBase, its `kind`, and the fields its kind's module declares
+ * (src/kinds/layers/: dense.ts, activation.ts, conv2d.ts, …) — derived from the registry,
+ * so a new kind needs no variant here.
  */
-export interface Conv2dLayer extends LayerBase {
-  kind: 'conv2d';
-  channels: number;
-  height: number;
-  width: number;
-  filters: number;
-  kernel: number;
-  stride: number;
-  padding: number;
-  /** Fused activation, as for dense (never softmax). */
-  activation: ActivationKind;
-  alpha: number;
-  /** Fan-in C·K·K, fan-out OUT·K·K (as torch.nn.init computes them for a conv weight). */
-  init: InitSpec;
-  bias: boolean;
-}
-
-/** conv1d on sequences [steps, features] (PyTorch Conv1d on [features, steps]): output [T′, filters]. */
-export interface Conv1dLayer extends LayerBase {
-  kind: 'conv1d';
-  steps: number;
-  features: number;
-  filters: number;
-  kernel: number;
-  stride: number;
-  padding: number;
-  activation: ActivationKind;
-  alpha: number;
-  /** Fan-in F·K, fan-out OUT·K. */
-  init: InitSpec;
-  bias: boolean;
-}
-
-/** maxpool2d / avgpool2d K: window = stride = K, no padding; [C, H, W] → [C, ⌊H/K⌋, ⌊W/K⌋]. */
-export interface Pool2dLayer extends LayerBase {
-  kind: 'maxpool2d' | 'avgpool2d';
-  channels: number;
-  height: number;
-  width: number;
-  kernel: number;
-}
-
-/** flatten: an image or a sequence to a vector of the same values, row-major (no parameters). */
-export interface FlattenLayer extends LayerBase {
-  kind: 'flatten';
-}
-
-/**
- * rnn (tanh), lstm, gru H over a sequence [steps, features], as PyTorch's single-layer,
- * batch-first nn.RNN/LSTM/GRU with h₀ = c₀ = 0. Output: the last hidden state [H], or
- * with `sequences` every hidden state [steps, H].
- */
-export interface RecurrentLayer extends LayerBase {
-  kind: 'rnn' | 'lstm' | 'gru';
-  steps: number;
-  features: number;
-  hidden: number;
-  sequences: boolean;
-  /** Of W_ih and W_hh (fan-in F and H); PyTorch's default is uniform(−1/√H, 1/√H). The biases always get that default. */
-  init: InitSpec;
-  bias: boolean;
-}
-
-export type LeafLayer =
-  | DenseLayer | ActivationLayer | LayerNormLayer | BatchNormLayer | DropoutLayer
-  | Conv2dLayer | Conv1dLayer | Pool2dLayer | FlattenLayer | RecurrentLayer;
+export type { LeafLayer };
 
 /** `y = x + body(x)`; body keeps the width. Not a leaf: its layers are. */
 export interface ResidualBlock {

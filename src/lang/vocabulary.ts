@@ -6,9 +6,8 @@
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
 import { MAX_STEPS } from '../protocol/lsp';
 import { ACTIVATION_LIST } from '../kinds/activations';
-import { SHAPED_LAYER_LIST } from '../kinds/layers';
-import { INIT_OPTION } from '../kinds/layers/options';
-import { ALPHA_OPTION } from '../kinds/layers/options-alpha';
+import { LAYER_WORDS } from '../kinds/layers';
+import { activationAlphaOption } from '../kinds/layers/options-alpha';
 
 /** How an option's value is read. `name` is an identifier from `values`; `path` a string. */
 export type ValueType = 'number' | 'integer' | 'boolean' | 'name' | 'text' | 'init';
@@ -50,11 +49,7 @@ export interface StatementDoc extends ItemDoc {
   options: readonly OptionDoc[];
 }
 
-/** `shaped`: a kind of the registry in src/kinds/layers/ (norms, dropout, convolution, pooling, flatten, recurrence). */
-export type LayerCategory = 'dense' | 'activation' | 'shaped';
-
 export interface LayerDoc extends ItemDoc {
-  category: LayerCategory;
   /** Parameter tensors and their shapes in words. */
   params: string;
   options: readonly OptionDoc[];
@@ -111,9 +106,6 @@ export const DEFAULT_NOISE = 0.1;
 
 // ---------------------------------------------------------------- activations
 
-const alphaOption = (def: number, doc: string): OptionDoc => ({ name: 'alpha', type: 'number', default: def, range: nonNegative, doc });
-
-
 /** Read from the kinds registry (src/kinds/activations/): each kind's own words and traits. */
 export const ACTIVATIONS: readonly ActivationDoc[] = ACTIVATION_LIST.map((a) => ({
   name: a.name,
@@ -121,42 +113,13 @@ export const ACTIVATIONS: readonly ActivationDoc[] = ACTIVATION_LIST.map((a) => 
   doc: a.doc,
   reluFamily: a.traits.reluFamily,
   saturating: a.traits.saturation !== null,
-  options: a.alpha ? [alphaOption(a.alpha.default, a.alpha.doc)] : [],
+  options: a.alpha ? [activationAlphaOption(a.alpha)] : [],
 }));
-
-// ---------------------------------------------------------------- options shared by layers
-
-const epsOption: OptionDoc = { name: 'eps', type: 'number', default: 1e-5, range: positive,
-  doc: 'Added to the variance inside the square root, so a constant feature does not divide by zero.' };
-
-export { INIT_OPTION };
 
 // ---------------------------------------------------------------- layers
 
-/** The activations with an `alpha=`: what a layer's fused-activation alpha means. */
-export const ALPHA_ACTIVATIONS = ACTIVATIONS.filter((a) => a.options.length > 0);
-
-const activationLayers: LayerDoc[] = ACTIVATIONS.map((a) => ({
-  name: a.name,
-  syntax: a.syntax,
-  category: 'activation' as const,
-  params: 'none',
-  options: a.options,
-  doc: `Activation layer. ${a.doc}`,
-}));
-
-export const LAYERS: readonly LayerDoc[] = [
-  { name: 'dense', syntax: 'dense UNITS [ACT] [init=] [bias=true|false]', category: 'dense',
-    params: 'W [in, UNITS], b [UNITS]',
-    options: [
-      INIT_OPTION,
-      { name: 'bias', type: 'boolean', default: true, doc: 'Whether the layer adds a bias vector b (starts at zero).' },
-      ALPHA_OPTION,
-    ],
-    doc: 'Fully connected layer, y = x·W + b with W of shape [in, UNITS] (row-major, PyTorch\'s convention transposed). UNITS is the output width, a whole number ≥ 1. An activation written after UNITS (`dense 64 relu`) is fused into the layer for display; it is the same as an activation layer on the next line.' },
-  ...activationLayers,
-  ...SHAPED_LAYER_LIST.map((k): LayerDoc => ({ name: k.name, syntax: k.syntax, category: 'shaped', params: k.params, options: k.options, doc: k.doc })),
-];
+/** Every layer word, read from the kinds registry (src/kinds/layers/): each kind's own words, syntax, options and docs. */
+export const LAYERS: readonly LayerDoc[] = LAYER_WORDS.map((w) => ({ name: w.name, syntax: w.syntax, params: w.params, options: w.options, doc: w.doc }));
 
 // ---------------------------------------------------------------- inits
 

@@ -20,7 +20,7 @@ import {
   findStatement,
   type OptionDoc,
 } from '../lang/vocabulary';
-import { shapedLayer } from '../kinds/layers';
+import { layerKindOfWord } from '../kinds/layers';
 
 export interface CompletionContext {
   /** The text of the line up to the cursor. */
@@ -141,7 +141,7 @@ function positionalItems(statement: Statement, argIndex: number): CompletionItem
   if (argIndex === 0 && keyword === 'data') return VOCABULARY.generators.map((g) => ({ label: g.name, kind: CompletionItemKind.EnumMember, detail: g.syntax, documentation: docs(g.syntax, g.doc) }));
   if (argIndex === 0 && keyword === 'loss') return VOCABULARY.losses.map((l) => ({ label: l.name, kind: CompletionItemKind.EnumMember, detail: l.syntax, documentation: docs(l.syntax, l.doc) }));
   if (argIndex === 0 && keyword === 'optimizer') return VOCABULARY.optimizers.map((o) => ({ label: o.name, kind: CompletionItemKind.EnumMember, detail: o.syntax, documentation: docs(o.syntax, o.doc) }));
-  if (argIndex === 1 && (keyword === 'dense' || shapedLayer(keyword)?.fusedActivation !== undefined)) {
+  if (argIndex === 1 && layerKindOfWord(keyword)?.fusedActivation !== undefined) {
     return VOCABULARY.activations
       .filter((a) => a.name !== 'softmax')
       .map((a) => ({ label: a.name, kind: CompletionItemKind.EnumMember, detail: a.syntax, documentation: docs(a.syntax, a.doc) }));

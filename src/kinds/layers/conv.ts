@@ -1,9 +1,34 @@
-// What conv2d and conv1d share: reading `OUT kernel=K [stride=] [padding=] [ACT] [init=] [bias=] [alpha=]`
-// and PyTorch's output-size rule.
+// What conv2d and conv1d share: reading `OUT kernel=K [stride=] [padding=] [ACT] [init=] [bias=] [alpha=]`,
+// their leaf fields, PyTorch's output-size rule, their label and exported module.
 
 import type { ActivationKind, InitSpec } from '../../lang/spec';
 import { activationDef, type ElementwiseKind } from '../activations';
 import type { ReadContext } from '../layer';
+
+/** The fields of a conv2d or conv1d leaf beyond its input geometry. */
+export interface ConvFields {
+  filters: number;
+  kernel: number;
+  stride: number;
+  padding: number;
+  /** Fused activation, as for dense (never softmax). */
+  activation: ActivationKind;
+  alpha: number;
+  /** Of W, with torch.nn.init's fans: fan-in C·K·K (conv1d F·K), fan-out OUT·K·K (OUT·K). */
+  init: InitSpec;
+  bias: boolean;
+}
+
+/** `conv2d k3 relu`: the kind, the kernel and the fused activation when there is one. */
+export function convLabel(leaf: ConvFields & { kind: string }): string {
+  return `${leaf.kind} k${leaf.kernel}${leaf.activation === 'linear' ? '' : ` ${leaf.activation}`}`;
+}
+
+/** The exported file's Conv2d/Conv1d helper (an nn.ConvNd with the fused activation). */
+export function convModule(cls: 'Conv2d' | 'Conv1d', inChannels: number, leaf: ConvFields, py: (v: number | string | boolean) => string): string {
+  const alpha = activationDef(leaf.activation).alpha !== undefined ? `, alpha=${py(leaf.alpha)}` : '';
+  return `${cls}(${inChannels}, ${leaf.filters}, ${leaf.kernel}, ${leaf.stride}, ${leaf.padding}, ${py(leaf.activation)}${alpha}${leaf.bias ? '' : ', bias=False'})`;
+}
 
 export interface ConvSettings {
   filters: number;

@@ -2,19 +2,27 @@
 // output [OUT, H′, W′] with H′ = ⌊(H + 2·padding − K)/stride⌋ + 1. Forward and backward:
 // engine/ops/conv2d.ts.
 
-import { defineLayer, describeShape, shapeText, type LeafOf } from '../layer';
+import { defineLayer, describeShape, shapeText } from '../layer';
 import { Conv2dOp } from '../../engine/ops/conv2d';
-import { convOutputSize, elementwise, readConv, type ConvSettings } from './conv';
+import { weightInit, WEIGHT_INIT_DEFAULT_TEXT } from '../init';
+import { convLabel, convModule, convOutputSize, elementwise, readConv, type ConvFields, type ConvSettings } from './conv';
 import { BIAS_OPTION, INIT_OPTION, KERNEL_OPTION, PADDING_OPTION, STRIDE_OPTION } from './options';
 import { ALPHA_OPTION } from './options-alpha';
 
-export const conv2d = defineLayer<ConvSettings, LeafOf<'conv2d'>>({
+/** Input [channels, height, width]; output [filters, ⌊(height + 2·padding − kernel)/stride⌋ + 1, … the same for width]. */
+export interface Conv2dFields extends ConvFields {
+  channels: number;
+  height: number;
+  width: number;
+}
+
+export const conv2d = defineLayer<ConvSettings, Conv2dFields, 'conv2d'>({
   name: 'conv2d',
   syntax: 'conv2d OUT kernel=K [stride=1] [padding=0] [ACT] [init=] [bias=true|false]',
   params: 'W [OUT, C, K, K], b [OUT]',
   doc: 'Two-dimensional convolution on images [C, H, W], as PyTorch\'s Conv2d: OUT filters of C×K×K slide over the image with the given stride after zero padding; the output is an image [OUT, H′, W′] with H′ = ⌊(H + 2·padding − K)/stride⌋ + 1. An activation written after OUT is fused, as for dense; the default init is He before a ReLU-family activation, Xavier otherwise (fan-in C·K·K).',
   options: [KERNEL_OPTION, STRIDE_OPTION, PADDING_OPTION, INIT_OPTION, BIAS_OPTION, ALPHA_OPTION],
-  traits: { hasWeights: true, recurrent: false, perChannelUnits: true },
+  traits: { hasWeights: true, recurrent: false, perChannelUnits: true, activationOnly: false },
   read: (ctx) => readConv(ctx, 'conv2d'),
   shape(input, p) {
     if (input.length !== 3) return { error: `\`conv2d\` takes an image [C, H, W]; its input is ${describeShape(input)}.` };
@@ -27,9 +35,12 @@ export const conv2d = defineLayer<ConvSettings, LeafOf<'conv2d'>>({
     };
   },
   leaf: (p, [channels, height, width]) => ({
-    kind: 'conv2d', channels, height, width, filters: p.filters, kernel: p.kernel, stride: p.stride, padding: p.padding,
-    activation: p.activation, alpha: p.alpha, init: p.init ?? { kind: 'xavier' }, bias: p.bias,
+    channels, height, width, filters: p.filters, kernel: p.kernel, stride: p.stride, padding: p.padding,
+    activation: p.activation, alpha: p.alpha, bias: p.bias,
   }),
+  init: (p, next) => weightInit(p.init, p.activation, next),
+  defaultInitText: WEIGHT_INIT_DEFAULT_TEXT,
+  label: convLabel,
   build(layer, x, ctx) {
     const { channels, height, width, filters, kernel, stride, padding } = layer;
     const w = ctx.param('W');
@@ -38,7 +49,12 @@ export const conv2d = defineLayer<ConvSettings, LeafOf<'conv2d'>>({
     return new Conv2dOp(layer.index, x, { channels, height, width, filters, kernel, stride, padding }, w, b, elementwise(layer.activation), layer.alpha, ctx.dtype, ctx.capacity);
   },
   fusedActivation: (p) => p.activation,
-  writtenInit: (p) => p.init,
+  pytorch: {
+    module: (leaf, py) => convModule('Conv2d', leaf.channels, leaf, py),
+    // W [OUT, C, K, K]: torch.nn.init's fans (C·K·K in, OUT·K·K out) are the engine's.
+    weights: (leaf) => ({ attributes: ['weight'], init: leaf.init, zeroBias: leaf.bias }),
+    helpers: () => ['activate', 'conv'],
+  },
   gradcheck: [
     { input: 'input 2 5 5', lines: ['conv2d 3 kernel=3 padding=1 tanh', 'flatten'] },
     { input: 'input 2 6 5', lines: ['conv2d 2 kernel=2 stride=2 bias=false', 'flatten'] },

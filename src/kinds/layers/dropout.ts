@@ -3,22 +3,24 @@
 // Forward and backward: engine/ops/dropout.ts.
 
 import { DropoutOp } from '../../engine/ops/dropout';
-import { defineLayer, type LeafOf } from '../layer';
+import { defineLayer } from '../layer';
 
-export const dropout = defineLayer<{ rate: number }, LeafOf<'dropout'>>({
+export const dropout = defineLayer<{ rate: number }, { rate: number }, 'dropout'>({
   name: 'dropout',
   syntax: 'dropout RATE',
   params: 'none',
   doc: 'Dropout: in training, zero each unit with probability RATE (0 ≤ RATE < 1) and scale the rest by 1/(1 − RATE); the identity in evaluation.',
   options: [],
-  traits: { hasWeights: false, recurrent: false, perChannelUnits: false },
+  traits: { hasWeights: false, recurrent: false, perChannelUnits: false, activationOnly: false },
   read(ctx) {
     ctx.extraArgs(1, 'dropout RATE');
     const rate = ctx.number(0, 'dropout rate', { min: 0, max: 1, maxExclusive: true }, '`dropout` needs a rate, e.g. `dropout 0.2`.');
     return rate === undefined ? undefined : { rate };
   },
   shape: (input) => ({ output: [...input], params: [] }),
-  leaf: (p) => ({ kind: 'dropout', rate: p.rate }),
+  leaf: (p) => ({ rate: p.rate }),
+  label: (leaf) => `dropout ${leaf.rate}`,
   build: (layer, x, ctx) => new DropoutOp(layer.index, x, layer.rate, ctx.dropoutRng, ctx.dtype, ctx.capacity),
+  pytorch: { module: (leaf, py) => `nn.Dropout(${py(leaf.rate)})` },
   gradcheck: [{ input: 'input 3', lines: ['dense 6 tanh', 'dropout 0.5'] }],
 });

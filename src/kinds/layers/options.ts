@@ -1,8 +1,10 @@
 // Options several layer kinds share, written once.
 
 import type { OptionDoc } from '../../lang/vocabulary';
+import { WEIGHT_INIT_DEFAULT_TEXT } from '../init';
 
-export const INIT_OPTION: OptionDoc = { name: 'init', type: 'init', defaultText: 'he before a ReLU-family activation, xavier otherwise',
+/** The `init=` of dense and the convolutions; the default is src/kinds/init.ts's weightInit. */
+export const INIT_OPTION: OptionDoc = { name: 'init', type: 'init', defaultText: WEIGHT_INIT_DEFAULT_TEXT,
   doc: 'How the weight matrix W starts: `he`, `xavier`, `lecun`, `normal(mean, std)`, `uniform(low, high)`, `zeros`, `ones`. The default is He before a ReLU-family activation (the layer\'s own, or an activation layer right after it) and Xavier otherwise. Biases always start at zero.' };
 
 export const BIAS_OPTION: OptionDoc = { name: 'bias', type: 'boolean', default: true, doc: 'Whether the layer adds a bias vector b (starts at zero).' };

@@ -6,7 +6,7 @@
 // through time).
 
 import type { InitSpec } from '../../lang/spec';
-import { defineLayer, describeShape, type LayerKindDef, type LeafOf } from '../layer';
+import { defineLayer, describeShape, type LayerKindDef } from '../layer';
 import { GruOp } from '../../engine/ops/gru';
 import { LstmOp } from '../../engine/ops/lstm';
 import { RnnOp } from '../../engine/ops/rnn';
@@ -16,19 +16,31 @@ import type { OptionDoc } from '../../lang/vocabulary';
 
 interface RecurrentSettings { hidden: number; sequences: boolean; init?: InitSpec; bias: boolean }
 
+/** Over a sequence [steps, features]; output [hidden], or [steps, hidden] with `sequences`. */
+export interface RecurrentFields {
+  steps: number;
+  features: number;
+  hidden: number;
+  sequences: boolean;
+  /** Of W_ih and W_hh (fan-in F and H); PyTorch's default is uniform(−1/√H, 1/√H). The biases always get that default. */
+  init: InitSpec;
+  bias: boolean;
+}
+
 const SEQUENCES_OPTION: OptionDoc = { name: 'sequences', type: 'boolean', default: false,
   doc: 'false: the output is the last hidden state, a vector [H]; true: every hidden state, a sequence [T, H] (for a recurrent layer or conv1d after it).' };
-const RECURRENT_INIT: OptionDoc = { name: 'init', type: 'init', defaultText: 'uniform(−1/√H, 1/√H), as PyTorch',
+const DEFAULT_INIT_TEXT = 'uniform(−1/√H, 1/√H), as PyTorch';
+const RECURRENT_INIT: OptionDoc = { name: 'init', type: 'init', defaultText: DEFAULT_INIT_TEXT,
   doc: 'How W_ih and W_hh start; the default is PyTorch\'s uniform(−1/√H, 1/√H) for every parameter, biases included. A written init applies to the two weight matrices; the biases keep the default.' };
 
-function recurrent(kind: 'rnn' | 'lstm' | 'gru', gates: number, what: string): LayerKindDef<RecurrentSettings, LeafOf<'rnn' | 'lstm' | 'gru'>> {
-  return defineLayer<RecurrentSettings, LeafOf<'rnn' | 'lstm' | 'gru'>>({
+function recurrent<K extends 'rnn' | 'lstm' | 'gru'>(kind: K, gates: number, what: string): LayerKindDef<RecurrentSettings, RecurrentFields, K> {
+  return defineLayer<RecurrentSettings, RecurrentFields, K>({
     name: kind,
     syntax: `${kind} H [sequences=false] [init=] [bias=true|false]`,
     params: gates === 1 ? 'W_ih [H, F], W_hh [H, H], b_ih [H], b_hh [H]' : `W_ih [${gates}H, F], W_hh [${gates}H, H], b_ih [${gates}H], b_hh [${gates}H]`,
     doc: `${what} with H hidden units over a sequence [T, F], as PyTorch's batch-first single-layer module with h₀ = 0; the output is the last hidden state [H], or every hidden state [T, H] with sequences=true. Trained by back-propagation through time; GradLens records ‖∂L/∂h_t‖ for every step t.`,
     options: [SEQUENCES_OPTION, RECURRENT_INIT, BIAS_OPTION],
-    traits: { hasWeights: true, recurrent: true, perChannelUnits: false },
+    traits: { hasWeights: true, recurrent: true, perChannelUnits: false, activationOnly: false },
     read(ctx) {
       ctx.extraArgs(1, `${kind} H`);
       const hidden = ctx.integer(0, 'hidden units', 1, `${kind} 32`);
@@ -51,9 +63,10 @@ function recurrent(kind: 'rnn' | 'lstm' | 'gru', gates: number, what: string): L
         ],
       };
     },
-    leaf: (p, [steps, features]) => ({
-      kind, steps, features, hidden: p.hidden, sequences: p.sequences, init: p.init ?? recurrentDefault(p.hidden), bias: p.bias,
-    }),
+    leaf: (p, [steps, features]) => ({ steps, features, hidden: p.hidden, sequences: p.sequences, bias: p.bias }),
+    init: (p) => p.init ?? recurrentDefault(p.hidden),
+    defaultInitText: DEFAULT_INIT_TEXT,
+    label: (leaf) => (leaf.sequences ? `${kind} sequences` : kind),
     build(layer, x, ctx) {
       // W_ih, W_hh, b_ih, b_hh in PyTorch's order of creation and initialisation.
       const { steps, features, hidden, sequences } = layer, rows = gates * hidden;
@@ -72,7 +85,13 @@ function recurrent(kind: 'rnn' | 'lstm' | 'gru', gates: number, what: string): L
       const Cell = kind === 'rnn' ? RnnOp : kind === 'lstm' ? LstmOp : GruOp;
       return new Cell(layer.index, x, geometry, params, ctx.dtype, ctx.capacity);
     },
-    writtenInit: (p) => p.init,
+    pytorch: {
+      module: (leaf, py) => `${kind.toUpperCase()}(${leaf.features}, ${leaf.hidden}, ${py(leaf.sequences)}${leaf.bias ? '' : ', bias=False'})`,
+      // The written init (default U(−1/√H, 1/√H)) on both weight matrices; the biases keep
+      // PyTorch's U(−1/√H, 1/√H), as the engine's.
+      weights: (leaf) => ({ attributes: ['weight_ih_l0', 'weight_hh_l0'], init: leaf.init, zeroBias: false }),
+      helpers: () => ['recurrent'],
+    },
     gradcheck: [
       { input: 'input 4 3', lines: [`${kind} 5`] },
       { input: 'input 3 2', lines: [`${kind} 3 sequences=true`, 'flatten'] },
