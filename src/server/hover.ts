@@ -92,18 +92,33 @@ function shapeText(shape: readonly number[]): string {
 function layerHeader(state: DocumentState, copies: LeafLayer[]): string {
   const spec = state.spec!;
   const leaf = copies[0];
-  const params = leaf.params.reduce((n, p) => n + p.count, 0);
-  const facts = [
-    `\`${leaf.kind}\``,
-    `output \`[${[spec.train.batch, ...outputShapeOf(leaf)].join(', ')}]\``,
-    params > 0 ? `${params.toLocaleString('en-US')} parameters (${leaf.params.map((p) => `${p.name} ${shapeText(p.shape)}`).join(', ')})` : 'no parameters',
-  ];
+  const shapes = (c: LeafLayer): string => {
+    const params = c.params.reduce((n, p) => n + p.count, 0);
+    return `output \`[${[spec.train.batch, ...outputShapeOf(c)].join(', ')}]\` · ${params > 0 ? `${params.toLocaleString('en-US')} parameters (${c.params.map((p) => `${p.name} ${shapeText(p.shape)}`).join(', ')})` : 'no parameters'}`;
+  };
+  const facts = [`\`${leaf.kind}\``];
+  // Copies of a repeated layer can differ in shape (a convolution that shrinks its input
+  // copy by copy): then each run of equal copies is named with its own shapes.
+  const groups: { names: string[]; text: string }[] = [];
+  for (const c of copies) {
+    const text = shapes(c);
+    if (groups.length > 0 && groups[groups.length - 1].text === text) groups[groups.length - 1].names.push(c.name);
+    else groups.push({ names: [c.name], text });
+  }
+  if (groups.length === 1) facts.push(groups[0].text);
   const activation = activationOf(leaf);
   if (activation !== undefined) facts.push(`activation \`${activation}\``);
   if ('init' in leaf) facts.push(`init \`${initName(leaf.init)}\``);
   const names = copies.length > 1 ? `${copiesLabel(copies.map((c) => c.name))}, one per repetition` : leaf.name;
-  return `**${names}** · ${facts.join(' · ')}`;
+  const header = `**${names}** · ${facts.join(' · ')}`;
+  if (groups.length === 1) return header;
+  const shown = groups.slice(0, MAX_SHAPE_GROUPS).map((g) => `- ${copiesLabel(g.names)}: ${g.text}`);
+  if (groups.length > MAX_SHAPE_GROUPS) shown.push(`- … ${groups.length - MAX_SHAPE_GROUPS} more shapes, the last ${copiesLabel(groups[groups.length - 1].names)}: ${groups[groups.length - 1].text}`);
+  return [header, '', ...shown].join('\n');
 }
+
+/** Runs of differently shaped copies listed one by one in a hover, before the rest is summarised. */
+const MAX_SHAPE_GROUPS = 8;
 
 function evidenceSection(state: DocumentState, copies: LeafLayer[]): string[] {
   const evidence = evidenceOf(state);

@@ -40,7 +40,12 @@ export function inlayHints(state: DocumentState, visible: Range, settings: GradL
     if (line < visible.start.line || line > visible.end.line) continue;
     const leaf = copies[0];
     const parts: string[] = [];
-    if (settings.shapes) parts.push(`→ [${[spec.train.batch, ...outputShapeOf(leaf)].join(', ')}]`);
+    if (settings.shapes) {
+      // Copies of a repeated layer that change the shape: the first copy's output … the last's.
+      const shape = (c: typeof leaf) => `[${[spec.train.batch, ...outputShapeOf(c)].join(', ')}]`;
+      const first = shape(leaf), lastShape = shape(copies[copies.length - 1]);
+      parts.push(first === lastShape ? `→ ${first}` : `→ ${first} … ${lastShape}`);
+    }
     if (settings.gradients) {
       const norms = copies.map((c) => shownNorm(state, c)).filter((n): n is { label: string; value: number } => n !== undefined);
       if (norms.length > 0) {
