@@ -1,0 +1,36 @@
+// The checker's estimate of one training step's values (src/lang/working-set.ts, behind
+// `too-many-activations`) against what the engine really allocates for each layer kind:
+// within a small factor, never far below (the limit must hold what it promises).
+
+import { strict as assert } from 'node:assert';
+import { loadDataset } from '../../src/engine/data';
+import { Session } from '../../src/engine/session';
+import { check } from '../../src/lang';
+import { valuesPerExample } from '../../src/lang/working-set';
+
+const NETS: [string, string][] = [
+  ['dense, relu', 'data blobs n=1000 classes=2 features=50\ninput 50\ndense 300 relu\ndense 2\n'],
+  ['conv2d', 'data blobs n=100 classes=2 features=768\ninput 3 16 16\nconv2d 16 kernel=5 padding=2 relu\nmaxpool2d 2\nflatten\ndense 2\n'],
+  ['conv1d', 'data adding T=100 n=300\ninput 100 2\nconv1d 32 kernel=7 padding=3 relu\nflatten\ndense 1\n'],
+  ['lstm', 'data adding T=100 n=300\ninput 100 2\nlstm 32\ndense 1\n'],
+  ['gru sequences', 'data adding T=100 n=300\ninput 100 2\ngru 32 sequences=true\nflatten\ndense 1\n'],
+  ['rnn', 'data adding T=100 n=300\ninput 100 2\nrnn 32\ndense 1\n'],
+  ['norms, dropout', 'data blobs n=1000 classes=2 features=50\ninput 50\ndense 300\nlayernorm\nbatchnorm\ndropout 0.5\ntanh\ndense 2\n'],
+];
+
+describe('too-many-activations: the estimate of a step\'s values against the engine\'s allocation', () => {
+  for (const [name, text] of NETS) {
+    it(name, () => {
+      const checked = check(text, { readFile: () => '' });
+      assert.ok(checked.spec, JSON.stringify(checked.diagnostics));
+      const data = loadDataset(checked.spec.data, () => '');
+      const before = process.memoryUsage().arrayBuffers;
+      const session = new Session(checked.spec, data, { telemetry: true });
+      const allocated = process.memoryUsage().arrayBuffers - before;
+      const batch = Math.min(checked.spec.train.batch, checked.spec.dataShape.trainSize);
+      const estimated = checked.spec.leaves.reduce((n, leaf) => n + valuesPerExample(leaf), 0) * batch * 4; // float32
+      assert.ok(session.net.params.length > 0);
+      assert.ok(estimated >= 0.7 * allocated && estimated <= 3 * allocated, `estimated ${estimated} bytes, allocated ${allocated}`);
+    });
+  }
+});
