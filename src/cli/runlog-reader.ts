@@ -55,99 +55,123 @@ export function forEachLine(path: string, onLine: (line: string, number: number)
 }
 
 export function readRunLog(path: string): ReadResult {
-  let header: Header | undefined;
-  let analysis: RunAnalysis | undefined;
-  const frames = new Decimator<StepFrame>(HISTORY_FRAMES);
-  const histograms: Histogram[] = [];
-  const histogramSteps = new Set<number>();
-  let steps = 0;
-  let initialLoss = NaN;
-  // A step's frame waits for the next record: a nonfinite record after it means the engine
-  // would not have produced it (the analysis judges the steps before the first NaN/Inf).
-  let pending: StepFrame | undefined;
-  const flush = (): void => {
-    if (pending && analysis && !(nonFinite && pending.step >= nonFinite.step)) analysis.add(pending);
-    pending = undefined;
-  };
-  let nonFinite: NonFiniteReport | undefined;
-  let end: Extract<RunLogRecord, { type: 'end' }> | undefined;
-  let ranksDiffer: RunLog['ranksDiffer'];
+  const reader = new RunLogReader();
   let failure: ReadResult | undefined;
   try {
     forEachLine(path, (line, number) => {
-      const parsed = parseRecord(line);
-      if (!parsed.ok) {
-        failure = { ok: false, code: 'runlog-invalid', line: number, message: parsed.message };
-        return false;
-      }
-      const record = parsed.record;
-      if (header === undefined && record.type !== 'header') {
-        failure = { ok: false, code: 'runlog-invalid', line: number, message: 'the first record must be the header' };
-        return false;
-      }
-      switch (record.type) {
-        case 'header':
-          if (header !== undefined) {
-            failure = { ok: false, code: 'runlog-invalid', line: number, message: 'a second header' };
-            return false;
-          }
-          header = record;
-          analysis = new RunAnalysis(specOf(record), mergeThresholds(DEFAULT_THRESHOLDS, {}));
-          break;
-        case 'step': {
-          flush();
-          const outside = record.layers.find((l) => l.index >= header!.layers.length);
-          if (outside) {
-            failure = { ok: false, code: 'runlog-invalid', line: number, message: `layer ${outside.index} is not in the header` };
-            return false;
-          }
-          const frame = frameOf(record);
-          if (steps === 0) initialLoss = frame.loss;
-          steps++;
-          frames.add(frame);
-          pending = frame;
-          if (record.ranksDiffer && record.ranksDiffer.length > 0) {
-            ranksDiffer = { ranks: [...new Set([...(ranksDiffer?.ranks ?? []), ...record.ranksDiffer])].sort((a, b) => a - b), firstStep: ranksDiffer?.firstStep ?? record.step };
-          }
-          break;
-        }
-        case 'histogram':
-          if (!histogramSteps.has(record.step) && histogramSteps.size >= HISTORY_HISTOGRAM_STEPS) break;
-          histogramSteps.add(record.step);
-          histograms.push({ step: record.step, layer: record.layer, of: record.of, min: record.min, max: record.max, counts: record.counts });
-          break;
-        case 'nonfinite':
-          nonFinite ??= {
-            step: record.step, phase: record.phase, op: record.op, message: record.message,
-            ...(record.layer !== undefined ? { layer: record.layer } : {}),
-            ...(record.layerName !== undefined ? { layerName: record.layerName } : {}),
-            ...(record.line !== undefined ? { line: record.line } : {}),
-          };
-          break;
-        case 'end':
-          end = record;
-          break;
-      }
-      return true;
+      failure = reader.add(line, number);
+      return failure === undefined;
     });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     return { ok: false, code: 'file-unreadable', message: code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : String((error as Error).message) };
   }
-  flush();
-  if (failure) return failure;
-  if (header === undefined || analysis === undefined) return { ok: false, code: 'runlog-invalid', message: 'the file has no header record (is it a GradLens run log?)' };
-  const reason = end?.reason ?? (nonFinite ? 'diverged' : 'done');
-  const run: RunResult = {
-    reason,
-    steps,
-    frames: frames.withLast(),
-    histograms,
-    initialLoss,
-    ...(nonFinite ? { nonFinite } : {}),
-    ...(end?.message ? { message: end.message } : {}),
-  };
-  return { ok: true, log: { header, spec: specOf(header), run, analysis, ended: end !== undefined, ...(ranksDiffer ? { ranksDiffer } : {}) } };
+  return failure ?? reader.result();
+}
+
+export type ReadFailure = Extract<ReadResult, { ok: false }>;
+
+/**
+ * A run log read one line at a time, for a whole file (readRunLog) or one still being
+ * written (the language server follows it: src/server/runLogs.ts). Each step goes into the
+ * analysis as it is read; `onFrame` sees it too.
+ */
+export class RunLogReader {
+  header: Header | undefined;
+  analysis: RunAnalysis | undefined;
+  private readonly frames = new Decimator<StepFrame>(HISTORY_FRAMES);
+  private readonly histograms: Histogram[] = [];
+  private readonly histogramSteps = new Set<number>();
+  private steps = 0;
+  /** The first step's loss (NaN before one). */
+  initialLoss = NaN;
+  // A step's frame waits for the next record: a nonfinite record after it means the engine
+  // would not have produced it (the analysis judges the steps before the first NaN/Inf).
+  private pending: StepFrame | undefined;
+  private nonFinite: NonFiniteReport | undefined;
+  private end: Extract<RunLogRecord, { type: 'end' }> | undefined;
+  private ranksDiffer: RunLog['ranksDiffer'];
+
+  constructor(private readonly onFrame?: (frame: StepFrame) => void) {}
+
+  /** Whether the end record was read. */
+  get ended(): boolean {
+    return this.end !== undefined;
+  }
+
+  /** One complete line of the log (1-based number); a failure means the log cannot be read past it. */
+  add(line: string, number: number): ReadFailure | undefined {
+    const invalid = (message: string): ReadFailure => ({ ok: false, code: 'runlog-invalid', line: number, message });
+    const parsed = parseRecord(line);
+    if (!parsed.ok) return invalid(parsed.message);
+    const record = parsed.record;
+    const header = this.header;
+    if (header === undefined && record.type !== 'header') return invalid('the first record must be the header');
+    switch (record.type) {
+      case 'header':
+        if (header !== undefined) return invalid('a second header');
+        this.header = record;
+        this.analysis = new RunAnalysis(specOf(record), mergeThresholds(DEFAULT_THRESHOLDS, {}));
+        break;
+      case 'step': {
+        this.flush();
+        const outside = record.layers.find((l) => l.index >= header!.layers.length);
+        if (outside) return invalid(`layer ${outside.index} is not in the header`);
+        const frame = frameOf(record);
+        if (this.steps === 0) this.initialLoss = frame.loss;
+        this.steps++;
+        this.frames.add(frame);
+        this.pending = frame;
+        if (record.ranksDiffer && record.ranksDiffer.length > 0) {
+          const before = this.ranksDiffer;
+          this.ranksDiffer = { ranks: [...new Set([...(before?.ranks ?? []), ...record.ranksDiffer])].sort((a, b) => a - b), firstStep: before?.firstStep ?? record.step };
+        }
+        this.onFrame?.(frame);
+        break;
+      }
+      case 'histogram':
+        if (!this.histogramSteps.has(record.step) && this.histogramSteps.size >= HISTORY_HISTOGRAM_STEPS) break;
+        this.histogramSteps.add(record.step);
+        this.histograms.push({ step: record.step, layer: record.layer, of: record.of, min: record.min, max: record.max, counts: record.counts });
+        break;
+      case 'nonfinite':
+        this.nonFinite ??= {
+          step: record.step, phase: record.phase, op: record.op, message: record.message,
+          ...(record.layer !== undefined ? { layer: record.layer } : {}),
+          ...(record.layerName !== undefined ? { layerName: record.layerName } : {}),
+          ...(record.line !== undefined ? { line: record.line } : {}),
+        };
+        break;
+      case 'end':
+        this.end = record;
+        break;
+    }
+    return undefined;
+  }
+
+  /** The log read so far as a run (one without its end record is taken as done, or diverged after a NaN). */
+  result(): ReadResult {
+    this.flush();
+    const { header, analysis, nonFinite, end } = this;
+    if (header === undefined || analysis === undefined) return { ok: false, code: 'runlog-invalid', message: 'the file has no header record (is it a GradLens run log?)' };
+    const reason = end?.reason ?? (nonFinite ? 'diverged' : 'done');
+    const run: RunResult = {
+      reason,
+      steps: this.steps,
+      frames: this.frames.withLast(),
+      histograms: this.histograms,
+      initialLoss: this.initialLoss,
+      ...(nonFinite ? { nonFinite } : {}),
+      ...(end?.message ? { message: end.message } : {}),
+    };
+    return { ok: true, log: { header, spec: specOf(header), run, analysis, ended: end !== undefined, ...(this.ranksDiffer ? { ranksDiffer: this.ranksDiffer } : {}) } };
+  }
+
+  private flush(): void {
+    const pending = this.pending;
+    if (pending && this.analysis && !(this.nonFinite && pending.step >= this.nonFinite.step)) this.analysis.add(pending);
+    this.pending = undefined;
+  }
 }
 
 function frameOf(record: Extract<RunLogRecord, { type: 'step' }>): StepFrame {

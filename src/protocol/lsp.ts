@@ -190,3 +190,40 @@ export const ProbeResultParams = z.object({
 });
 export type ProbeResultParams = z.infer<typeof ProbeResultParams>;
 export const ProbeResultNotification = 'gradlens/probeResult';
+
+// ---- run logs ("GradLens: Open Run Log…") ---------------------------------------------------
+// The server follows a run log (src/protocol/runlog.ts) as it grows and reports it as a run:
+// `runLogStarted` once its header is read (again after the file was truncated or replaced),
+// then `gradlens/telemetry` and `gradlens/runEnded` under the same runId, as for `gradlens/train`.
+
+/** `uri`: the run log's file: URI. The file need not exist yet (the server waits for it). */
+export const OpenRunLogParams = z.object({ uri: z.string() });
+export type OpenRunLogParams = z.infer<typeof OpenRunLogParams>;
+export const OpenRunLogResult = z.object({ runId: z.string(), path: z.string() });
+export type OpenRunLogResult = z.infer<typeof OpenRunLogResult>;
+export const OpenRunLogRequest = 'gradlens/openRunLog';
+
+/** Stops following (if it still does) and withdraws the log's diagnostics from its `.net` file. */
+export const CloseRunLogParams = z.object({ runId: z.string() });
+export type CloseRunLogParams = z.infer<typeof CloseRunLogParams>;
+export const CloseRunLogRequest = 'gradlens/closeRunLog';
+
+export const RunLogStartedParams = z.object({
+  runId: z.string(),
+  /** The run log's path. */
+  path: z.string(),
+  /** The `.net` file the header names (exported networks), as a file: URI; its lines carry the findings. */
+  source: z.string().optional(),
+  producer: z.enum(['gradlens', 'pytorch']),
+  model: z.string().optional(),
+  /** Steps the run plans to take (0 when the log does not say). */
+  totalSteps: z.number().int().nonnegative(),
+  layers: z.array(LayerInfo),
+});
+export type RunLogStartedParams = z.infer<typeof RunLogStartedParams>;
+export const RunLogStartedNotification = 'gradlens/runLogStarted';
+
+/** Something about the file rather than the run: `runlog-waiting` (no such file yet), `runlog-restarted` (truncated or replaced: read again from the start). */
+export const RunLogStatusParams = z.object({ runId: z.string(), code: z.enum(['runlog-waiting', 'runlog-restarted']), message: z.string() });
+export type RunLogStatusParams = z.infer<typeof RunLogStatusParams>;
+export const RunLogStatusNotification = 'gradlens/runLogStatus';

@@ -18,7 +18,7 @@ import {
 import { fileURLToPath } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { format } from '../lang';
-import { StopParams, StopRequest, TrainErrorCode, TrainParams, TrainRequest } from '../protocol/lsp';
+import { CloseRunLogParams, CloseRunLogRequest, OpenRunLogParams, OpenRunLogRequest, StopParams, StopRequest, TrainErrorCode, TrainParams, TrainRequest } from '../protocol/lsp';
 import { GradCheckParams, GradCheckRequest } from '../protocol/gradcheck';
 import { GradCheckRunner } from './gradcheck';
 import { quickFixes } from './codeActions';
@@ -204,7 +204,21 @@ connection.onRequest(TrainRequest, guarded('train', new ResponseError(ErrorCodes
 connection.onRequest(StopRequest, guarded('stop', { stopped: false }, (raw: unknown) => {
   const parsed = StopParams.safeParse(raw);
   if (!parsed.success) return invalid('invalid gradlens/stop params: runId (string) is required');
-  return { stopped: server.runs.stop(parsed.data.runId) };
+  return { stopped: server.runs.stop(parsed.data.runId) || server.runLogs.stop(parsed.data.runId) };
+}));
+
+connection.onRequest(OpenRunLogRequest, guarded('openRunLog', new ResponseError(ErrorCodes.InternalError, 'the run log could not be opened (see the GradLens output)'), (raw: unknown) => {
+  const parsed = OpenRunLogParams.safeParse(raw);
+  if (!parsed.success) return invalid('invalid gradlens/openRunLog params: uri (string) is required');
+  const path = parsed.data.uri.startsWith('file:') ? folderPaths([parsed.data.uri])[0] : undefined;
+  if (path === undefined) return invalid(`gradlens/openRunLog needs a file: URI, not ${parsed.data.uri}`);
+  return server.runLogs.open(path);
+}));
+
+connection.onRequest(CloseRunLogRequest, guarded('closeRunLog', { closed: false }, (raw: unknown) => {
+  const parsed = CloseRunLogParams.safeParse(raw);
+  if (!parsed.success) return invalid('invalid gradlens/closeRunLog params: runId (string) is required');
+  return { closed: server.runLogs.close(parsed.data.runId) };
 }));
 
 connection.onRequest(GradCheckRequest, async (raw: unknown) => {

@@ -3,9 +3,9 @@
 // findings only while the document is still at the version they were computed for.
 
 import { fileURLToPath } from 'node:url';
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import type { Connection, Diagnostic as LspDiagnostic, Range as LspRange } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { mergeThresholds } from '../analysis';
 import { check, fixEdits } from '../lang';
 import { range as makeRange, type Diagnostic, type Fix } from '../lang/diagnostics';
@@ -19,6 +19,7 @@ import { formatCount } from '../analysis/format';
 import { findingInfo } from './telemetryFrames';
 import { ProbeScheduler, type ProbeOutcome, type ProbeRequest } from './probe';
 import { RunManager, type RunRequest } from './runs';
+import { runLogDiagnostics, RunLogs, type RunLogFindings } from './runLogs';
 import { CsvFiles } from './csvFiles';
 import { readDataFile } from '../engine/data/file';
 import type { Evidence } from './workerMessages';
@@ -44,6 +45,9 @@ export class GradLensServer {
   readonly probes: ProbeScheduler;
   readonly runs: RunManager;
   readonly csv: CsvFiles;
+  readonly runLogs: RunLogs;
+  /** Findings of followed run logs on `.net` files, by the file's uri (the latest log's). */
+  private readonly runLogFindings = new Map<string, RunLogFindings & { runId: string }>();
 
   constructor(
     private readonly connection: Connection,
@@ -54,6 +58,11 @@ export class GradLensServer {
     this.runs = new RunManager({
       notify: (method, params) => void this.connection.sendNotification(method, params),
       finished: (request, evidence) => this.trained(request, evidence),
+      log: hooks.log,
+    });
+    this.runLogs = new RunLogs({
+      notify: (method, params) => void this.connection.sendNotification(method, params),
+      findings: (runId, uri, entry) => this.setRunLogFindings(runId, uri, entry),
       log: hooks.log,
     });
   }
@@ -106,7 +115,7 @@ export class GradLensServer {
     this.probes.cancel(uri);
     this.runs.stopDocument(uri, 'the document was closed');
     this.states.delete(uri);
-    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    this.publishClosed(uri);
   }
 
   /** Current state of a document, if it is open. */
@@ -118,6 +127,35 @@ export class GradLensServer {
     this.csv.dispose();
     this.probes.dispose();
     this.runs.dispose();
+    this.runLogs.dispose();
+  }
+
+  /** A run log's findings on a `.net` file, shown beside the file's own diagnostics (undefined: withdrawn). */
+  private setRunLogFindings(runId: string, uri: string, entry: RunLogFindings | undefined): void {
+    if (entry) this.runLogFindings.set(uri, { ...entry, runId });
+    else if (this.runLogFindings.get(uri)?.runId === runId) this.runLogFindings.delete(uri);
+    else return;
+    const state = this.states.get(uri);
+    if (state) this.publish(state);
+    else this.publishClosed(uri);
+  }
+
+  /** A file the editor does not have open shows only run-log findings, placed on its lines as they are on disk. */
+  private publishClosed(uri: string): void {
+    const entry = this.runLogFindings.get(uri);
+    let diagnostics: LspDiagnostic[] = [];
+    if (entry) {
+      let text = '';
+      try {
+        const path = documentPath(uri);
+        if (path) text = readFileSync(path, 'utf8');
+      } catch {
+        text = ''; // the lines stay, without their lengths
+      }
+      const document = TextDocument.create(uri, 'net', 0, text);
+      diagnostics = runLogDiagnostics(entry, uri, (line) => textLineRange(document, line));
+    }
+    void this.connection.sendDiagnostics({ uri, diagnostics });
   }
 
   /** A CSV file read off the main thread is ready: check again the documents that waited for one. */
@@ -145,11 +183,7 @@ export class GradLensServer {
   }
 
   private lineRange(state: DocumentState, line: number): LspRange {
-    const doc = state.textDocument;
-    const start = doc.offsetAt({ line, character: 0 });
-    const next = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : doc.getText().length;
-    const text = doc.getText().slice(start, next).replace(/\r?\n$/, '');
-    return { start: { line, character: 0 }, end: { line, character: text.length } };
+    return textLineRange(state.textDocument, line);
   }
 
   private publish(state: DocumentState): void {
@@ -166,6 +200,10 @@ export class GradLensServer {
           fixes: () => finding.fixes.map((f) => fixEdits(state.document, spec, f)).filter((f): f is Fix => f !== undefined),
         });
       }
+    }
+    const runLog = this.runLogFindings.get(uri);
+    if (runLog) {
+      for (const diagnostic of runLogDiagnostics(runLog, uri, (line) => this.lineRange(state, line))) published.push({ diagnostic, fixes: () => [] });
     }
     state.published = published;
     const diagnostics: LspDiagnostic[] = published.map((p) => p.diagnostic);
@@ -204,4 +242,12 @@ export class GradLensServer {
     this.publish(state);
     this.hooks.refreshViews();
   }
+}
+
+/** A whole line of a text as a range (a line past the end is an empty range there). */
+function textLineRange(doc: TextDocument, line: number): LspRange {
+  const start = doc.offsetAt({ line, character: 0 });
+  const next = line + 1 < doc.lineCount ? doc.offsetAt({ line: line + 1, character: 0 }) : doc.getText().length;
+  const text = doc.getText().slice(start, next).replace(/\r?\n$/, '');
+  return { start: { line, character: 0 }, end: { line, character: text.length } };
 }

@@ -25,6 +25,8 @@ const NOTIFICATIONS = [
   'gradlens/telemetry',
   'gradlens/runEnded',
   'gradlens/runStale',
+  'gradlens/runLogStarted',
+  'gradlens/runLogStatus',
   'window/logMessage',
 ];
 
