@@ -1,6 +1,6 @@
 """Watch a PyTorch training run and write it as a GradLens run log (docs/protocol.md).
 
-    w = gradlens_torch.watch(model, "run.jsonl", every=1)
+    w = gradlens_torch.watch(model, "run.jsonl", every=1, optimizer=optimizer)
     for x, y in batches:
         optimizer.zero_grad()
         loss = loss_fn(model(x), y)
@@ -13,7 +13,9 @@ Per recorded step and per layer it records what GradLens's engine records (Layer
 src/engine/telemetry.ts): each parameter's gradient norm, max |g|, mean and std, its
 weight norm before the update and the update ratio ||dW||/||W||; the layer's output mean,
 std, dead and saturated fractions; the gradient norms at the layer's output and input;
-and the first non-finite value. A layer is a module that owns parameters itself, or an
+and the first non-finite value. The header holds each parameter tensor's mean and std at
+watch() (the init the run starts from) and, given the optimizer, its kind and
+hyper-parameters. A layer is a module that owns parameters itself, or an
 activation module (nn.ReLU, nn.Sigmoid, ...); its name is the qualified module name
 without DistributedDataParallel's `module.` prefix.
 
@@ -53,9 +55,16 @@ KINDS = {
 }
 
 
-def watch(model, path, every=1, all_ranks=False, **options):
-    """Start watching `model`; returns a Watch (call step(loss) after each optimizer step, then close())."""
-    return Watch(model, path, every=every, all_ranks=all_ranks, **options)
+# torch.optim classes by the run log's name for them (the .net names, and adamw).
+OPTIMIZERS = {"SGD": "sgd", "Adam": "adam", "AdamW": "adamw", "RMSprop": "rmsprop"}
+
+
+def watch(model, path, every=1, optimizer=None, all_ranks=False, **options):
+    """Start watching `model`; returns a Watch (call step(loss) after each optimizer step, then close()).
+
+    `optimizer` (a torch.optim optimizer) puts its kind and hyper-parameters in the run log, so
+    `gradlens analyze` can name an lr that is too large and propose one."""
+    return Watch(model, path, every=every, optimizer=optimizer, all_ranks=all_ranks, **options)
 
 
 def _number(value):
@@ -63,6 +72,39 @@ def _number(value):
     if math.isfinite(value):
         return value
     return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+
+
+def _optimizer_entry(optimizer, clip, line):
+    """The header's `optimizer`: kind, and the hyper-parameters of the first parameter group."""
+    groups = getattr(optimizer, "param_groups", None)
+    if not groups:
+        raise TypeError(f"optimizer must be a torch.optim optimizer, not {type(optimizer).__name__}")
+    group = groups[0]
+    name = type(optimizer).__name__
+    entry = {"kind": OPTIMIZERS.get(name, name), "lr": float(group["lr"])}
+    for key, field in (("momentum", "momentum"), ("eps", "eps"), ("weight_decay", "weightDecay")):
+        if isinstance(group.get(key), (int, float)):
+            entry[field] = float(group[key])
+    if isinstance(group.get("nesterov"), bool):
+        entry["nesterov"] = group["nesterov"]
+    betas = group.get("betas")
+    if isinstance(betas, (tuple, list)) and len(betas) == 2:
+        entry["beta1"], entry["beta2"] = float(betas[0]), float(betas[1])
+    if name == "RMSprop":
+        entry["decay"] = float(group["alpha"])
+    if clip is not None:
+        entry["clip"] = float(clip)
+    if len(groups) > 1:
+        entry["groups"] = len(groups)
+    if line is not None:
+        entry["line"] = line
+    return entry
+
+
+def _moments(tensor):
+    """A tensor's population mean and std, in float64: the init it starts from."""
+    std, mean = torch.std_mean(tensor.detach().double(), unbiased=False)
+    return {"mean": _number(mean.item()), "std": _number(std.item())}
 
 
 def _first_tensor(value):
@@ -104,8 +146,9 @@ class _Layer:
         self.last_output = None  # kept on histogram steps only
 
     def header(self):
+        # Each tensor's moments now, at watch(): the init the run starts from, whatever made it.
         entry = {"index": self.index, "name": self.name, "kind": self.kind,
-                 "params": [{"name": n, "shape": list(p.shape)} for n, p in self.params]}
+                 "params": [{"name": n, "shape": list(p.shape), "init": _moments(p)} for n, p in self.params]}
         if self.activation is not None:
             entry["activation"] = self.activation
         if self.line is not None:
@@ -116,10 +159,12 @@ class _Layer:
 class Watch:
     """A watched run (see the module's doc). Also a context manager: `with watch(...) as w:`."""
 
-    def __init__(self, model, path, every=1, all_ranks=False, *, source=None, lines=None, model_name=None,
-                 task=None, classes=None, loss=None, total_steps=None, histogram_every=50):
+    def __init__(self, model, path, every=1, optimizer=None, all_ranks=False, *, source=None, lines=None,
+                 model_name=None, task=None, classes=None, loss=None, total_steps=None, histogram_every=50,
+                 clip=None, optimizer_line=None):
         if not isinstance(every, int) or every < 1:
             raise ValueError(f"every must be a whole number >= 1, not {every!r}")
+        optimizer_entry = None if optimizer is None else _optimizer_entry(optimizer, clip, optimizer_line)
         self.every = every
         self.all_ranks = all_ranks
         self.rank, self.world_size = _distributed()
@@ -148,6 +193,8 @@ class Watch:
                 header[key] = value
         if self.world_size > 1:
             header["rank"], header["worldSize"] = self.rank, self.world_size
+        if optimizer_entry is not None:
+            header["optimizer"] = optimizer_entry
         self._write(header)
         for layer in self.layers:
             self._handles.append(layer.module.register_forward_hook(self._forward_hook(layer)))

@@ -7,6 +7,7 @@
 import { isAbsolute, dirname, resolve } from 'node:path';
 import { formatNumber } from '../analysis/format';
 import type { FindingCode, LayerFinding } from '../analysis/types';
+import type { FixSuggestion } from '../lang/rewrites';
 import { exitCode, type Output } from './inspect';
 import { readRunLog, type RunLog } from './runlog-reader';
 import { alignColumns } from './table';
@@ -73,8 +74,20 @@ function render(file: string, log: RunLog, findings: LayerFinding[]): string {
     const layer = finding.layer !== undefined ? header.layers[finding.layer]?.name : undefined;
     const where = source ? `${source}:${finding.line + 1}` : `line ${finding.line + 1}`;
     lines.push(`${where}: ${finding.severity} ${finding.code}${layer ? ` (${layer})` : ''}: ${finding.message}`);
+    const tries = finding.fixes.flatMap((fix) => trainingFix(fix, header.optimizer?.lr));
+    if (tries.length) lines.push(`  try: ${tries.join('; ')}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * The fixes that are training settings, in words any training script can apply (the others
+ * edit a `.net` file: `--json` carries them all). An lr fix needs the log's optimizer.
+ */
+function trainingFix(fix: FixSuggestion, lr: number | undefined): string[] {
+  if (fix.kind === 'set-lr') return [`lr=${fix.lr}${lr !== undefined ? ` (now ${lr})` : ''}`];
+  if (fix.kind === 'add-clip') return [`clip the gradient norm at ${fix.clip}`];
+  return [];
 }
 
 /** `inspect --json`'s shape: what ran, how it ended, the findings and (a bounded sample of) the frames. */
@@ -96,6 +109,7 @@ function jsonReport(file: string, log: RunLog, findings: LayerFinding[]): unknow
       paramCount: spec.paramCount,
       data: { task: spec.dataShape.task, classes: spec.dataShape.classes },
       loss: header.loss ?? null,
+      optimizer: header.optimizer ?? null,
       layers: header.layers.map((layer) => ({
         index: layer.index, name: layer.name, kind: layer.kind,
         ...(layer.activation !== undefined ? { activation: layer.activation } : {}),

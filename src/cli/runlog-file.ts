@@ -7,8 +7,9 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import type { Dataset } from '../engine/data';
+import { Network } from '../engine';
 import type { Histogram, RunResult, StepFrame } from '../engine/telemetry';
-import type { NetworkSpec } from '../lang/spec';
+import type { NetworkSpec, OptimizerSpec } from '../lang/spec';
 import { encodeRecord, RUNLOG_FORMAT, RUNLOG_VERSION, type RunLogHeader } from '../protocol/runlog';
 
 /** Bytes of lines gathered before one write. */
@@ -31,6 +32,7 @@ export class RunLogFile {
   }
 
   header(file: string, spec: NetworkSpec, dataset: Dataset, totalSteps: number): void {
+    const init = initialMoments(spec);
     const header: RunLogHeader = {
       type: 'header',
       format: RUNLOG_FORMAT,
@@ -43,13 +45,14 @@ export class RunLogFile {
       ...(dataset.task === 'classes' ? { classes: dataset.classes } : {}),
       loss: spec.loss.kind,
       totalSteps,
+      optimizer: optimizerOf(spec),
       layers: spec.leaves.map((leaf) => ({
         index: leaf.index,
         name: leaf.name,
         kind: leaf.kind,
         ...(leaf.kind === 'dense' || leaf.kind === 'activation' ? { activation: leaf.activation } : {}),
         line: leaf.line,
-        params: leaf.params.map((p) => ({ name: p.name, shape: [...p.shape] })),
+        params: leaf.params.map((p) => ({ name: p.name, shape: [...p.shape], ...initOf(init, leaf.index, p.name) })),
       })),
     };
     this.line(encodeRecord(header));
@@ -94,6 +97,50 @@ export class RunLogFile {
     } catch (error) {
       this.failure = reason(error);
     }
+  }
+}
+
+/**
+ * Each parameter's mean and std as the run starts, measured on the weights the engine starts
+ * from: the network compiled once more (one row of buffers) initialises them from the same
+ * seed, then takes a `weights` file's tensors, exactly as training does.
+ */
+function initialMoments(spec: NetworkSpec): Map<string, { mean: number; std: number }> {
+  const moments = new Map<string, { mean: number; std: number }>();
+  let network: Network;
+  try {
+    network = new Network(spec, { batch: 1 });
+  } catch {
+    return moments; // a network the engine cannot build fails the run itself, which says why
+  }
+  for (const p of network.params) {
+    let sum = 0;
+    for (let i = 0; i < p.count; i++) sum += p.value[i];
+    const mean = sum / p.count;
+    let squares = 0;
+    for (let i = 0; i < p.count; i++) squares += (p.value[i] - mean) ** 2;
+    moments.set(`${p.layer}.${p.name}`, { mean, std: Math.sqrt(squares / p.count) });
+  }
+  return moments;
+}
+
+function initOf(moments: Map<string, { mean: number; std: number }>, layer: number, param: string): { init?: { mean: number; std: number } } {
+  const init = moments.get(`${layer}.${param}`);
+  return init ? { init } : {};
+}
+
+/** The run log's optimizer entry: the `.net` optimizer's own fields, and its statement's line. */
+function optimizerOf(spec: NetworkSpec): NonNullable<RunLogHeader['optimizer']> {
+  const o: OptimizerSpec = spec.optimizer;
+  const line = spec.optimizerStatement ? { line: spec.optimizerStatement.line } : {};
+  const clip = o.clip !== undefined ? { clip: o.clip } : {};
+  switch (o.kind) {
+    case 'sgd':
+      return { kind: 'sgd', lr: o.lr, momentum: o.momentum, nesterov: o.nesterov, weightDecay: o.weightDecay, ...clip, ...line };
+    case 'adam':
+      return { kind: 'adam', lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps, weightDecay: o.weightDecay, ...clip, ...line };
+    case 'rmsprop':
+      return { kind: 'rmsprop', lr: o.lr, decay: o.decay, eps: o.eps, weightDecay: o.weightDecay, ...clip, ...line };
   }
 }
 

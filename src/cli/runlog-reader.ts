@@ -9,7 +9,7 @@ import { mergeThresholds, RunAnalysis } from '../analysis';
 import { Decimator } from '../engine/decimate';
 import { HISTORY_FRAMES, HISTORY_HISTOGRAM_STEPS, type Histogram, type LayerStats, type NonFiniteReport, type RunResult, type StepFrame } from '../engine/telemetry';
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
-import type { ActivationKind, LeafLayer, LossSpec, NetworkSpec, ParamName, Task } from '../lang/spec';
+import type { ActivationKind, InitSpec, LeafLayer, LossSpec, NetworkSpec, OptimizerSpec, ParamName, Task } from '../lang/spec';
 import { parseRecord, type RunLogRecord } from '../protocol/runlog';
 
 type Header = Extract<RunLogRecord, { type: 'header' }>;
@@ -179,6 +179,7 @@ function frameOf(record: Extract<RunLogRecord, { type: 'step' }>): StepFrame {
     index: l.index, gradNorm: l.gradNorm, gradRms: l.gradRms, outGradNorm: l.outGradNorm, inGradNorm: l.inGradNorm,
     outMean: l.outMean, outStd: l.outStd, deadFraction: l.deadFraction, saturatedFraction: l.saturatedFraction,
     params: l.params.map((p) => ({ ...p, name: p.name as ParamName })),
+    ...(l.timeGradNorms !== undefined ? { timeGradNorms: l.timeGradNorms } : {}),
   }));
   const frame: StepFrame = { step: record.step, epoch: record.epoch ?? 1, loss: record.loss, layers };
   if (record.accuracy !== undefined) frame.accuracy = record.accuracy;
@@ -211,11 +212,13 @@ export function specOf(header: Header): NetworkSpec {
     if (params.length === 0) return { ...base, kind: 'activation', activation, alpha: activation === 'elu' ? 1 : 0.01 };
     if (layer.kind === 'layernorm') return { ...base, kind: 'layernorm', eps: 1e-5 };
     if (layer.kind === 'batchnorm') return { ...base, kind: 'batchnorm', momentum: 0.9, eps: 1e-5 };
+    const measured = layer.params.find((p) => p.shape.length >= 2)?.init;
     const bound = Number((1 / Math.sqrt(Math.max(1, inputWidth))).toPrecision(3));
     return {
       ...base, kind: 'dense', units: outputWidth, activation, alpha: activation === 'elu' ? 1 : 0.01,
-      // PyTorch's default Linear init; a run log does not say which init a layer had.
-      init: { kind: 'uniform', low: -bound, high: bound }, bias: params.length > 1,
+      // The weights' measured moments at the start; a log without them (an older writer) gets
+      // PyTorch's default Linear init.
+      init: measured ? measuredInit(measured, weight!.count) : { kind: 'uniform', low: -bound, high: bound }, bias: params.length > 1,
     };
   });
   const lossKind = LOSSES[header.loss ?? ''] ?? 'mse';
@@ -232,10 +235,40 @@ export function specOf(header: Header): NetworkSpec {
     layers: leaves,
     leaves,
     loss,
-    // The optimizer is not in the log: NaN keeps the analysis from proposing a new lr.
-    optimizer: { kind: 'sgd', lr: NaN, momentum: 0, nesterov: false, weightDecay: 0 },
+    optimizer: optimizerOf(header.optimizer),
+    ...(header.optimizer?.line !== undefined ? { optimizerStatement: { line: header.optimizer.line } } : {}),
     train: { epochs: 1, batch: 1, seed: 0, ...(header.totalSteps !== undefined ? { steps: header.totalSteps } : {}) },
     watch: {},
     paramCount: leaves.reduce((sum, leaf) => sum + leaf.params.reduce((s, p) => s + p.count, 0), 0),
   };
+}
+
+/**
+ * A weight tensor's measured moments as the init the analysis judges: normal(mean, std) with
+ * three significant digits (they print in findings), and a mean within three standard errors
+ * of 0 — what sampling a zero-mean init leaves — written 0.
+ */
+function measuredInit(init: { mean: number; std: number }, count: number): InitSpec {
+  const round = (x: number) => (Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(3)) : x);
+  const noise = 3 * init.std / Math.sqrt(Math.max(1, count));
+  return { kind: 'normal', mean: Math.abs(init.mean) <= noise ? 0 : round(init.mean), std: round(init.std) };
+}
+
+/**
+ * The optimizer the analysis proposes an lr for. Optimizers the `.net` language does not have
+ * (Adagrad, …) are taken as SGD: the lr fixes assume only that a step scales with lr. Without
+ * one in the log, lr is NaN, which keeps the analysis from proposing any.
+ */
+function optimizerOf(o: Header['optimizer']): OptimizerSpec {
+  if (!o) return { kind: 'sgd', lr: NaN, momentum: 0, nesterov: false, weightDecay: 0 };
+  const common = { lr: o.lr, weightDecay: o.weightDecay ?? 0, ...(o.clip !== undefined ? { clip: o.clip } : {}) };
+  switch (o.kind) {
+    case 'adam':
+    case 'adamw':
+      return { kind: 'adam', ...common, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, eps: o.eps ?? 1e-8 };
+    case 'rmsprop':
+      return { kind: 'rmsprop', ...common, decay: o.decay ?? 0.99, eps: o.eps ?? 1e-8 };
+    default:
+      return { kind: 'sgd', ...common, momentum: o.momentum ?? 0, nesterov: o.nesterov ?? false };
+  }
 }

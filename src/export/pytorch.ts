@@ -371,6 +371,7 @@ function optimizerSection(spec: NetworkSpec): string {
         ? `torch.optim.Adam(params, lr=${py(o.lr)}, betas=(${py(o.beta1)}, ${py(o.beta2)}), eps=${py(o.eps)}, weight_decay=${py(o.weightDecay)})`
         : `torch.optim.RMSprop(params, lr=${py(o.lr)}, alpha=${py(o.decay)}, eps=${py(o.eps)}, weight_decay=${py(o.weightDecay)})`;
   return `CLIP = ${o.clip === undefined ? 'None' : py(o.clip)}  # global gradient norm limit (clip=)
+OPTIMIZER_LINE = ${spec.optimizerStatement ? spec.optimizerStatement.line : 'None'}  # 0-based line of the .net optimizer statement (--gradlens)
 
 
 def make_optimizer(params):
@@ -457,7 +458,8 @@ def main():
         watch = import_gradlens_torch().watch(
             model, args.gradlens, source=str((HERE / SOURCE).resolve()),
             lines={module: line for module, (_layer, line) in NET_LAYERS.items()},
-            model_name=${JSON.stringify(className)}, task=TASK, loss=type(LOSS).__name__, total_steps=total)
+            model_name=${JSON.stringify(className)}, task=TASK, loss=type(LOSS).__name__, total_steps=total,
+            optimizer=optimizer, clip=CLIP, optimizer_line=OPTIMIZER_LINE)
 
     epoch_loss, epoch_rows = 0.0, 0
     for step in range(1, total + 1):

@@ -26,7 +26,37 @@ export function decodeNumber(value: number | 'NaN' | 'Infinity' | '-Infinity'): 
   return value === 'NaN' ? NaN : value === 'Infinity' ? Infinity : -Infinity;
 }
 
-export const RunLogParam = z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()) });
+/**
+ * A parameter tensor's values when the run started, measured (population mean and std):
+ * whatever init — or loaded weights — the run really began with. The analysis judges the
+ * layer's init by them.
+ */
+export const RunLogInit = z.object({ mean: LogNumber, std: LogNumber });
+
+export const RunLogParam = z.object({ name: z.string(), shape: z.array(z.number().int().nonnegative()), init: RunLogInit.optional() });
+
+/**
+ * The optimizer as the run started. `kind` is the `.net` name (`sgd`, `adam`, `rmsprop`),
+ * `adamw`, or the torch.optim class name for others; the hyper-parameters are those of its
+ * first parameter group (`groups` says how many there are when more than one).
+ */
+export const RunLogOptimizer = z.object({
+  kind: z.string(),
+  lr: z.number().nonnegative(),
+  momentum: z.number().nonnegative().optional(),
+  nesterov: z.boolean().optional(),
+  beta1: z.number().nonnegative().optional(),
+  beta2: z.number().nonnegative().optional(),
+  eps: z.number().nonnegative().optional(),
+  /** RMSprop's smoothing constant (`.net` decay=, PyTorch's alpha). */
+  decay: z.number().nonnegative().optional(),
+  weightDecay: z.number().nonnegative().optional(),
+  /** The global gradient-norm limit the training clips to, when it clips. */
+  clip: z.number().positive().optional(),
+  groups: z.number().int().positive().optional(),
+  /** 0-based line of the `optimizer` statement in `source`, when the run comes from a `.net` file. */
+  line: z.number().int().nonnegative().optional(),
+});
 
 export const RunLogLayer = z.object({
   /** Position in network order, 0-based; step records refer to layers by it. */
@@ -60,6 +90,7 @@ export const RunLogHeader = z.object({
   /** torch.distributed rank and world size, when the run is distributed. */
   rank: z.number().int().nonnegative().optional(),
   worldSize: z.number().int().positive().optional(),
+  optimizer: RunLogOptimizer.optional(),
   layers: z.array(RunLogLayer),
 });
 export type RunLogHeader = z.input<typeof RunLogHeader>;

@@ -1,12 +1,18 @@
 """`gradlens analyze RUN.jsonl` on PyTorch runs: a two-process DistributedDataParallel run
 (gloo, CPU) of a deep sigmoid MLP is flagged, a healthy ReLU MLP is clean; an exported
-.net's run log is flagged on the .net lines; bad logs are exit code 2."""
+.net's run log is flagged on the .net lines; an lr far too large is named with the lr to use
+when the watch was given the optimizer; an init too large is named with its measured std;
+bad logs are exit code 2."""
 
 import json
 import socket
 import unittest
 
+import torch
+from torch import nn
+
 from gradlens_test import ROOT, TempDir, gradlens, python
+import gradlens_torch  # noqa: E402  (gradlens_test puts python/ on the path)
 from test_export import export
 
 HERE = ROOT / "test" / "python"
@@ -60,6 +66,75 @@ class DistributedRuns(unittest.TestCase):
                 self.assertEqual(json.loads(lines[-1])["reason"], "done")
 
 
+def relu_mlp(widths):
+    layers = []
+    for i in range(len(widths) - 1):
+        layers.append(nn.Linear(widths[i], widths[i + 1]))
+        if i < len(widths) - 2:
+            layers.append(nn.ReLU())
+    return nn.Sequential(*layers)
+
+
+def train(model, optimizer, log, steps=30, watch_optimizer=True):
+    """Full-batch cross-entropy on a fixed two-class problem, watched every step."""
+    generator = torch.Generator().manual_seed(1)
+    x = torch.randn(128, 8, generator=generator)
+    y = (x[:, 0] * x[:, 1] > 0).long()
+    options = {"optimizer": optimizer} if watch_optimizer else {}
+    with gradlens_torch.watch(model, log, loss="CrossEntropyLoss", **options) as w:
+        for _ in range(steps):
+            optimizer.zero_grad()
+            loss = nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            optimizer.step()
+            w.step(loss)
+
+
+class OptimizerAndInit(unittest.TestCase):
+    def test_an_lr_far_too_large_is_named_with_the_lr_to_use(self):
+        with TempDir() as folder:
+            for name, watched in (("with.jsonl", True), ("without.jsonl", False)):
+                torch.manual_seed(0)
+                model = relu_mlp([8, 32, 32, 2])
+                train(model, torch.optim.SGD(model.parameters(), lr=50.0), folder / name, watch_optimizer=watched)
+            report = json.loads(gradlens("analyze", folder / "with.jsonl", "--json").stdout)
+            text = gradlens("analyze", folder / "with.jsonl").stdout
+            without = json.loads(gradlens("analyze", folder / "without.jsonl", "--json").stdout)
+        self.assertEqual(report["spec"]["optimizer"], {"kind": "sgd", "lr": 50.0, "momentum": 0.0, "nesterov": False,
+                                                       "weightDecay": 0.0})
+        cause = next(f for f in report["findings"] if "lr is ≈" in f["message"])
+        self.assertRegex(cause["message"], r"step 1 moved \S+'s weights \S+× their size: lr is ≈\S+× too large")
+        factor = cause["evidence"].get("lrFactor") or cause["evidence"]["updateRatio"] / 1e-3
+        lr = next(fix["lr"] for fix in cause["fixes"] if fix["kind"] == "set-lr")
+        # The lr that makes the first step 1e-3 of the weights, to one significant digit.
+        self.assertAlmostEqual(lr, float(f"{50.0 / factor:.1g}"))
+        self.assertIn(f"try: lr={lr:g} (now 50)", text.replace("(now 50.0)", "(now 50)"))
+        # Without the optimizer the same step is named, and no lr is made up.
+        self.assertTrue(any("lr is ≈" in f["message"] for f in without["findings"]))
+        self.assertFalse(any(fix["kind"] == "set-lr" for f in without["findings"] for fix in f["fixes"]))
+
+    def test_an_init_ten_times_too_large_is_named_with_its_measured_std(self):
+        torch.manual_seed(0)
+        model = relu_mlp([8, 64, 64, 64, 64, 64, 2])
+        stds = {}
+        with torch.no_grad():
+            for name, module in model.named_children():
+                if isinstance(module, nn.Linear):
+                    nn.init.normal_(module.weight, 0, 10 * (2 / module.in_features) ** 0.5)  # 10× He
+                    nn.init.zeros_(module.bias)
+                    stds[name] = module.weight.std(unbiased=False).item()
+        with TempDir() as folder:
+            train(model, torch.optim.SGD(model.parameters(), lr=1e-3), folder / "run.jsonl")
+            report = json.loads(gradlens("analyze", folder / "run.jsonl", "--json").stdout)
+        exploding = [f for f in report["findings"] if f["code"] == "exploding-gradient" and "initStd" in f["evidence"]]
+        self.assertTrue(exploding, [f["message"] for f in report["findings"]])
+        for finding in exploding:
+            measured = stds[finding["layerName"]]
+            self.assertAlmostEqual(finding["evidence"]["initStd"], measured, delta=measured * 5e-3)
+            self.assertAlmostEqual(finding["evidence"]["initStd"] / finding["evidence"]["recommendedStd"], 10, delta=1)
+            self.assertRegex(finding["message"], r"init normal\(0, [0-9.]+\) has std [0-9.]+, 1\d(\.\d)?× (He|Xavier)'s")
+
+
 class ExportedRuns(unittest.TestCase):
     def test_findings_land_on_the_net_lines(self):
         with TempDir() as folder:
@@ -84,6 +159,27 @@ class EngineRuns(unittest.TestCase):
         self.assertEqual((inspected.returncode, analysed.returncode), (1, 1), analysed.stderr)
         codes = lambda report: sorted((f["code"], f["line"], f.get("layer")) for f in report["findings"])
         self.assertEqual(codes(json.loads(analysed.stdout)), codes(json.loads(inspected.stdout)))
+
+
+class BothWriters(unittest.TestCase):
+    def test_the_exported_run_and_inspect_write_the_same_optimizer_and_initial_moments(self):
+        for net in (ROOT / "examples" / "xor.net", ROOT / "examples" / "exploding.net"):
+            with TempDir() as folder:
+                script = export(folder, net)
+                weights = folder / "w.json"
+                weights.write_text(gradlens("grads", net, "--json").stdout)
+                run = python(script, "--weights", weights, "--steps", "2", "--gradlens", folder / "torch.jsonl")
+                self.assertEqual(run.returncode, 0, run.stderr)
+                self.assertEqual(gradlens("inspect", net, "--steps", "2", "--jsonl", folder / "engine.jsonl").returncode, 0)
+                torch_header = json.loads((folder / "torch.jsonl").read_text().splitlines()[0])
+                engine_header = json.loads((folder / "engine.jsonl").read_text().splitlines()[0])
+            self.assertEqual(torch_header["optimizer"], engine_header["optimizer"], net.name)
+            self.assertIn("line", engine_header["optimizer"])
+            moments = lambda header: [p["init"] for layer in header["layers"] for p in layer["params"]]
+            self.assertEqual(len(moments(torch_header)), len(moments(engine_header)))
+            for mine, theirs in zip(moments(torch_header), moments(engine_header)):
+                for key in ("mean", "std"):
+                    self.assertAlmostEqual(mine[key], theirs[key], delta=1e-6 + 1e-5 * abs(theirs[key]), msg=f"{net.name} {key}")
 
 
 class BadLogs(unittest.TestCase):

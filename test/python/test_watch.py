@@ -102,7 +102,7 @@ class WatchApi(unittest.TestCase):
         header = records[0]
         self.assertEqual([(l["name"], l["kind"], l.get("activation")) for l in header["layers"]],
                          [("body.0", "dense", "linear"), ("body.1", "activation", "sigmoid"), ("body.2", "dense", "linear")])
-        self.assertEqual(header["layers"][0]["params"], [{"name": "weight", "shape": [8, 4]}, {"name": "bias", "shape": [8]}])
+        self.assertEqual([(p["name"], p["shape"]) for p in header["layers"][0]["params"]], [("weight", [8, 4]), ("bias", [8])])
         self.assertEqual([r["step"] for r in records if r["type"] == "step"], [1, 11, 21])
         self.assertEqual(records[-1], {"type": "end", "reason": "done", "steps": 25})
         step = records[1]
@@ -141,6 +141,44 @@ class WatchApi(unittest.TestCase):
             end = read_log(log)[-1]
         self.assertEqual(end["reason"], "error")
         self.assertIn("ZeroDivisionError", end["message"])
+
+    def test_the_header_holds_the_initial_moments_and_the_optimizer(self):
+        torch.manual_seed(0)
+        model = Model()
+        with torch.no_grad():
+            model.body[0].weight.mul_(7)  # whatever the user did to the weights before watch()
+            model.body[2].bias.fill_(0.25)
+        expected = [(w.mean().item(), w.std(unbiased=False).item()) for w in model.parameters()]
+        optimizers = [
+            (torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, nesterov=True, weight_decay=1e-4),
+             {"kind": "sgd", "lr": 0.05, "momentum": 0.9, "nesterov": True, "weightDecay": 1e-4}),
+            (torch.optim.Adam(model.parameters(), lr=1e-3),
+             {"kind": "adam", "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weightDecay": 0.0}),
+            (torch.optim.AdamW(model.parameters(), lr=3e-4, betas=(0.8, 0.99), weight_decay=0.1),
+             {"kind": "adamw", "lr": 3e-4, "beta1": 0.8, "beta2": 0.99, "eps": 1e-8, "weightDecay": 0.1}),
+            (torch.optim.RMSprop(model.parameters(), lr=0.01, alpha=0.9),
+             {"kind": "rmsprop", "lr": 0.01, "decay": 0.9, "eps": 1e-8, "momentum": 0.0, "weightDecay": 0.0}),
+            (torch.optim.Adagrad([{"params": model.body[0].parameters()}, {"params": model.body[2].parameters(), "lr": 0.1}], lr=0.5),
+             {"kind": "Adagrad", "lr": 0.5, "eps": 1e-10, "weightDecay": 0.0, "groups": 2}),
+        ]
+        with TempDir() as folder:
+            for optimizer, entry in optimizers:
+                gradlens_torch.watch(model, folder / "run.jsonl", optimizer=optimizer, clip=None).close()
+                header = read_log(folder / "run.jsonl")[0]
+                self.assertEqual(header["optimizer"], entry)
+            gradlens_torch.watch(model, folder / "run.jsonl", optimizer=optimizers[0][0], clip=1.0).close()
+            self.assertEqual(read_log(folder / "run.jsonl")[0]["optimizer"]["clip"], 1.0)
+            gradlens_torch.watch(model, folder / "run.jsonl").close()  # without an optimizer: none in the header
+            header = read_log(folder / "run.jsonl")[0]
+            self.assertNotIn("optimizer", header)
+            with self.assertRaises(TypeError):
+                gradlens_torch.watch(model, folder / "bad.jsonl", optimizer="adam")
+        written = [p["init"] for layer in header["layers"] for p in layer["params"]]
+        self.assertEqual(len(written), len(expected))
+        for init, (mean, std) in zip(written, expected):
+            self.assertAlmostEqual(init["mean"], mean, places=6)
+            self.assertAlmostEqual(init["std"], std, places=6)
+        self.assertEqual(written[3], {"mean": 0.25, "std": 0.0})
 
     def test_every_must_be_positive(self):
         with TempDir() as folder, self.assertRaises(ValueError):
