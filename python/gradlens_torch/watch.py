@@ -255,7 +255,8 @@ class Watch:
                 continue
             name = name[len("module."):] if name.startswith("module.") else name
             if owns:
-                kind = KINDS.get(type(module)) or ("dense" if isinstance(module, nn.Linear) else type(module).__name__)
+                # Subclasses too (an exported .net's Conv2d, RNN, LSTM are torch's with a fused activation).
+                kind = next((k for cls, k in KINDS.items() if isinstance(module, cls)), type(module).__name__)
                 activation = getattr(module, "gradlens_activation", "linear" if kind == "dense" else None)
             else:
                 kind = "activation"

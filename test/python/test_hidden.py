@@ -11,6 +11,7 @@ PyTorch modules written from the language reference alone:
 
 import csv
 import io
+import json
 import math
 import unittest
 
@@ -163,6 +164,32 @@ class HiddenNetworks(unittest.TestCase):
                 tolerance = ADAPTIVE_TOLERANCE if adaptive else SGD_TOLERANCE
                 actual = final_loss(run.stdout)
                 self.assertLess(abs(actual - expected), tolerance, f"{name}: PyTorch {actual} vs GradLens {expected} after {steps} steps")
+
+    def test_minibatch_exports_follow_the_engines_batches(self):
+        for name in ("odd-image", "stacked-recurrent"):
+            with self.subTest(network=name), TempDir() as folder:
+                path = hidden_nets.write(folder, name)
+                path.write_text(path.read_text() + "train epochs=3 batch=7 seed=3\n")
+                script = export(folder, path)
+                weights = folder / "weights.json"
+                weights.write_text(gradlens("grads", path, "--json").stdout)
+                expected = gradlens_json("grads", path, "--json", "--after", 9)["loss"]
+                run = python(script, "--weights", weights, "--steps", 9)
+                self.assertEqual(run.returncode, 0, run.stderr)
+                self.assertLess(abs(final_loss(run.stdout) - expected), ADAPTIVE_TOLERANCE if name == "odd-image" else SGD_TOLERANCE)
+
+    def test_a_watched_export_names_each_layer_with_its_net_kind(self):
+        # The exported Conv2d, Conv1d, RNN, LSTM, GRU subclass torch's modules: the run log
+        # still calls them conv2d, conv1d, rnn, lstm, gru, as the engine does.
+        for name in ("odd-image", "sequence-classes", "stacked-recurrent", "one-step"):
+            with self.subTest(network=name), TempDir() as folder:
+                path = hidden_nets.write(folder, name)
+                run = python(export(folder, path), "--steps", 2, "--gradlens", folder / "run.jsonl")
+                self.assertEqual(run.returncode, 0, run.stderr)
+                header = json.loads((folder / "run.jsonl").read_text().splitlines()[0])
+                engine = gradlens_json("grads", path, "--json")
+                kinds = {layer["name"]: layer["kind"] for layer in header["layers"] if layer["params"]}
+                self.assertEqual(kinds, {layer["name"]: layer["kind"] for layer in engine["layers"] if layer["params"]})
 
 
 if __name__ == "__main__":
