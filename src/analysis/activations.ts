@@ -74,7 +74,7 @@ export function deadRelu(spec: NetworkSpec, judged: StepJudgement, thresholds: T
       message: `${headline('Dead ReLU', share.span)}${formatPercent(fraction)} of units output 0 for every example, in ${share.steps} of ${share.of} steps`,
       explanation: DEAD_RELU_EXPLANATION,
       evidence: { deadFraction: fraction, steps: share.steps, windowSteps: share.of, ...(share.span ? spanEvidence(share.span) : {}) },
-      related: dense && dense.line !== leaf.line && dense.kind === 'dense'
+      related: dense && dense.line !== leaf.line
         ? [{ line: dense.line, message: `${dense.name} feeds these units (init ${initName(dense.init)}).` }]
         : undefined,
       fixes: distinct([
@@ -106,7 +106,7 @@ export function saturatedActivation(spec: NetworkSpec, judged: StepJudgement, th
       message: `${headline(`Saturated ${activation}`, share.span)}${formatPercent(fraction)} of unit-activations in the flat region, in ${share.steps} of ${share.of} steps`,
       explanation: SATURATED_EXPLANATION,
       evidence: { saturatedFraction: fraction, steps: share.steps, windowSteps: share.of, ...(share.span ? spanEvidence(share.span) : {}) },
-      related: dense && dense.line !== leaf.line && dense.kind === 'dense'
+      related: dense && dense.line !== leaf.line
         ? [{ line: dense.line, message: `${dense.name} computes this activation's input (init ${initName(dense.init)}).` }]
         : undefined,
       fixes: distinct([
@@ -114,7 +114,7 @@ export function saturatedActivation(spec: NetworkSpec, judged: StepJudgement, th
         ...(dense?.index === 0 ? normaliseData(spec) : []),
         // Xavier keeps the pre-activations in the responsive range at init; steps over 10% of
         // the weights push them back out within the probe (measured at lr=100), so then no init fix.
-        ...(dense?.kind === 'dense' && dense.init.kind !== 'lecun' && !(Math.max(...stepLogs(share.frames, dense.index)) > thresholds.updateRatioHigh) ? useInit(dense, 'xavier') : []),
+        ...(dense && dense.init.kind !== 'lecun' && !(Math.max(...stepLogs(share.frames, dense.index)) > thresholds.updateRatioHigh) ? useInit(dense, 'xavier') : []),
         ...replaceSaturating(spec, dense ?? leaf, ['relu', 'gelu']),
         // Normalise what enters the activation — only possible when it is a standalone layer.
         ...normaliseBeforeActivation(spec, leaf),

@@ -12,7 +12,7 @@ import type { RunResult, StepFrame } from '../engine/telemetry';
 import type { LeafLayer, NetworkSpec } from '../lang/spec';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
-import { hasParams, initName, lastLeafLine } from './network';
+import { hasParams, initName, isAffine, lastLeafLine } from './network';
 import { HEALTHY_LOG10_UPDATE_RATIO, addClip, distinct, lrTowardHealthy, matchInits } from './remedies';
 import { initScale } from './signal-gain';
 import { log10UpdateRatio, statsOf } from './window';
@@ -202,10 +202,10 @@ export function collapseFinding(spec: NetworkSpec, frames: StepFrame[], collapse
   const stop = [...spec.leaves].reverse().find((leaf) => {
     const s = statsOf(first, leaf.index);
     return s !== undefined && s.outGradNorm > 0 && s.inGradNorm === 0 && leaf.index > 0;
-  }) ?? [...spec.leaves].reverse().find((leaf) => leaf.kind === 'dense');
+  }) ?? [...spec.leaves].reverse().find(isAffine);
   if (!stop) return undefined;
-  const dense = stop.kind === 'dense' ? stop : [...spec.leaves.slice(0, stop.index)].reverse().find((l) => l.kind === 'dense');
-  const init = dense?.kind === 'dense' ? ` (init ${initName(dense.init)})` : '';
+  const dense = isAffine(stop) ? stop : [...spec.leaves.slice(0, stop.index)].reverse().find(isAffine);
+  const init = dense ? ` (init ${initName(dense.init)})` : '';
   return {
     code,
     severity: 'error',

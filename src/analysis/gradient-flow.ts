@@ -10,7 +10,7 @@ import type { LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
 import type { FixSuggestion } from '../lang/rewrites';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
-import { activationAfter, activationOf, hasParams, initName, isFusedWithLoss, isSaturating, matchedInit, weightsFeeding } from './network';
+import { activationAfter, activationOf, hasParams, initName, isAffine, isFusedWithLoss, isSaturating, matchedInit, weightsFeeding } from './network';
 import { addClip, distinct, lrFromFirstStep, matchInits, replaceSaturating, useInit, useMatchedInit, wrapResidual, INIT_SCALE_TOLERANCE } from './remedies';
 import { type GainVerdict, initScale } from './signal-gain';
 import { isMost, log10UpdateRatio, median, statsOf } from './window';
@@ -143,7 +143,7 @@ interface Verdict {
 }
 
 function gradName(leaf: LeafLayer): string {
-  return leaf.kind === 'dense' ? '‖∇W‖' : '‖∇‖';
+  return isAffine(leaf) ? '‖∇W‖' : '‖∇‖';
 }
 
 /** The leaf downstream of `from` whose backward gain ‖δ_in‖/‖δ_out‖ is furthest below (shrink) or above (grow) 1. */
@@ -167,7 +167,7 @@ function describeCause(spec: NetworkSpec, frame: StepFrame, leaf: LeafLayer): st
   const activation = activationOf(leaf);
   if (activation && activation !== 'linear') parts.push(activation);
   const dense = weightsFeeding(spec, leaf);
-  if (dense?.kind === 'dense') {
+  if (dense) {
     const after = activationAfter(spec, dense);
     if (dense.init.kind !== matchedInit(after ? after.activation : 'linear')) parts.push(`init ${initName(dense.init)}`);
   }
@@ -243,7 +243,7 @@ function explodingFixes({ spec, thresholds, lrLimit }: Context, leaf: LeafLayer,
     const init = useMatchedInit(spec, leaf);
     if (init.length) return init;
     // He init on a non-ReLU layer is √2 too large per layer: lecun (Var W = 1/fan_in) is the fix.
-    return leaf.kind === 'dense' && leaf.init.kind === 'he' && after?.activation !== 'relu' ? useInit(leaf, 'lecun') : [];
+    return isAffine(leaf) && leaf.init.kind === 'he' && after?.activation !== 'relu' ? useInit(leaf, 'lecun') : [];
   }
   return distinct([...lrFromFirstStep(spec, [v.first], 'lower', lrLimit), ...addClip(spec)]);
 }
@@ -275,6 +275,12 @@ export function gradientFlow(
 ): { findings: LayerFinding[]; vanishing: Set<number>; exploding: Set<number> } {
   const weighted = spec.leaves.filter(hasParams);
   const { vanishing, exploding } = judged.mode === 'probe' ? probeVerdicts(spec, judged.window, thresholds) : runVerdicts(judged);
+  // A layer's gain verdict is evidence only for its own condition (a signal that grew at
+  // initialisation is no evidence for the vanishing the collapse it caused shows later).
+  const gainOf = (index: number, condition: GainVerdict['condition']) => {
+    const g = gains.get(index);
+    return g?.condition === condition ? g : undefined;
+  };
   const byGain = (condition: GainVerdict['condition']) => [...gains].filter(([, g]) => g.condition === condition).map(([i]) => i);
   const flagged = (verdicts: Map<number, Verdict>, condition: GainVerdict['condition']) =>
     [...new Set([...[...verdicts].filter(([, v]) => isMost(v.steps, v.of)).map(([i]) => i), ...byGain(condition)])].sort((a, b) => a - b);
@@ -289,10 +295,10 @@ export function gradientFlow(
   const findings: LayerFinding[] = [];
   for (const span of runsOf(flaggedVanishing, weighted)) {
     for (const index of flaggedVanishing.filter((i) => i >= span[0] && i <= span[1])) {
-      findings.push(vanishingFinding(context, spec.leaves[index], live(vanishing, index), span, gains.get(index)));
+      findings.push(vanishingFinding(context, spec.leaves[index], live(vanishing, index), span, gainOf(index, 'vanishing')));
     }
   }
-  for (const index of flaggedExploding) findings.push(explodingFinding(context, spec.leaves[index], live(exploding, index), gains.get(index)));
+  for (const index of flaggedExploding) findings.push(explodingFinding(context, spec.leaves[index], live(exploding, index), gainOf(index, 'exploding')));
   return { findings, vanishing: new Set(flaggedVanishing), exploding: explodingSet };
 }
 
@@ -306,7 +312,7 @@ function gainDetails(spec: NetworkSpec, g: GainVerdict): string[] {
   // The init's scale, when it pushes the signal the way it went.
   if (scale && !spec.weights && (g.condition === 'exploding' ? scale.ratio > INIT_SCALE_TOLERANCE : scale.ratio < 1 / INIT_SCALE_TOLERANCE)) {
     const name = scale.init === 'he' ? 'He' : 'Xavier';
-    details.push(`init ${initName(g.gain.leaf.kind === 'dense' ? g.gain.leaf.init : { kind: 'he' })} has std ${formatNumber(scale.actual)}, ${formatNumber(scale.ratio)}× ${name}'s ${formatNumber(scale.std)} for fan-in ${g.gain.leaf.inputWidth} (${g.gain.activation})`);
+    details.push(`init ${initName(g.gain.leaf.init)} has std ${formatNumber(scale.actual)}, ${formatNumber(scale.ratio)}× ${name}'s ${formatNumber(scale.std)} for fan-in ${scale.fanIn} (${g.gain.activation})`);
   }
   return details;
 }

@@ -27,23 +27,48 @@ export function hasParams(leaf: LeafLayer): boolean {
 }
 
 /**
- * The dense layer whose init and weights feed a leaf's activation: the leaf itself when it is
- * a dense layer, or the dense layer right before a standalone activation layer.
+ * A layer that multiplies its input by weights drawn from its `init=` and applies an optional
+ * fused activation: dense and the convolutions. Its init scale sets its signal gains.
  */
-export function weightsFeeding(spec: NetworkSpec, leaf: LeafLayer): LeafLayer | undefined {
-  if (leaf.kind === 'dense') return leaf;
+export type AffineLayer = Extract<LeafLayer, { kind: 'dense' | 'conv2d' | 'conv1d' }>;
+
+export function isAffine(leaf: LeafLayer | undefined): leaf is AffineLayer {
+  return leaf !== undefined && (leaf.kind === 'dense' || leaf.kind === 'conv2d' || leaf.kind === 'conv1d');
+}
+
+/**
+ * The fans torch.nn.init computes for the layer's weight, which the engine draws it with:
+ * dense [in, out] → in, out; conv2d [OUT, C, K, K] → C·K·K, OUT·K·K; conv1d [OUT, F, K] → F·K, OUT·K.
+ */
+export function weightFans(leaf: AffineLayer): { fanIn: number; fanOut: number } {
+  switch (leaf.kind) {
+    case 'dense':
+      return { fanIn: leaf.inputWidth, fanOut: leaf.outputWidth };
+    case 'conv2d':
+      return { fanIn: leaf.channels * leaf.kernel * leaf.kernel, fanOut: leaf.filters * leaf.kernel * leaf.kernel };
+    case 'conv1d':
+      return { fanIn: leaf.features * leaf.kernel, fanOut: leaf.filters * leaf.kernel };
+  }
+}
+
+/**
+ * The dense or convolution layer whose init and weights feed a leaf's activation: the leaf
+ * itself when it is one, or the one right before a standalone activation layer.
+ */
+export function weightsFeeding(spec: NetworkSpec, leaf: LeafLayer): AffineLayer | undefined {
+  if (isAffine(leaf)) return leaf;
   const before = spec.leaves[leaf.index - 1];
-  if (leaf.kind === 'activation' && before?.kind === 'dense') return before;
+  if (leaf.kind === 'activation' && isAffine(before)) return before;
   return undefined;
 }
 
 /**
- * The activation that follows a dense layer's affine map: its fused one, or a standalone
- * activation layer right after it (`dense 32` then `sigmoid`).
+ * The activation that follows a dense or convolution layer's affine map: its fused one, or a
+ * standalone activation layer right after it (`dense 32` then `sigmoid`).
  */
 export function activationAfter(spec: NetworkSpec, leaf: LeafLayer): { activation: ActivationKind; leaf: LeafLayer } | undefined {
   if (leaf.kind === 'activation') return { activation: leaf.activation, leaf };
-  if (leaf.kind !== 'dense') return undefined;
+  if (!isAffine(leaf)) return undefined;
   if (leaf.activation !== 'linear') return { activation: leaf.activation, leaf };
   const next = spec.leaves[leaf.index + 1];
   if (next?.kind === 'activation') return { activation: next.activation, leaf: next };

@@ -8,7 +8,7 @@
 import type { StepFrame } from '../engine/telemetry';
 import type { LeafLayer, NetworkSpec } from '../lang/spec';
 import type { FixSuggestion } from '../lang/rewrites';
-import { activationAfter, hasClip, isSaturating, learningRate, matchedInit, topLevelLeafIndices } from './network';
+import { type AffineLayer, activationAfter, hasClip, isAffine, isSaturating, learningRate, matchedInit, topLevelLeafIndices } from './network';
 import { log10UpdateRatio, statsOf } from './window';
 
 /** log10 of the update ratio Karpathy calls healthy (CS231n; makemore part 3). */
@@ -72,15 +72,15 @@ export function addClip(spec: NetworkSpec): FixSuggestion[] {
   return hasClip(spec) ? [] : [{ kind: 'add-clip', clip: 1 }];
 }
 
-/** Set a dense layer's init, unless it already has it. */
+/** Set a dense or convolution layer's init, unless it already has it. */
 export function useInit(leaf: LeafLayer | undefined, init: 'he' | 'xavier' | 'lecun'): FixSuggestion[] {
-  if (!leaf || leaf.kind !== 'dense' || leaf.init.kind === init) return [];
+  if (!isAffine(leaf) || leaf.init.kind === init) return [];
   return [{ kind: 'use-init', layer: leaf.index, init }];
 }
 
-/** The init matched to the activation that follows a dense layer (He for ReLU-like, Xavier otherwise). */
+/** The init matched to the activation that follows a dense or convolution layer (He for ReLU-like, Xavier otherwise). */
 export function useMatchedInit(spec: NetworkSpec, leaf: LeafLayer | undefined): FixSuggestion[] {
-  if (!leaf || leaf.kind !== 'dense') return [];
+  if (!isAffine(leaf)) return [];
   const after = activationAfter(spec, leaf);
   return useInit(leaf, matchedInit(after ? after.activation : 'linear'));
 }
@@ -149,20 +149,21 @@ export function distinct(fixes: FixSuggestion[]): FixSuggestion[] {
 }
 
 /**
- * The matched init on every dense layer whose init scale pushes the signal the way it went
- * (too large for `grow`, too small otherwise): compounded gains are the product of every
- * layer's, so fixing the flagged layer alone leaves the others' growth (the title names the
- * stds it gives, src/lang/fixes.ts). Nothing when every such layer is already matched.
+ * The matched init on every dense or convolution layer whose init scale pushes the signal the
+ * way it went (too large for `grow`, too small otherwise): compounded gains are the product of
+ * every layer's, so fixing the flagged layer alone leaves the others' growth. Each carries the
+ * std the init gives at that layer's fans, which the fix's title names. Nothing when every such
+ * layer is already matched.
  */
-export function matchInits(spec: NetworkSpec, grow: boolean, initScale: (leaf: LeafLayer) => { ratio: number; init: 'he' | 'xavier'; std: number } | undefined): FixSuggestion[] {
+export function matchInits(spec: NetworkSpec, grow: boolean, initScale: (leaf: AffineLayer) => { ratio: number; init: 'he' | 'xavier'; std: number } | undefined): FixSuggestion[] {
   // Weights loaded from a file replace the init: changing `init=` would not change them.
   if (spec.weights) return [];
-  const layers: { layer: number; init: 'he' | 'xavier' }[] = [];
+  const layers: { layer: number; init: 'he' | 'xavier'; std: number }[] = [];
   for (const leaf of spec.leaves) {
-    if (leaf.kind !== 'dense') continue;
+    if (!isAffine(leaf)) continue;
     const scale = initScale(leaf);
     if (!scale || leaf.init.kind === scale.init) continue;
-    if (grow ? scale.ratio > INIT_SCALE_TOLERANCE : scale.ratio < 1 / INIT_SCALE_TOLERANCE) layers.push({ layer: leaf.index, init: scale.init });
+    if (grow ? scale.ratio > INIT_SCALE_TOLERANCE : scale.ratio < 1 / INIT_SCALE_TOLERANCE) layers.push({ layer: leaf.index, init: scale.init, std: scale.std });
   }
   if (layers.length === 0) return [];
   return [{ kind: 'use-inits', layers }];

@@ -3,22 +3,26 @@
 // toward the output exactly as fast as δ grows toward the input and ‖∇W‖ is flat across depth —
 // the relative rule in gradient-flow.ts sees nothing while both signals explode. Here both are
 // measured at initialisation (the first judged step, before any update could cause them):
-//   forward gain  g_f = RMS(h_l) / RMS(h_{l−1})   (activations, per unit)
+//   forward gain  g_f = RMS(h_l) / RMS(h_{l−1})   (activations, per value)
 //   backward gain g_b = ‖δ_{l−1}‖ / ‖δ_l‖          (gradients, whole layer)
 // A variance-preserving init makes both ≈ 1 per layer (Glorot & Bengio 2010 for
 // tanh/sigmoid/linear, He et al. 2015 for the ReLU family), whatever the widths: fan-in inits
 // keep the per-unit activation scale and the norm of the gradient. Their product over depth is
 // what explodes or vanishes (Saxe et al. 2014 for deep linear nets; Poole et al. 2016 for
-// tanh). docs/gradient-health.md, "Signal gains".
+// tanh). A convolution is the same unit with PyTorch's fans (fan-in C·K·K, fan-out OUT·K·K):
+// each output sees C·K·K inputs, each input reaches OUT·K·K/stride² outputs. Pooling and flatten
+// have gains of their own that no init sets (avgpool K×K: ‖δ_in‖ = ‖δ_out‖/K exactly, RMS ×1/K
+// for uncorrelated inputs; maxpool: ‖δ_in‖ = ‖δ_out‖ exactly, RMS up by the expected maximum of
+// K² values), so the products step over them. docs/gradient-health.md, "Signal gains".
 
 import type { StepFrame } from '../engine/telemetry';
 import type { ActivationKind, InitSpec, LayerNode, LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
-import { activationAfter, isFusedWithLoss, matchedInit } from './network';
+import { type AffineLayer, activationAfter, activationOf, isAffine, isFusedWithLoss, matchedInit, weightFans } from './network';
 import { statsOf } from './window';
 
-/** A dense layer with the activation after it: the unit whose init decides its gains. */
+/** A dense or convolution layer with the activation after it: the unit whose init decides its gains. */
 export interface LayerGain {
-  leaf: LeafLayer;
+  leaf: AffineLayer;
   /** The leaf whose output is the block's output: its fused activation (itself) or the standalone one after it. */
   end: LeafLayer;
   activation: ActivationKind;
@@ -46,6 +50,9 @@ export interface LayerGain {
   initMean: number;
   recommended: 'he' | 'xavier';
   recommendedStd: number;
+  /** The weight's fans (torch.nn.init's): the init's std is judged at these. */
+  fanIn: number;
+  fanOut: number;
 }
 
 /** The standard deviation and mean an init draws W [fanIn, fanOut] with (src/engine/init.ts). */
@@ -77,15 +84,26 @@ export function recommendedStd(activation: ActivationKind, fanIn: number, fanOut
 /** Outputs bounded whatever the input's scale: growth cannot pass through them. */
 function capsGrowth(leaf: LeafLayer): boolean {
   if (leaf.kind === 'layernorm' || leaf.kind === 'batchnorm') return true;
-  const activation = leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : undefined;
+  const activation = activationOf(leaf);
   return activation === 'tanh' || activation === 'sigmoid' || activation === 'softmax';
 }
 
 /** Outputs of a fixed scale however small the input (sigmoid ≈ 0.5 at 0, a norm layer's unit scale): shrinkage cannot pass. */
 function floorsShrinkage(leaf: LeafLayer): boolean {
   if (leaf.kind === 'layernorm' || leaf.kind === 'batchnorm') return true;
-  const activation = leaf.kind === 'dense' || leaf.kind === 'activation' ? leaf.activation : undefined;
+  const activation = activationOf(leaf);
   return activation === 'sigmoid' || activation === 'softmax';
+}
+
+/**
+ * Layers whose gain is the architecture's, not an init's: pooling (avgpool K×K divides the
+ * gradient's norm by exactly K, and the RMS of uncorrelated inputs by K; maxpool passes each
+ * gradient to one input, norm unchanged, and raises the RMS to the expected maximum of its
+ * window) and flatten (the same values). The products count them as gain 1, so a pooled
+ * He-initialised stack is judged by its convolutions alone.
+ */
+function structural(leaf: LeafLayer): boolean {
+  return leaf.kind === 'maxpool2d' || leaf.kind === 'avgpool2d' || leaf.kind === 'flatten';
 }
 
 /** Unbounded above: activations can grow through it without limit. */
@@ -160,11 +178,19 @@ export function layerGains(spec: NetworkSpec, frame: StepFrame): LayerGain[] {
   // A linear dense layer with a standalone activation after it is one unit (`dense 32` then
   // `tanh`): its own output is a pre-activation, not a signal the next layer sees, so the chain
   // steps from the unit's input straight to the activation's output.
-  const preActivation = (leaf: LeafLayer) => leaf.kind === 'dense' && activationAfter(spec, leaf)?.leaf !== leaf;
+  const preActivation = (leaf: LeafLayer) => isAffine(leaf) && activationAfter(spec, leaf)?.leaf !== leaf;
   for (const leaf of spec.leaves) {
     if (preActivation(leaf)) continue;
     let before = pred.get(leaf.index);
-    let weighted = leaf.kind === 'dense' ? 1 : 0;
+    if (structural(leaf)) {
+      // Gain 1: the chain goes on from the layer before, unchanged (or restarts after it, as it would).
+      for (const [products, resets] of [[up, capsGrowth], [down, floorsShrinkage]] as const) {
+        const previous = before === undefined || resets(spec.leaves[before]) ? undefined : products.get(before);
+        if (previous) products.set(leaf.index, previous);
+      }
+      continue;
+    }
+    let weighted = isAffine(leaf) ? 1 : 0;
     if (before !== undefined && preActivation(spec.leaves[before])) {
       before = pred.get(before);
       weighted = 1;
@@ -191,15 +217,18 @@ export function layerGains(spec: NetworkSpec, frame: StepFrame): LayerGain[] {
     const after = next === undefined ? undefined : back.get(next);
     if (next === undefined || !after) continue;
     const leaf = spec.leaves[next];
+    if (structural(leaf)) {
+      back.set(i, after);
+      continue;
+    }
     const s = statsOf(frame, next);
     const gain = isFusedWithLoss(spec, leaf) ? 1 : s && s.outGradNorm > 0 ? s.inGradNorm / s.outGradNorm : undefined;
     if (gain === undefined || !Number.isFinite(gain)) continue;
-    back.set(i, extend(after, gain, leaf.kind === 'dense' ? 1 : 0));
+    back.set(i, extend(after, gain, isAffine(leaf) ? 1 : 0));
   }
   const gains: LayerGain[] = [];
-  const dense = spec.leaves.filter((leaf) => leaf.kind === 'dense');
-  for (const leaf of dense) {
-    if (leaf.kind !== 'dense') continue;
+  for (const leaf of spec.leaves) {
+    if (!isAffine(leaf)) continue;
     const after = activationAfter(spec, leaf) ?? { activation: 'linear' as ActivationKind, leaf };
     const end = after.leaf;
     const stats = statsOf(frame, leaf.index);
@@ -211,8 +240,7 @@ export function layerGains(spec: NetworkSpec, frame: StepFrame): LayerGain[] {
     // The first layer's input gradient is the data's: an engine may not compute it (0).
     const backward = stats && endSignal !== undefined && endSignal > 0 && !(leaf.index === 0 && stats.inGradNorm === 0) && Number.isFinite(stats.inGradNorm)
       ? stats.inGradNorm / endSignal : undefined;
-    const fanIn = leaf.inputWidth;
-    const fanOut = leaf.outputWidth;
+    const { fanIn, fanOut } = weightFans(leaf);
     const { std, mean } = initMoments(leaf.init, fanIn, fanOut);
     const rec = recommendedStd(after.activation, fanIn, fanOut);
     const upAt = up.get(end.index);
@@ -237,6 +265,8 @@ export function layerGains(spec: NetworkSpec, frame: StepFrame): LayerGain[] {
       initMean: mean,
       recommended: rec.init,
       recommendedStd: rec.std,
+      fanIn,
+      fanOut,
     });
   }
   return gains;
@@ -290,14 +320,15 @@ export function gainVerdicts(spec: NetworkSpec, frame: StepFrame | undefined, th
   return verdicts;
 }
 
-/** A dense layer's init scale against the matched init's std at its widths (ratio > 1: too large). */
-export function initScale(spec: NetworkSpec, leaf: LeafLayer): { ratio: number; init: 'he' | 'xavier'; std: number; actual: number } | undefined {
-  if (leaf.kind !== 'dense') return undefined;
+/** A dense or convolution layer's init scale against the matched init's std at its fans (ratio > 1: too large). */
+export function initScale(spec: NetworkSpec, leaf: LeafLayer): { ratio: number; init: 'he' | 'xavier'; std: number; actual: number; fanIn: number } | undefined {
+  if (!isAffine(leaf)) return undefined;
   const activation = activationAfter(spec, leaf)?.activation ?? 'linear';
-  const { std, mean } = initMoments(leaf.init, leaf.inputWidth, leaf.outputWidth);
-  const rec = recommendedStd(activation, leaf.inputWidth, leaf.outputWidth);
+  const { fanIn, fanOut } = weightFans(leaf);
+  const { std, mean } = initMoments(leaf.init, fanIn, fanOut);
+  const rec = recommendedStd(activation, fanIn, fanOut);
   const actual = Math.hypot(std, mean);
-  return { ratio: actual / rec.std, init: rec.init, std: rec.std, actual };
+  return { ratio: actual / rec.std, init: rec.init, std: rec.std, actual, fanIn };
 }
 
 /**
@@ -307,11 +338,11 @@ export function initScale(spec: NetworkSpec, leaf: LeafLayer): { ratio: number; 
  */
 export function inputScale(spec: NetworkSpec, frame: StepFrame): number | undefined {
   const first = spec.leaves[0];
-  if (!first || first.kind !== 'dense') return undefined;
+  if (!isAffine(first)) return undefined;
   const after = activationAfter(spec, first);
   const scale = initScale(spec, first);
   if (!after || !isUnbounded(after.activation) || !scale || !(scale.actual > 0)) return undefined;
   const rms = rmsOf(frame, after.leaf.index);
   const halved = after.activation === 'linear' ? 1 : Math.SQRT1_2;
-  return rms === undefined ? undefined : rms / (scale.actual * Math.sqrt(first.inputWidth) * halved);
+  return rms === undefined ? undefined : rms / (scale.actual * Math.sqrt(scale.fanIn) * halved);
 }

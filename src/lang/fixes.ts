@@ -14,7 +14,7 @@ export function fixEdits(document: NetDocument, spec: NetworkSpec, fix: FixSugge
       return useActivation(doc, spec, fix.layer, fix.activation, fix.init);
     case 'use-init': {
       const target = doc.leafStatement(spec, fix.layer);
-      if (!target || target.leaf.kind !== 'dense') return undefined;
+      if (!target || !takesInit(target.leaf)) return undefined;
       return titled(`Set init=${fix.init}`, copies(spec, target.leaf), [setOption(target.stmt, 'init', fix.init)]);
     }
     case 'use-inits':
@@ -67,43 +67,41 @@ function useActivation(doc: DocumentIndex, spec: NetworkSpec, layer: number, act
   if (!target) return undefined;
   const title = `Use ${activation} with ${init === 'he' ? 'He' : init} init`;
   const { leaf, stmt } = target;
-  if (leaf.kind === 'dense') {
+  if (takesInit(leaf)) {
     const edits = [setActivation(stmt, activation), setOption(stmt, 'init', init)];
     return titled(title, copies(spec, leaf), edits);
   }
   if (leaf.kind === 'activation') {
-    // An activation layer: change it, and give the dense layer feeding it He init.
+    // An activation layer: change it, and give the dense or conv layer feeding it He init.
     const edits: TextEdit[] = [{ range: stmt.keyword.range, newText: activation }];
     const before = spec.leaves[leaf.index - 1];
-    const feeding = before?.kind === 'dense' ? doc.leafStatement(spec, before.index) : undefined;
+    const feeding = before && takesInit(before) ? doc.leafStatement(spec, before.index) : undefined;
     if (feeding && feeding.stmt !== stmt) edits.push(setOption(feeding.stmt, 'init', init));
     return titled(title, copies(spec, leaf), edits);
   }
   return undefined;
 }
 
-/** The std an init gives W [fanIn, fanOut] (as the engine draws it): what the title promises. */
-function initStd(init: string, fanIn: number, fanOut: number): number {
-  if (init === 'he') return Math.sqrt(2 / fanIn);
-  if (init === 'lecun') return Math.sqrt(1 / fanIn);
-  return Math.sqrt(2 / (fanIn + fanOut));
+/** The layers whose statement takes `init=` and an activation after its size: dense and the convolutions. */
+function takesInit(leaf: LeafLayer): boolean {
+  return leaf.kind === 'dense' || leaf.kind === 'conv2d' || leaf.kind === 'conv1d';
 }
 
 /** One edit per statement (copies made by `repeat` share one); the title names the init and the stds it gives. */
-function useInits(doc: DocumentIndex, spec: NetworkSpec, layers: { layer: number; init: string }[]): Fix | undefined {
+function useInits(doc: DocumentIndex, spec: NetworkSpec, layers: { layer: number; init: string; std: number }[]): Fix | undefined {
   const edits: TextEdit[] = [];
   const seen = new Set<Statement>();
   const names: string[] = [];
   const stds: string[] = [];
-  for (const { layer, init } of layers) {
-    const target = doc.leafStatement(spec, layer);
-    if (!target || target.leaf.kind !== 'dense') return undefined;
+  for (const layer of layers) {
+    const target = doc.leafStatement(spec, layer.layer);
+    if (!target || !takesInit(target.leaf)) return undefined;
     names.push(target.leaf.name);
-    const std = String(Number(initStd(init, target.leaf.inputWidth, target.leaf.outputWidth).toPrecision(2)));
+    const std = String(Number(layer.std.toPrecision(2)));
     if (!stds.includes(std)) stds.push(std);
     if (seen.has(target.stmt)) continue;
     seen.add(target.stmt);
-    edits.push(setOption(target.stmt, 'init', init));
+    edits.push(setOption(target.stmt, 'init', layer.init));
   }
   if (edits.length === 0) return undefined;
   const kinds = [...new Set(layers.map((l) => l.init))];

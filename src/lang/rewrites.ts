@@ -7,8 +7,8 @@ export type FixSuggestion =
   | { kind: 'use-activation'; layer: number; activation: 'relu' | 'gelu'; init: 'he' }
   /** Set a layer's `init=`. */
   | { kind: 'use-init'; layer: number; init: 'he' | 'xavier' | 'lecun' }
-  /** Set the matched init on several layers at once (every layer whose init scale makes the signal grow or shrink through depth). */
-  | { kind: 'use-inits'; layers: { layer: number; init: 'he' | 'xavier' | 'lecun' }[] }
+  /** Set the matched init on several layers at once (every layer whose init scale makes the signal grow or shrink through depth); `std` is what it gives at the layer's fans. */
+  | { kind: 'use-inits'; layers: { layer: number; init: 'he' | 'xavier' | 'lecun'; std: number }[] }
   /** Insert a `layernorm` statement after the layer. */
   | { kind: 'insert-layernorm'; layer: number }
   /** Wrap the statements declaring layers `from..to` (leaf indices, inclusive) in `residual { }`. */

@@ -100,3 +100,20 @@ train epochs=200 batch=32 seed=7
 `;
 FIX_VARIANTS['unnormalised-relu.net'] = houses('dense 64 relu init=he', 'sgd lr=0.01');
 FIX_VARIANTS['unnormalised-tanh.net'] = houses('dense 32 tanh', 'adam lr=0.01');
+
+// Convolution stacks: the init judged at PyTorch's fans (C·K·K), the fix naming the stds it gives.
+const conv = (init: string, kind: 'conv2d' | 'conv1d' = 'conv2d') => `data blobs n=256 classes=4 features=64 noise=1 seed=2
+input ${kind === 'conv2d' ? '1 8 8' : '32 2'}
+repeat 6 {
+  ${kind} 8 kernel=3 padding=1 relu init=${init}
+}
+flatten
+out: dense 4
+loss cross_entropy
+
+optimizer sgd lr=0.01
+train epochs=30 batch=64 seed=0
+`;
+FIX_VARIANTS['conv2d-large-init.net'] = conv('normal(0, 1)');
+FIX_VARIANTS['conv2d-small-init.net'] = conv('normal(0, 0.01)');
+FIX_VARIANTS['conv1d-large-init.net'] = conv('normal(0, 1)', 'conv1d');
