@@ -8,22 +8,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol/node';
-import { LspClient, ROOT, applyEdits, messageOf } from './client';
+import { ROOT, applyEdits, messageOf } from './client';
+import { withServer } from './session';
 
 const zoo = (name: string) => readFileSync(path.join(ROOT, 'bench/health', `${name}.net`), 'utf8');
 const lineOf = (text: string, starts: string) => text.split('\n').findIndex((l) => l.trimStart().startsWith(starts));
 
 describe('probe: signal gains through convolution stacks', function () {
   this.timeout(120_000);
-  let client: LspClient;
+  const client = withServer();
   let n = 0;
-
-  before(async () => {
-    client = await LspClient.start();
-  });
-  after(async () => {
-    await client.stop();
-  });
 
   async function probe(text: string): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
     const uri = `file:///tmp/gradlens-signal-gain/${++n}.net`;
