@@ -9,18 +9,34 @@ PyTorch modules written from the language reference alone:
   the loss `grads --after N` reports (issue #13's tolerances).
 """
 
+import contextlib
 import csv
 import io
 import json
 import math
+import sys
 import unittest
 
 import torch
 from torch.nn import functional as F
 
 import hidden_nets
-from gradlens_test import TempDir, gradlens, gradlens_json, python
-from test_export import ADAPTIVE_TOLERANCE, SGD_TOLERANCE, export, final_loss
+from gradlens_test import TempDir, gradlens, gradlens_json
+from test_export import ADAPTIVE_TOLERANCE, SGD_TOLERANCE, export, final_loss, load_module
+
+
+def run_script(script, *args):
+    """The exported script's main() with these arguments, in this process (no torch import
+    per script); returns what it printed."""
+    module = load_module(script)
+    out, argv = io.StringIO(), sys.argv
+    sys.argv = [str(script), *map(str, args)]
+    try:
+        with contextlib.redirect_stdout(out):
+            module.main()
+    finally:
+        sys.argv = argv
+    return out.getvalue()
 
 TORCH_NAMES = {"W": "weight", "b": "bias", "gamma": "weight", "beta": "bias",
                "W_ih": "weight_ih_l0", "W_hh": "weight_hh_l0", "b_ih": "bias_ih_l0", "b_hh": "bias_hh_l0"}
@@ -158,11 +174,10 @@ class HiddenNetworks(unittest.TestCase):
                 weights.write_text(gradlens("grads", path, "--json").stdout)
                 steps = net["steps"]
                 expected = gradlens_json("grads", path, "--json", "--after", steps)["loss"]
-                run = python(script, "--weights", weights, "--steps", steps)
-                self.assertEqual(run.returncode, 0, run.stderr)
+                printed = run_script(script, "--weights", weights, "--steps", steps)
                 adaptive = any(w in net["net"] for w in ("optimizer adam", "optimizer rmsprop"))
                 tolerance = ADAPTIVE_TOLERANCE if adaptive else SGD_TOLERANCE
-                actual = final_loss(run.stdout)
+                actual = final_loss(printed)
                 self.assertLess(abs(actual - expected), tolerance, f"{name}: PyTorch {actual} vs GradLens {expected} after {steps} steps")
 
     def test_minibatch_exports_follow_the_engines_batches(self):
@@ -174,9 +189,8 @@ class HiddenNetworks(unittest.TestCase):
                 weights = folder / "weights.json"
                 weights.write_text(gradlens("grads", path, "--json").stdout)
                 expected = gradlens_json("grads", path, "--json", "--after", 9)["loss"]
-                run = python(script, "--weights", weights, "--steps", 9)
-                self.assertEqual(run.returncode, 0, run.stderr)
-                self.assertLess(abs(final_loss(run.stdout) - expected), ADAPTIVE_TOLERANCE if name == "odd-image" else SGD_TOLERANCE)
+                printed = run_script(script, "--weights", weights, "--steps", 9)
+                self.assertLess(abs(final_loss(printed) - expected), ADAPTIVE_TOLERANCE if name == "odd-image" else SGD_TOLERANCE)
 
     def test_a_watched_export_names_each_layer_with_its_net_kind(self):
         # The exported Conv2d, Conv1d, RNN, LSTM, GRU subclass torch's modules: the run log
@@ -184,8 +198,7 @@ class HiddenNetworks(unittest.TestCase):
         for name in ("odd-image", "sequence-classes", "stacked-recurrent", "one-step"):
             with self.subTest(network=name), TempDir() as folder:
                 path = hidden_nets.write(folder, name)
-                run = python(export(folder, path), "--steps", 2, "--gradlens", folder / "run.jsonl")
-                self.assertEqual(run.returncode, 0, run.stderr)
+                run_script(export(folder, path), "--steps", 2, "--gradlens", folder / "run.jsonl")
                 header = json.loads((folder / "run.jsonl").read_text().splitlines()[0])
                 engine = gradlens_json("grads", path, "--json")
                 kinds = {layer["name"]: layer["kind"] for layer in header["layers"] if layer["params"]}
