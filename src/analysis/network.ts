@@ -4,6 +4,7 @@
 
 import type { ActivationKind, InitSpec, LeafLayer, NetworkSpec } from '../lang/spec';
 import { ACTIVATIONS, activationOf } from '../kinds';
+import { matchedInit } from '../kinds/init';
 
 /** Bounded with flat tails (sigmoid, tanh: the kind's saturation trait), so the derivative goes to 0 for large |x| (Glorot & Bengio 2010). */
 export function isSaturating(activation: ActivationKind | undefined): boolean {
@@ -75,14 +76,8 @@ export function activationAfter(spec: NetworkSpec, leaf: LeafLayer): { activatio
   return { activation: 'linear', leaf };
 }
 
-/**
- * The init that keeps the variance of signals constant through a layer with this activation:
- * He (Var W = 2/fan_in) for the ReLU family (He et al. 2015), Glorot/Xavier for the
- * symmetric ones near-linear at 0 (Glorot & Bengio 2010).
- */
-export function matchedInit(activation: ActivationKind): 'he' | 'xavier' {
-  return ACTIVATIONS[activation].traits.reluFamily ? 'he' : 'xavier';
-}
+/** The init that suits an activation: the kinds' own default rule (src/kinds/init.ts). */
+export { matchedInit };
 
 export function initName(init: InitSpec): string {
   switch (init.kind) {

@@ -4,9 +4,9 @@
 // weights (`--weights`, the JSON of `gradlens grads`) it takes the same steps as the engine.
 // docs/pytorch.md describes the file for its readers.
 
-import type { ActivationKind, DataSpec, InitSpec, LayerNode, LeafLayer, NetworkSpec } from '../lang/spec';
+import type { ActivationKind, DataSpec, InitSpec, LayerNode, NetworkSpec } from '../lang/spec';
 import { CSV_PY, GENERATED_PY, generatorPy, RANDOM_PY } from './python-data';
-import { activationDef } from '../kinds';
+import { activationDef, activationOf, kindOf } from '../kinds';
 
 export interface ExportOptions {
   /** The .net file's path relative to the exported file's folder (for the header and the run log's lines). */
@@ -41,23 +41,24 @@ export function moduleName(layerName: string): string {
 const py = (value: number | string | boolean): string =>
   typeof value === 'boolean' ? (value ? 'True' : 'False') : typeof value === 'string' ? JSON.stringify(value) : String(value);
 
-/** Every layer kind has its module here (moduleFor's switch is exhaustive), so a checked network always exports. */
+/** Every layer kind declares its module (src/kinds/layers/, `pytorch`), so a checked network always exports. */
 export function exportPytorch(spec: NetworkSpec, options: ExportOptions): string {
   const className = pascalCase(spec.name ?? 'network');
-  const kinds = new Set(spec.leaves.map((leaf) => leaf.kind));
-  const conv = kinds.has('conv2d') || kinds.has('conv1d');
-  const fusedKinds = [...new Set(spec.leaves.flatMap((leaf) => (leaf.kind === 'dense' || leaf.kind === 'conv2d' || leaf.kind === 'conv1d') && leaf.activation !== 'linear' ? [leaf.activation] : []))].sort();
-  const fused = conv || fusedKinds.length > 0;
-  const recurrent = kinds.has('rnn') || kinds.has('lstm') || kinds.has('gru');
+  // The helper code the layers' kinds ask for, and the activations fused into them.
+  const helpers = new Set(spec.leaves.flatMap((leaf) => kindOf(leaf).pytorch.helpers?.(leaf) ?? []));
+  const fusedKinds = [...new Set(spec.leaves.flatMap((leaf) => {
+    const activation = activationOf(leaf);
+    return kindOf(leaf).fusedActivation && activation !== undefined && activation !== 'linear' ? [activation] : [];
+  }))].sort();
   const sections = [
     header(spec, options),
     imports(spec),
     constants(spec, options),
     RANDOM_PY,
     dataSection(spec.data, options.csvPath),
-    fused ? activatePy(fusedKinds) : '',
-    conv ? CONV_PY : '',
-    recurrent ? RECURRENT_PY : '',
+    helpers.has('activate') ? activatePy(fusedKinds) : '',
+    helpers.has('conv') ? CONV_PY : '',
+    helpers.has('recurrent') ? RECURRENT_PY : '',
     modelClass(spec, className),
     lossSection(spec),
     optimizerSection(spec),
@@ -230,19 +231,12 @@ function modelClass(spec: NetworkSpec, className: string): string {
   const init: string[] = [];
   for (const leaf of spec.leaves) {
     const name = moduleName(leaf.name);
-    declare.push(`        self.${name} = ${moduleFor(leaf)}  # line ${leaf.line + 1}`);
-    if (leaf.kind === 'dense') {
-      init.push(`        ${initCall(`self.${name}.weight`, leaf.init)}`);
-      if (leaf.bias) init.push(`        nn.init.zeros_(self.${name}.bias)`);
-    } else if (leaf.kind === 'conv2d' || leaf.kind === 'conv1d') {
-      // W [OUT, C, K(, K)]: torch.nn.init's fans (C·K·K in, OUT·K·K out) are the engine's.
-      init.push(`        ${initCall(`self.${name}.weight`, leaf.init)}`);
-      if (leaf.bias) init.push(`        nn.init.zeros_(self.${name}.bias)`);
-    } else if (leaf.kind === 'rnn' || leaf.kind === 'lstm' || leaf.kind === 'gru') {
-      // The written init (default U(−1/√H, 1/√H)) on both weight matrices; the biases keep
-      // PyTorch's U(−1/√H, 1/√H), as the engine's.
-      init.push(`        ${initCall(`self.${name}.weight_ih_l0`, leaf.init)}`, `        ${initCall(`self.${name}.weight_hh_l0`, leaf.init)}`);
-    }
+    const kind = kindOf(leaf);
+    declare.push(`        self.${name} = ${kind.pytorch.module(leaf, py)}  # line ${leaf.line + 1}`);
+    const weights = kind.pytorch.weights?.(leaf);
+    if (!weights) continue;
+    for (const attribute of weights.attributes) init.push(`        ${initCall(`self.${name}.${attribute}`, weights.init)}`);
+    if (weights.zeroBias) init.push(`        nn.init.zeros_(self.${name}.bias)`);
   }
   const forward: string[] = [];
   forwardLines(spec.layers, 0, forward);
@@ -273,48 +267,6 @@ function forwardLines(nodes: readonly LayerNode[], depth: number, out: string[])
       out.push(`${indent}x = self.${moduleName(node.name)}(x)`);
     }
   }
-}
-
-function moduleFor(leaf: LeafLayer): string {
-  switch (leaf.kind) {
-    case 'dense':
-      return leaf.activation === 'linear'
-        ? `nn.Linear(${leaf.inputWidth}, ${leaf.units}${leaf.bias ? '' : ', bias=False'})`
-        : `Dense(${leaf.inputWidth}, ${leaf.units}, ${py(leaf.activation)}${alphaUsed(leaf.activation) ? `, alpha=${py(leaf.alpha)}` : ''}${leaf.bias ? '' : ', bias=False'})`;
-    case 'activation':
-      return activationModule(leaf.activation, leaf.alpha);
-    case 'layernorm':
-      return `nn.LayerNorm(${leaf.outputWidth}, eps=${py(leaf.eps)})`;
-    case 'batchnorm':
-      // .net's momentum keeps that much of the running statistics; torch's takes that much of the batch.
-      return `nn.BatchNorm1d(${leaf.outputWidth}, eps=${py(leaf.eps)}, momentum=${py(1 - leaf.momentum)})`;
-    case 'dropout':
-      return `nn.Dropout(${py(leaf.rate)})`;
-    case 'conv2d':
-    case 'conv1d': {
-      const inChannels = leaf.kind === 'conv2d' ? leaf.channels : leaf.features;
-      return `${leaf.kind === 'conv2d' ? 'Conv2d' : 'Conv1d'}(${inChannels}, ${leaf.filters}, ${leaf.kernel}, ${leaf.stride}, ${leaf.padding}, ${py(leaf.activation)}${alphaUsed(leaf.activation) ? `, alpha=${py(leaf.alpha)}` : ''}${leaf.bias ? '' : ', bias=False'})`;
-    }
-    case 'maxpool2d':
-      return `nn.MaxPool2d(${leaf.kernel})`;
-    case 'avgpool2d':
-      return `nn.AvgPool2d(${leaf.kernel})`;
-    case 'flatten':
-      return 'nn.Flatten()  # row-major, as the engine';
-    case 'rnn':
-    case 'lstm':
-    case 'gru':
-      return `${leaf.kind.toUpperCase()}(${leaf.features}, ${leaf.hidden}, ${py(leaf.sequences)}${leaf.bias ? '' : ', bias=False'})`;
-  }
-}
-
-function alphaUsed(activation: ActivationKind): boolean {
-  return activationDef(activation).alpha !== undefined;
-}
-
-/** The kind's own PyTorch module (src/kinds/activations/). */
-function activationModule(activation: ActivationKind, alpha: number): string {
-  return activationDef(activation).pytorch.replace('{alpha}', py(alpha));
 }
 
 function initCall(weight: string, init: InitSpec): string {
