@@ -6,7 +6,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { formatNumber, formatPercent } from '../analysis/format';
 import { initName } from '../analysis/network';
-import { activationOf, outputShapeOf } from '../kinds';
+import { activationOf, kindOf, outputShapeOf } from '../kinds';
 import type { Statement, Value } from '../lang/ast';
 import type { LeafLayer } from '../lang/spec';
 import { docFor, findActivation, findGenerator, findInit, findLayer, findLoss, findOptimizer, type OptionDoc } from '../lang/vocabulary';
@@ -89,7 +89,7 @@ function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
-function layerHeader(state: DocumentState, copies: LeafLayer[]): string {
+function layerHeader(state: DocumentState, copies: LeafLayer[], statement: Statement): string {
   const spec = state.spec!;
   const leaf = copies[0];
   const shapes = (c: LeafLayer): string => {
@@ -108,7 +108,12 @@ function layerHeader(state: DocumentState, copies: LeafLayer[]): string {
   if (groups.length === 1) facts.push(groups[0].text);
   const activation = activationOf(leaf);
   if (activation !== undefined) facts.push(`activation \`${activation}\``);
-  if ('init' in leaf) facts.push(`init \`${initName(leaf.init)}\``);
+  if ('init' in leaf) {
+    // The kind decided it (src/kinds/layers/): say the rule when the line does not write one.
+    const rule = kindOf(leaf).defaultInitText;
+    const written = statement.options.some((o) => o.key.text === 'init');
+    facts.push(`init \`${initName(leaf.init)}\`${written || !rule ? '' : ` (default: ${rule})`}`);
+  }
   const names = copies.length > 1 ? `${copiesLabel(copies.map((c) => c.name))}, one per repetition` : leaf.name;
   const header = `**${names}** · ${facts.join(' · ')}`;
   if (groups.length === 1) return header;
@@ -184,7 +189,7 @@ export function hover(state: DocumentState, p: Position): Hover | undefined {
   const sections: string[] = [];
   const copies = state.spec?.leaves.filter((l) => l.line === p.line) ?? [];
   if (copies.length > 0 && statement && findLayer(statement.keyword.text)) {
-    sections.push([layerHeader(state, copies), '', ...evidenceSection(state, copies)].join('\n'));
+    sections.push([layerHeader(state, copies, statement), '', ...evidenceSection(state, copies)].join('\n'));
   }
   if (statement?.keyword.text === 'model' && state.spec && modelLine(state) === p.line) sections.push(gradcheckSection(state));
   const doc = statement ? wordDoc(statement, p) : undefined;

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACTIVATION_LIST } from '../../src/kinds';
+import { ACTIVATION_LIST, LAYER_KIND_LIST } from '../../src/kinds';
 import { VOCABULARY } from '../../src/lang';
 
 const root = join(__dirname, '..', '..');
@@ -28,6 +28,10 @@ describe('kinds registry: the grammar and docs follow it', () => {
   });
   it('docs/language.md lists every activation with its registered syntax and doc', () => {
     const missing = ACTIVATION_LIST.filter((a) => !docs.includes(`| \`${a.syntax}\` | ${a.doc} |`)).map((a) => a.name);
+    assert.deepEqual(missing, []);
+  });
+  it('docs/language.md gives every layer kind its registered syntax, parameters and doc', () => {
+    const missing = LAYER_KIND_LIST.filter((k) => !k.words && !docs.includes(`#### \`${k.syntax}\`\nParameters: ${k.params}. ${k.doc}\n`)).map((k) => k.name);
     assert.deepEqual(missing, []);
   });
   it('the vocabulary is read from the registry: one entry per kind, same traits', () => {
