@@ -20,6 +20,7 @@ import { checkOutput, statementDeletion } from './output';
 import { readNumber, readOptions } from './values';
 import { checkWeights } from './weights';
 import { checkWorkingSet } from './working-set';
+import { checkFlattenOfVector } from './flatten-vector';
 
 export interface CheckOptions {
   /** Absolute path of the .net file; CSV paths are relative to its folder. */
@@ -117,6 +118,7 @@ export function checkDocument(document: NetDocument, text: string, options: Chec
     const last = net.leaves[net.leaves.length - 1];
     r.error('output-shape', `The network ends in ${net.outputShape.length === 3 ? 'an image' : 'a sequence'} ${shapeText(net.outputShape)}; the loss takes a vector per example: end with \`flatten\` and a \`dense\` layer.`, net.templateOf.get(last)!.stmt.keyword.range);
   }
+  if (net) checkFlattenOfVector(net.leaves, net.templateOf, lines, r);
   if (net && checkedData) checkWorkingSet(net.leaves, Math.min(train.batch, checkedData.shape.trainSize), r);
   const loss = writtenLoss ?? (checkedData && !lossStmt ? defaultLoss(checkedData.shape) : undefined);
   if (net && loss && checkedData && shape !== undefined && net.outputShape?.length === 1) checkOutput({ loss, lossStmt, shape: checkedData.shape, net, lines }, r);

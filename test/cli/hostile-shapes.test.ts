@@ -21,12 +21,12 @@ describe('gradlens CLI on hostile shapes (conv, pooling, flatten, recurrence, in
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   for (const c of HOSTILE_SHAPES) {
-    it(`${c.name}: exit 2, ${c.code} at ${c.line + 1}:${c.character + 1}`, () => {
+    it(`${c.name}: ${c.warning ? 'a warning' : 'exit 2'}, ${c.code} at ${c.line + 1}:${c.character + 1}`, () => {
       const file = join(dir, 'hostile.net');
       writeFileSync(file, c.text);
       for (const command of ['grads']) {
         const result = spawnSync(process.execPath, [CLI, command, file, '--json'], { encoding: 'utf8', timeout: 20_000 });
-        assert.equal(result.status, 2, `${command}: ${result.stderr}`);
+        assert.equal(result.status, c.warning ? 0 : 2, `${command}: ${result.stderr}`);
         assert.doesNotMatch(result.stderr, /internal error|\n\s+at /);
         const line = result.stderr.split('\n').find((l) => l.includes(`: ${c.code}: `));
         assert.ok(line, `${command}: no ${c.code} in\n${result.stderr}`);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { InlayHint } from 'vscode-languageserver-protocol/node';
+import type { CodeAction, InlayHint } from 'vscode-languageserver-protocol/node';
 import { HOSTILE_SHAPES, IMAGE_CSV } from '../fixtures/shapes/hostile';
 import { LspClient, messageOf } from './client';
 
@@ -35,6 +35,14 @@ describe('LSP: hostile shapes give coded diagnostics with their place, never a c
       const found = diagnostics.find((d) => d.code === c.code)!;
       assert.deepEqual([found.range.start.line, found.range.start.character], [c.line, c.character], `${c.name}: ${messageOf(found)}`);
       assert.ok(messageOf(found).includes(c.says), `${c.name}: ${messageOf(found)}`);
+      if (c.warning) {
+        assert.equal(found.severity, 2, c.name);
+        const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: found.range, context: { diagnostics: [found] } });
+        const edit = actions.find((a) => a.edit?.changes?.[uri])?.edit?.changes?.[uri];
+        assert.ok(edit && edit.length === 1, `${c.name}: no quick fix`);
+        assert.equal(edit[0].newText, '');
+        assert.equal(edit[0].range.start.line, c.line);
+      }
       const lines = c.text.split('\n').length;
       await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 1 } });
       await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: lines, character: 0 } } });
