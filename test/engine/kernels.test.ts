@@ -5,6 +5,7 @@ import { gemm, gemmNT, gemmTN } from '../../src/engine/kernels/gemm';
 import { allFinite } from '../../src/engine/floats';
 import { activate, activationGrad, biasActivate, softmaxRows } from '../../src/engine/kernels/activations';
 import { erf, erfc, normalCdf, normalCdfs } from '../../src/engine/kernels/erf';
+import { col2im, im2col, type WindowLayout } from '../../src/engine/kernels/im2col';
 import { moments, stdFrom, sumRows, sumSquares, sumSquaresInto, MAX_ABS, SUM, SUM_SQUARES } from '../../src/engine/kernels/reduce';
 import { testRandom } from './helpers/specs';
 
@@ -186,4 +187,45 @@ describe('reductions', () => {
     assert.equal(out[MAX_ABS], 3);
     assert.ok(Math.abs(stdFrom(0, 14, 3) - Math.sqrt(14 / 3)) < 1e-15);
   });
+});
+
+describe('im2col and col2im', () => {
+  /** x[r, c, y, x] of an example laid out by `layout`, 0 outside the image. */
+  const at = (l: WindowLayout, x: ArrayLike<number>, r: number, c: number, y: number, col: number) =>
+    y < 0 || y >= l.height || col < 0 || col >= l.width ? 0 : x[r * l.channels * l.height * l.width + c * l.channelStride + y * l.rowStride + col * l.columnStride];
+  const out = (size: number, k: number, s: number, p: number) => Math.floor((size + 2 * p - k) / s) + 1;
+  // Channel-first images (conv2d) and step-major sequences (conv1d: 1×T, channels adjacent);
+  // paddings up to beyond the kernel, so some windows lie wholly outside.
+  const layouts: WindowLayout[] = [];
+  for (const [c, h, w, k, s, p] of [[2, 5, 6, 3, 1, 0], [3, 7, 6, 3, 2, 1], [1, 4, 4, 4, 1, 2], [2, 3, 5, 2, 3, 3]]) {
+    layouts.push({ channels: c, height: h, width: w, channelStride: h * w, rowStride: w, columnStride: 1, kernelHeight: k, kernelWidth: k, stride: s, padHeight: p, padWidth: p, outHeight: out(h, k, s, p), outWidth: out(w, k, s, p) });
+  }
+  for (const [t, f, k, s, p] of [[7, 3, 3, 1, 0], [8, 2, 3, 2, 1], [5, 4, 2, 1, 3]]) {
+    layouts.push({ channels: f, height: 1, width: t, channelStride: 1, rowStride: t * f, columnStride: f, kernelHeight: 1, kernelWidth: k, stride: s, padHeight: 0, padWidth: p, outHeight: 1, outWidth: out(t, k, s, p) });
+  }
+  for (const l of layouts) {
+    const name = `${l.channels}×${l.height}×${l.width} (strides ${l.channelStride}, ${l.rowStride}, ${l.columnStride}) k${l.kernelHeight}×${l.kernelWidth} s${l.stride} p${l.padHeight},${l.padWidth}`;
+    const rows = 3, example = l.channels * l.height * l.width, field = l.channels * l.kernelHeight * l.kernelWidth, positions = l.outHeight * l.outWidth;
+    it(`im2col copies each window entry from its pixel, 0 outside: ${name}`, () => {
+      const x = randomArray(rows * example, 31);
+      const cols = new Float64Array(rows * positions * field).fill(NaN);
+      im2col(l, x, cols, rows);
+      for (let r = 0; r < rows; r++) for (let i = 0; i < l.outHeight; i++) for (let j = 0; j < l.outWidth; j++)
+        for (let c = 0; c < l.channels; c++) for (let ki = 0; ki < l.kernelHeight; ki++) for (let kj = 0; kj < l.kernelWidth; kj++) {
+          const got = cols[((r * l.outHeight + i) * l.outWidth + j) * field + (c * l.kernelHeight + ki) * l.kernelWidth + kj];
+          assert.equal(got, at(l, x, r, c, i * l.stride + ki - l.padHeight, j * l.stride + kj - l.padWidth));
+        }
+    });
+    it(`col2im is im2col's adjoint (⟨im2col x, g⟩ = ⟨x, col2im g⟩) and clears what it does not reach: ${name}`, () => {
+      const x = randomArray(rows * example, 32), g = randomArray(rows * positions * field, 33);
+      const cols = new Float64Array(rows * positions * field), dx = new Float64Array(rows * example).fill(7);
+      im2col(l, x, cols, rows);
+      col2im(l, g, dx, rows);
+      let left = 0, right = 0;
+      for (let i = 0; i < cols.length; i++) left += cols[i] * g[i];
+      for (let i = 0; i < dx.length; i++) right += x[i] * dx[i];
+      assert.ok(Math.abs(left - right) <= 1e-12 * Math.max(1, Math.abs(left)), `${left} vs ${right}`);
+      assert.ok(!dx.includes(7));
+    });
+  }
 });
