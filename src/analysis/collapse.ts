@@ -139,7 +139,7 @@ export function collapseText(collapse: Collapse): string {
     case 'nonfinite':
       return `non-finite values from step ${collapse.step}`;
     case 'dead':
-      return `every gradient exactly 0 from step ${collapse.step} on`;
+      return `every weight gradient exactly 0 from step ${collapse.step} on (biases alone can still learn the class prior)`;
     case 'diverging':
       return `the loss ${formatNumber(collapse.loss!)} at the last step, ${formatNumber(collapse.loss! / collapse.start!)}× its start ${formatNumber(collapse.start!)} (above ×${DIVERGENCE_FACTOR} from step ${collapse.step})`;
   }
@@ -150,7 +150,7 @@ export const LOSS_DIVERGING_EXPLANATION =
   'The first cause is usually one step too large for the weights (the learning rate), sometimes an init whose signal grows through depth; the lr that makes the first step about 1e-3 of the weights, or clipping the gradient norm, fixes the former.';
 
 export const DEAD_NETWORK_EXPLANATION =
-  'Every parameter gradient is exactly zero, so nothing can learn any more: no step will change the weights. ' +
+  'Every weight gradient is exactly zero, so no weight can learn any more: no step will change them (a bias may still move, which learns only the average target). ' +
   'It follows a step that pushed every unit into a flat region (ReLUs dead, the output saturated) or an init that stops the gradient; the finding names which.';
 
 /**
