@@ -9,8 +9,8 @@ import { join } from 'node:path';
 
 export const RESULTS_PATH = join(__dirname, 'RESULTS.md');
 
-export type SectionName = 'machine' | 'training' | 'layers' | 'lsp-latency' | 'big-csv' | 'telemetry' | 'webview' | 'health' | 'memory';
-const ORDER: SectionName[] = ['machine', 'training', 'layers', 'lsp-latency', 'big-csv', 'telemetry', 'webview', 'health', 'memory'];
+export type SectionName = 'machine' | 'training' | 'layers' | 'lsp-latency' | 'big-csv' | 'telemetry' | 'webview' | 'health' | 'memory' | 'runlog';
+const ORDER: SectionName[] = ['machine', 'training', 'layers', 'lsp-latency', 'big-csv', 'telemetry', 'webview', 'health', 'memory', 'runlog'];
 
 const HEADER = `# GradLens benchmarks
 

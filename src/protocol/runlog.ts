@@ -14,6 +14,7 @@
 // "Infinity" or "-Infinity" and read back as the number (`decodeNumber`).
 
 import { z } from 'zod';
+import { compileDecoder, INVALID, type Decoder } from './runlog-check';
 
 export const RUNLOG_FORMAT = 'gradlens-runlog';
 export const RUNLOG_VERSION = 1;
@@ -180,6 +181,14 @@ export function encodeRecord(record: object): string {
 
 export type ParsedLine = { ok: true; record: RunLogRecord } | { ok: false; message: string };
 
+/** The schema compiled to plain checks (runlog-check.ts); LogNumber is the one transform in it. */
+const decodeRecord = compileDecoder(RunLogRecord, new Map<z.ZodTypeAny, Decoder>([[LogNumber, decodeLogNumber]]));
+
+function decodeLogNumber(value: unknown): unknown {
+  if (typeof value === 'number') return Number.isNaN(value) ? INVALID : value;
+  return value === 'NaN' || value === 'Infinity' || value === '-Infinity' ? decodeNumber(value) : INVALID;
+}
+
 /** One line of a run log, checked against the schema; never throws. */
 export function parseRecord(line: string): ParsedLine {
   let json: unknown;
@@ -188,7 +197,11 @@ export function parseRecord(line: string): ParsedLine {
   } catch {
     return { ok: false, message: 'not JSON' };
   }
-  const parsed = RunLogRecord.safeParse(json);
+  const record = decodeRecord(json);
+  if (record !== INVALID) return { ok: true, record: record as RunLogRecord };
+  // zod decides, and words the first problem; on a fresh copy, since the fast check may
+  // have decoded part of this one before it stopped.
+  const parsed = RunLogRecord.safeParse(JSON.parse(line));
   if (parsed.success) return { ok: true, record: parsed.data };
   const issue = parsed.error.issues[0];
   return { ok: false, message: `${issue.path.join('.') || 'record'}: ${issue.message}` };
