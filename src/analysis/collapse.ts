@@ -13,8 +13,8 @@ import type { LeafLayer, NetworkSpec } from '../lang/spec';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
 import { hasParams, initName, isAffine, lastLeafLine } from './network';
-import { HEALTHY_LOG10_UPDATE_RATIO, addClip, distinct, lrTowardHealthy, matchInits } from './remedies';
-import { initScale } from './signal-gain';
+import { HEALTHY_LOG10_UPDATE_RATIO, addClip, distinct, lrTowardHealthy, matchInits, widenTo } from './remedies';
+import { initScale, narrowStack } from './signal-gain';
 import { log10UpdateRatio, statsOf } from './window';
 
 /** The loss this many times its start is diverging (an order of magnitude: no noisy batch does that at init). */
@@ -206,14 +206,19 @@ export function collapseFinding(spec: NetworkSpec, frames: StepFrame[], collapse
   if (!stop) return undefined;
   const dense = isAffine(stop) ? stop : [...spec.leaves.slice(0, stop.index)].reverse().find(isAffine);
   const init = dense ? ` (init ${initName(dense.init)})` : '';
+  const initFix = dense ? matchInits(spec, false, (l) => (l === dense ? { ...initScale(spec, l)!, ratio: 0 } : undefined)) : [];
+  // With the init already matched, a narrow ReLU stack dies by depth alone (Lu et al. 2019:
+  // the probability that a deep narrow ReLU net is born dead goes to 1 with depth): widen it.
+  const narrow = initFix.length === 0 ? narrowStack(spec) : undefined;
+  if (narrow) evidence.reciprocalWidthSum = narrow.sum;
   return {
     code,
     severity: 'error',
     layer: stop.index,
     line: stop.line,
-    message: `${title}: ${collapseText(collapse)}; the gradient stops at ${stop.name}${init}: nothing before it gets any`,
+    message: `${title}: ${collapseText(collapse)}; the gradient stops at ${stop.name}${init}: nothing before it gets any${narrow ? `; the stack is narrow and deep: Σ 1/width over its ${narrow.layers.length} hidden layers is ${formatNumber(narrow.sum)}` : ''}`,
     explanation: DEAD_NETWORK_EXPLANATION,
     evidence,
-    fixes: dense ? matchInits(spec, false, (l) => (l === dense ? { ...initScale(spec, l)!, ratio: 0 } : undefined)) : [],
+    fixes: narrow ? widenTo(spec, narrow.layers) : initFix,
   };
 }

@@ -11,8 +11,8 @@ import type { FixSuggestion } from '../lang/rewrites';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
 import { activationAfter, activationOf, hasParams, initName, isAffine, isFusedWithLoss, isSaturating, matchedInit, weightsFeeding } from './network';
-import { addClip, distinct, lrFromFirstStep, matchInits, replaceSaturating, useInit, useMatchedInit, wrapResidual, INIT_SCALE_TOLERANCE } from './remedies';
-import { type GainVerdict, initScale } from './signal-gain';
+import { addClip, distinct, lrFromFirstStep, matchInits, replaceSaturating, useInit, useMatchedInit, widenTo, wrapResidual, INIT_SCALE_TOLERANCE } from './remedies';
+import { type GainVerdict, initScale, isNorm, narrowStack, scaleFreeInits } from './signal-gain';
 import { isMost, log10UpdateRatio, median, statsOf } from './window';
 import { type EpisodeVerdict, type Span, headline, spanEvidence, spanLength } from './episodes';
 import type { FlowPayload, SpikeSummary } from './run-history';
@@ -256,6 +256,14 @@ export const EXPLODING_EXPLANATION =
   'Gradients grow by the product of every later layer\'s gain on their way back, so this layer takes steps far too large and training diverges. ' +
   'A smaller, variance-preserving init (He for ReLU, Xavier otherwise) removes the cause; gradient clipping, a lower learning rate or normalisation keep the steps bounded.';
 
+export const SCALE_FREE_EXPLANATION =
+  'A normalisation layer divides by the scale of its input, so the weights before it can have any scale without changing the output; their gradient then scales as 1/‖W‖ (and their learning speed as 1/‖W‖²: van Laarhoven 2017; Arora, Li & Lyu 2019). ' +
+  'An init far from the matched one puts those weights\' gradients on another scale than the norm layer\'s γ, and comparing the layers reads that as γ exploding (or vanishing). The matched init puts them back on one scale.';
+
+export const NARROW_EXPLANATION =
+  'With He init a ReLU network keeps the mean squared size of its signals through depth, but not their spread: that grows exponentially in the sum of 1/width over the layers (Hanin & Rolnick 2018; Hanin 2018 for gradients), so in a narrow deep stack the typical signal shrinks or dies although the init is right. ' +
+  'Wider layers (a smaller Σ 1/width), residual connections or normalisation keep it; a different init does not.';
+
 /** The steps a layer's flags are about: a probe's window, or (run mode) each layer's episodes. */
 export type FlowJudgement =
   | { mode: 'probe'; window: StepFrame[] }
@@ -410,16 +418,73 @@ function vanishingFinding(context: Context, leaf: LeafLayer, v: Verdict | undefi
   }
   if (g) details.push(...gainDetails(spec, g));
   if (g && !isSaturating(g.gain.activation)) fixes = distinct([...gainFixes(spec, g), ...fixes]);
+  let explanation = VANISHING_EXPLANATION;
+  let relatedInfo = v ? related(spec, v.last, leaf, true) : undefined;
+  const scaleFree = !g && isNorm(leaf) ? scaleFreeCause(spec, false) : undefined;
+  const narrow = !scaleFree ? narrowCause(spec, fixes) : undefined;
+  for (const cause of [scaleFree, narrow]) {
+    if (!cause) continue;
+    details.push(cause.detail);
+    Object.assign(evidence, cause.evidence);
+    fixes = distinct([...cause.fixes, ...fixes]);
+    explanation = cause.explanation;
+    relatedInfo = cause.related ?? relatedInfo;
+  }
   return {
     code: 'vanishing-gradient',
     severity: 'warning',
     layer: leaf.index,
     line: leaf.line,
     message: `${headline('Vanishing gradient', v?.span)}${details.join('; ')}`,
-    explanation: VANISHING_EXPLANATION,
+    explanation,
     evidence,
-    related: v ? related(spec, v.last, leaf, true) : undefined,
+    related: relatedInfo,
     fixes,
+  };
+}
+
+interface NamedCause {
+  detail: string;
+  evidence: Record<string, number>;
+  fixes: FixSuggestion[];
+  explanation: string;
+  related?: LayerFinding['related'];
+}
+
+/**
+ * A norm layer's γ flagged by the relative rule because the weights before the norm layers have
+ * an init off the matched one (signal-gain.ts scaleFreeInits): the init is the cause, not depth.
+ */
+function scaleFreeCause(spec: NetworkSpec, grow: boolean): NamedCause | undefined {
+  const layers = scaleFreeInits(spec, grow);
+  if (layers.length === 0) return undefined;
+  // Named by the layer furthest off (the first layer's fan-in is often the data's, unlike the rest).
+  const first = layers.reduce((a, b) => (Math.abs(Math.log(b.ratio)) > Math.abs(Math.log(a.ratio)) ? b : a));
+  const name = first.init === 'he' ? 'He' : 'Xavier';
+  const where = layers.length > 1 ? `${layers[0].leaf.name}…${layers[layers.length - 1].leaf.name}` : first.leaf.name;
+  return {
+    detail: `not a signal ${grow ? 'growing' : 'shrinking'} through depth: the norm layers make the weights of ${where} scale-free, so their gradients scale as 1/‖W‖ — init ${initName(first.leaf.init)} has std ${formatNumber(first.actual)}, ${formatNumber(first.ratio)}× ${name}'s ${formatNumber(first.std)} for fan-in ${first.fanIn}, and leaves their gradients ${formatNumber(first.ratio)}× ${grow ? 'smaller' : 'larger'} than γ's`,
+    evidence: { initStd: first.actual, recommendedStd: first.std, initRatio: first.ratio },
+    fixes: matchInits(spec, grow, (leaf) => layers.find((l) => l.leaf === leaf)),
+    explanation: SCALE_FREE_EXPLANATION,
+    related: layers.filter((l, i, all) => all.findIndex((o) => o.leaf.line === l.leaf.line) === i)
+      .map((l) => ({ line: l.leaf.line, message: `${l.leaf.name}: init ${initName(l.leaf.init)}, std ${formatNumber(l.actual)} (${name}: ${formatNumber(l.std)}).` })),
+  };
+}
+
+/**
+ * A vanishing layer in a ReLU-family stack whose inits are already matched (no init fix applies)
+ * and whose Σ 1/width over the hidden layers is large: the narrow deep stack of Hanin & Rolnick.
+ */
+function narrowCause(spec: NetworkSpec, fixes: FixSuggestion[]): NamedCause | undefined {
+  if (fixes.some((f) => f.kind === 'use-init' || f.kind === 'use-inits' || f.kind === 'use-activation')) return undefined;
+  const narrow = narrowStack(spec);
+  if (!narrow) return undefined;
+  return {
+    detail: `the init is matched, but the stack is narrow and deep: Σ 1/width over its ${narrow.layers.length} hidden layers is ${formatNumber(narrow.sum)} (30 layers of width 64 sum to 0.47)`,
+    evidence: { reciprocalWidthSum: narrow.sum },
+    fixes: distinct([...widenTo(spec, narrow.layers), ...fixes]),
+    explanation: NARROW_EXPLANATION,
   };
 }
 
@@ -447,16 +512,22 @@ function explodingFinding(context: Context, leaf: LeafLayer, v: Verdict | undefi
   }
   if (g) details.push(...gainDetails(spec, g));
   // Growth present at initialisation is the init's: its fix first; the relative rule's after.
-  const fixes = distinct([...(g ? gainFixes(spec, g) : []), ...(v && !(g && gainFixes(spec, g).length) ? explodingFixes(context, leaf, v) : [])]);
+  let fixes = distinct([...(g ? gainFixes(spec, g) : []), ...(v && !(g && gainFixes(spec, g).length) ? explodingFixes(context, leaf, v) : [])]);
+  const scaleFree = !g && isNorm(leaf) ? scaleFreeCause(spec, true) : undefined;
+  if (scaleFree) {
+    details.push(scaleFree.detail);
+    Object.assign(evidence, scaleFree.evidence);
+    fixes = distinct([...scaleFree.fixes, ...fixes]);
+  }
   return {
     code: 'exploding-gradient',
     severity: 'warning',
     layer: leaf.index,
     line: leaf.line,
     message: `${headline('Exploding gradient', v?.span)}${details.join('; ')}`,
-    explanation: EXPLODING_EXPLANATION,
+    explanation: scaleFree ? SCALE_FREE_EXPLANATION : EXPLODING_EXPLANATION,
     evidence,
-    related: v ? related(spec, v.last, leaf, false) : undefined,
+    related: scaleFree?.related ?? (v ? related(spec, v.last, leaf, false) : undefined),
     fixes,
   };
 }

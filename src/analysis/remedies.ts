@@ -177,3 +177,25 @@ export const INIT_SCALE_TOLERANCE = 1.1;
 export function normaliseData(spec: NetworkSpec): FixSuggestion[] {
   return spec.data.kind === 'csv' && !spec.data.normalize ? [{ kind: 'normalize-data' }] : [];
 }
+
+/**
+ * Widen the narrowest hidden layers so Σ 1/width over them falls to NARROW_TARGET_SUM: every one
+ * narrower than that goes to the same power of two (the smallest ≥ count/target). Nothing inside
+ * or around a residual block (the block must keep its width), nor when no layer would change.
+ */
+export function widenTo(spec: NetworkSpec, layers: AffineLayer[]): FixSuggestion[] {
+  if (layers.length === 0 || spec.layers.some((node) => node.kind === 'residual')) return [];
+  const width = 2 ** Math.ceil(Math.log2(layers.length / NARROW_TARGET_SUM));
+  const narrow = layers.filter((leaf) => (leaf.kind === 'dense' ? leaf.outputWidth : leaf.filters) < width);
+  if (narrow.length === 0) return [];
+  return [{ kind: 'widen', layers: narrow.map((leaf) => leaf.index), width }];
+}
+
+/**
+ * Σ 1/width over the layers after a vanishing ReLU layer above which a matched init is not
+ * enough: the narrow-stack diagnosis (Hanin & Rolnick 2018) applies. The healthy 30 × 64 He
+ * stack sums to 0.47; 10 or more layers of width 8 (1.25) vanish. The widen fix aims at half that.
+ */
+export const NARROW_SUM = 1;
+export const NARROW_TARGET_SUM = 0.5;
+

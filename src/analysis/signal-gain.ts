@@ -17,8 +17,10 @@
 
 import type { StepFrame } from '../engine/telemetry';
 import type { ActivationKind, InitSpec, LayerNode, LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
+import { ACTIVATIONS } from '../kinds';
 import { type AffineLayer, activationAfter, activationOf, isAffine, isFusedWithLoss, matchedInit, weightFans } from './network';
 import { statsOf } from './window';
+import { INIT_SCALE_TOLERANCE, NARROW_SUM } from './remedies';
 
 /** A dense or convolution layer with the activation after it: the unit whose init decides its gains. */
 export interface LayerGain {
@@ -346,3 +348,62 @@ export function inputScale(spec: NetworkSpec, frame: StepFrame): number | undefi
   const halved = after.activation === 'linear' ? 1 : Math.SQRT1_2;
   return rms === undefined ? undefined : rms / (scale.actual * Math.sqrt(scale.fanIn) * halved);
 }
+
+/** A normalisation layer: its output does not change with the scale of its input. */
+export function isNorm(leaf: LeafLayer | undefined): boolean {
+  return leaf?.kind === 'layernorm' || leaf?.kind === 'batchnorm';
+}
+
+/**
+ * The dense and convolution layers whose output (after their activation) a norm layer reads,
+ * with an init scale off the matched one the way `grow` says (too large when true). A norm
+ * layer makes those weights scale-free — the network's output does not change when they are
+ * scaled — so their gradient scales as 1/‖W‖ (van Laarhoven 2017; Arora, Li & Lyu 2019): an
+ * init c× the matched one leaves them c× smaller gradients than γ's, which the relative rule
+ * reads as γ exploding (c > 1) or vanishing (c < 1). Not a signal growing through depth.
+ */
+export function scaleFreeInits(spec: NetworkSpec, grow: boolean): { leaf: AffineLayer; ratio: number; init: 'he' | 'xavier'; std: number; actual: number; fanIn: number }[] {
+  if (spec.weights) return [];
+  const found: ReturnType<typeof scaleFreeInits> = [];
+  for (const leaf of spec.leaves) {
+    if (!isAffine(leaf)) continue;
+    const end = activationAfter(spec, leaf)?.leaf ?? leaf;
+    if (!isNorm(spec.leaves[end.index + 1]) && !isNorm(spec.leaves[leaf.index + 1])) continue;
+    const scale = initScale(spec, leaf);
+    if (!scale) continue;
+    if (grow ? scale.ratio > INIT_SCALE_TOLERANCE : scale.ratio < 1 / INIT_SCALE_TOLERANCE) found.push({ leaf, ...scale });
+  }
+  return found;
+}
+
+/**
+ * Σ 1/width over the hidden dense and convolution layers (the output layer left out: its width
+ * is the task's). Hanin & Rolnick (2018): in a ReLU net at He
+ * init the mean squared activation length is kept, but its spread grows exponentially in this
+ * sum, and Hanin (2018) shows the same for the gradient's entries — so a narrow deep stack's
+ * typical signal shrinks (or dies) even with the matched init. Width: units, or channels.
+ */
+export function reciprocalWidthSum(spec: NetworkSpec): { sum: number; layers: AffineLayer[] } {
+  const hidden = spec.leaves.filter(isAffine).slice(0, -1);
+  const width = (leaf: AffineLayer) => (leaf.kind === 'dense' ? leaf.outputWidth : leaf.filters);
+  return { sum: hidden.reduce((s, leaf) => s + 1 / width(leaf), 0), layers: hidden };
+}
+
+/**
+ * The hidden layers and their Σ 1/width when the stack is narrow and deep (Σ ≥ NARROW_SUM) and
+ * every hidden layer is ReLU-family with its matched init: the depth-and-width failure of
+ * Hanin & Rolnick (2018), which no init fixes. Undefined otherwise.
+ */
+export function narrowStack(spec: NetworkSpec): { sum: number; layers: AffineLayer[] } | undefined {
+  if (spec.weights) return undefined;
+  const stack = reciprocalWidthSum(spec);
+  if (stack.sum < NARROW_SUM || stack.layers.length === 0) return undefined;
+  const matched = (leaf: AffineLayer) => {
+    const activation = activationAfter(spec, leaf)?.activation;
+    const scale = initScale(spec, leaf);
+    return activation !== undefined && ACTIVATIONS[activation].traits.reluFamily && scale !== undefined &&
+      scale.ratio <= INIT_SCALE_TOLERANCE && scale.ratio >= 1 / INIT_SCALE_TOLERANCE;
+  };
+  return stack.layers.every(matched) ? stack : undefined;
+}
+

@@ -19,6 +19,8 @@ export function fixEdits(document: NetDocument, spec: NetworkSpec, fix: FixSugge
     }
     case 'use-inits':
       return useInits(doc, spec, fix.layers);
+    case 'widen':
+      return widen(doc, spec, fix.layers, fix.width);
     case 'insert-layernorm': {
       const target = doc.leafStatement(spec, fix.layer);
       if (!target) return undefined;
@@ -110,6 +112,26 @@ function useInits(doc: DocumentIndex, spec: NetworkSpec, layers: { layer: number
   if (seen.size === 1) return titled(`Set ${what}${scale}`, copies(spec, spec.leaves[layers[0].layer]), edits);
   const where = names.length > 1 ? `${names[0]}…${names[names.length - 1]}` : names[0];
   return { title: `Set ${what} on ${where}${scale}`, edits, isPreferred: true };
+}
+
+/** The size argument (`dense UNITS`, `conv2d OUT`) of each layer's statement, once per statement. */
+function widen(doc: DocumentIndex, spec: NetworkSpec, layers: number[], width: number): Fix | undefined {
+  const edits: TextEdit[] = [];
+  const seen = new Set<Statement>();
+  const names: string[] = [];
+  for (const layer of layers) {
+    const target = doc.leafStatement(spec, layer);
+    const size = target?.stmt.args[0];
+    if (!target || !takesInit(target.leaf) || !size) return undefined;
+    names.push(target.leaf.name);
+    if (seen.has(target.stmt)) continue;
+    seen.add(target.stmt);
+    edits.push({ range: size.range, newText: String(width) });
+  }
+  if (edits.length === 0) return undefined;
+  const what = spec.leaves[layers[0]].kind === 'dense' ? 'units' : 'channels';
+  if (seen.size === 1) return titled(`Widen to ${width} ${what}`, copies(spec, spec.leaves[layers[0]]), edits);
+  return { title: `Widen ${names[0]}…${names[names.length - 1]} to ${width} ${what}`, edits, isPreferred: true };
 }
 
 function setActivation(stmt: Statement, activation: string): TextEdit {

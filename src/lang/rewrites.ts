@@ -23,5 +23,7 @@ export type FixSuggestion =
   | { kind: 'remove-softmax'; layer: number }
   /** Turn an `rnn` layer into an `lstm` or `gru` of the same size (its options kept). */
   | { kind: 'use-cell'; layer: number; cell: 'lstm' | 'gru' }
+  /** Set the width (units, or a convolution's channels) of these layers to `width`. */
+  | { kind: 'widen'; layers: number[]; width: number }
   /** Set a recurrent layer's `init=uniform(-limit, limit)`. */
   | { kind: 'uniform-init'; layer: number; limit: number };

@@ -2,6 +2,9 @@
 // (test/analysis/measure-fixes.ts, test/analysis/fixes.test.ts). Data and sizes stay those of
 // the examples so a probe takes milliseconds.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 const exploding = (over: { init?: string; act?: string; depth?: number; optimizer?: string; out?: string } = {}) => `data blobs n=256 classes=4 features=16 noise=1 seed=2
 input 16
 repeat ${over.depth ?? 10} {
@@ -117,3 +120,10 @@ train epochs=30 batch=64 seed=0
 FIX_VARIANTS['conv2d-large-init.net'] = conv('normal(0, 1)');
 FIX_VARIANTS['conv2d-small-init.net'] = conv('normal(0, 0.01)');
 FIX_VARIANTS['conv1d-large-init.net'] = conv('normal(0, 1)', 'conv1d');
+
+// A narrow deep ReLU stack at He init (vanishing, and born dead at width 2): widening is the fix.
+// A norm layer after weights with a large init: its γ flagged, the matched init the fix.
+for (const name of ['narrow-relu-d20-w8', 'narrow-relu-d20-w2', 'norm-init-large-batchnorm']) {
+  FIX_VARIANTS[`${name}.net`] = readFileSync(join(__dirname, '..', '..', 'bench', 'health', `${name}.net`), 'utf8');
+}
+

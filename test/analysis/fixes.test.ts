@@ -57,6 +57,11 @@ describe('quick fixes remove the flag they are offered for (examples and variant
       ['dead-relu', /^Set init=he/],
       ['dead-relu', /^Use gelu with He init/],
       ['backward-gain', /^Remove softmax/],
+      ['exploding-gradient', /^Set init=he, std 0\.47, 0\.17/],
+      ['vanishing-gradient', /^Set init=he, std 0\.47, 0\.17/],
+      ['exploding-gradient', /^Set init=xavier, std 0\.2, 0\.18/],
+      ['vanishing-gradient', /^Widen to 64 units/],
+      ['dead-network', /^Widen to 64 units/],
     ];
     assert.deepEqual(expected.filter(([code, title]) => !works(code, title)).map(([code, title]) => `${code} ${title}`), []);
   });
