@@ -2,7 +2,8 @@
 // whose init is too large or too small for its fans (C·K·K) is flagged on the repeated conv
 // line with the gains and the init's std as evidence, and the quick fix (the matched init, the
 // std it gives named in the title) removes the flag once applied and probed again; the
-// He-initialised counterparts, pooled or not, raise nothing.
+// He-initialised counterparts, pooled or not, raise nothing. A narrow deep He stack is offered
+// widening, and a norm layer's γ flagged by the init before it the matched init.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -76,6 +77,30 @@ describe('probe: signal gains through convolution stacks', function () {
     const he = outcomes.find((o) => o.title.startsWith('Set init=he, std 0.58, 0.29'));
     assert.ok(he, outcomes.map((o) => o.title).join('; '));
     assert.deepEqual(he.left, []);
+  });
+
+  it('20 ReLU layers of width 8 at He: vanishing-gradient says the stack is narrow (Σ 1/width 2.5); Widen to 64 units removes it', async () => {
+    const text = zoo('narrow-relu-d20-w8');
+    const { uri, diagnostics } = await probe(text);
+    const vanishing = diagnostics.find((d) => d.code === 'vanishing-gradient' && d.range.start.line === lineOf(text, 'dense 8'));
+    assert.ok(vanishing, JSON.stringify(flags(diagnostics)));
+    assert.match(messageOf(vanishing), /narrow and deep: Σ 1\/width over its 20 hidden layers is 2\.5/);
+    const outcomes = await applyEach(text, uri, vanishing);
+    const widen = outcomes.find((o) => o.title === 'Widen to 64 units (the repeated line: all 20 copies)');
+    assert.ok(widen, outcomes.map((o) => o.title).join('; '));
+    assert.deepEqual(widen.left.filter((f) => f.startsWith('vanishing-gradient') || f.startsWith('dead-')), []);
+  });
+
+  it('batchnorm after dense layers at normal(0, 1): the flag on γ names the init and Set init=xavier removes it', async () => {
+    const text = zoo('norm-init-large-batchnorm');
+    const { uri, diagnostics } = await probe(text);
+    const gamma = diagnostics.find((d) => d.code === 'exploding-gradient' && d.range.start.line === lineOf(text, 'batchnorm'));
+    assert.ok(gamma, JSON.stringify(flags(diagnostics)));
+    assert.match(messageOf(gamma), /scale-free.*init normal\(0, 1\) has std 1/);
+    const outcomes = await applyEach(text, uri, gamma);
+    const xavier = outcomes.find((o) => o.title.startsWith('Set init=xavier, std 0.2, 0.18'));
+    assert.ok(xavier, outcomes.map((o) => o.title).join('; '));
+    assert.deepEqual(xavier.left, []);
   });
 
   it('the He-initialised conv2d, conv1d and pooled stacks raise no flag', async () => {
