@@ -44,7 +44,7 @@ SIGMOID_LOW, SIGMOID_HIGH, TANH_LIMIT = 0.015, 0.985, 0.97
 ACTIVATIONS = {
     nn.ReLU: "relu", nn.LeakyReLU: "leaky_relu", nn.ELU: "elu", nn.GELU: "gelu", nn.Tanh: "tanh",
     nn.Sigmoid: "sigmoid", nn.Softplus: "softplus", nn.Softmax: "softmax", nn.Identity: "linear",
-    nn.SiLU: "silu", nn.ReLU6: "relu6", nn.SELU: "selu", nn.CELU: "celu", nn.Mish: "mish",
+    nn.SiLU: "swish", nn.ReLU6: "relu6", nn.SELU: "selu", nn.CELU: "celu", nn.Mish: "mish",
     nn.Hardtanh: "hardtanh", nn.Hardsigmoid: "hardsigmoid", nn.Hardswish: "hardswish", nn.LogSoftmax: "log_softmax",
 }
 

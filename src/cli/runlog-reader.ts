@@ -11,6 +11,7 @@ import { HISTORY_FRAMES, HISTORY_HISTOGRAM_STEPS, type Histogram, type LayerStat
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
 import type { ActivationKind, InitSpec, LeafLayer, LossSpec, NetworkSpec, OptimizerSpec, ParamName, Task } from '../lang/spec';
 import { parseRecord, type RunLogRecord } from '../protocol/runlog';
+import { isActivationKind } from '../kinds';
 
 type Header = Extract<RunLogRecord, { type: 'header' }>;
 
@@ -188,7 +189,6 @@ function frameOf(record: Extract<RunLogRecord, { type: 'step' }>): StepFrame {
   return frame;
 }
 
-const ACTIVATIONS = new Set<string>(['relu', 'leaky_relu', 'elu', 'gelu', 'tanh', 'sigmoid', 'softplus', 'linear', 'softmax']);
 const LOSSES: Record<string, LossSpec['kind']> = {
   CrossEntropyLoss: 'cross_entropy', BCELoss: 'bce', MSELoss: 'mse', L1Loss: 'mae', HuberLoss: 'huber',
   cross_entropy: 'cross_entropy', bce: 'bce', mse: 'mse', mae: 'mae', huber: 'huber',
@@ -208,7 +208,7 @@ export function specOf(header: Header): NetworkSpec {
     // PyTorch's weight is [out, in, …]; GradLens's W is [in, out].
     const [inputWidth, outputWidth] = weight ? (pytorch ? [weight.shape.slice(1).reduce((a, b) => a * b, 1), weight.shape[0]!] : [weight.shape[0]!, weight.shape[1]!]) : [params[0]?.shape[0] ?? 0, params[0]?.shape[0] ?? 0];
     const base = { index, name: layer.name, line: layer.line ?? index, range, inputWidth, outputWidth, params };
-    const activation = (layer.activation !== undefined && ACTIVATIONS.has(layer.activation) ? layer.activation : 'linear') as ActivationKind;
+    const activation: ActivationKind = layer.activation !== undefined && isActivationKind(layer.activation) ? layer.activation : 'linear';
     if (params.length === 0) return { ...base, kind: 'activation', activation, alpha: activation === 'elu' ? 1 : 0.01 };
     if (layer.kind === 'layernorm') return { ...base, kind: 'layernorm', eps: 1e-5 };
     if (layer.kind === 'batchnorm') return { ...base, kind: 'batchnorm', momentum: 0.9, eps: 1e-5 };

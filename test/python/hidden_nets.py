@@ -264,7 +264,7 @@ class WidePadding(nn.Module):
         x = torch.tanh(self.s_1(x.transpose(1, 2)).transpose(1, 2))  # [4, 3]
         x = torch.tanh(self.s_2(x.transpose(1, 2)).transpose(1, 2))  # [2, 3]
         x, _ = self.rnn(x)
-        return self.out(last(x))
+        return self.out(F.silu(last(x)))
 
 
 WIDE_PADDING = """data "wide.csv" target=y
@@ -276,6 +276,7 @@ repeat 2 {
   s: conv1d 3 kernel=2 stride=2 tanh
 }
 rnn: rnn 2
+swish
 out: dense 1
 loss mse
 optimizer sgd lr=0.05 momentum=0.9

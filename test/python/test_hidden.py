@@ -194,8 +194,8 @@ class HiddenNetworks(unittest.TestCase):
 
     def test_a_watched_export_names_each_layer_with_its_net_kind(self):
         # The exported Conv2d, Conv1d, RNN, LSTM, GRU subclass torch's modules: the run log
-        # still calls them conv2d, conv1d, rnn, lstm, gru, as the engine does.
-        for name in ("odd-image", "sequence-classes", "stacked-recurrent", "one-step"):
+        # still calls them conv2d, conv1d, rnn, lstm, gru, as the engine does; nn.SiLU is swish.
+        for name in ("odd-image", "sequence-classes", "stacked-recurrent", "one-step", "wide-padding"):
             with self.subTest(network=name), TempDir() as folder:
                 path = hidden_nets.write(folder, name)
                 run_script(export(folder, path), "--steps", 2, "--gradlens", folder / "run.jsonl")
@@ -203,6 +203,11 @@ class HiddenNetworks(unittest.TestCase):
                 engine = gradlens_json("grads", path, "--json")
                 kinds = {layer["name"]: layer["kind"] for layer in header["layers"] if layer["params"]}
                 self.assertEqual(kinds, {layer["name"]: layer["kind"] for layer in engine["layers"] if layer["params"]})
+                # Activations (fused or layers of their own, swish and mish too) as the .net names them.
+                analysed = {layer["name"]: layer.get("activation") for layer in gradlens_json("analyze", folder / "run.jsonl", "--json")["spec"]["layers"]}
+                for layer in engine["layers"]:
+                    if layer.get("activation") is not None:
+                        self.assertEqual(analysed.get(layer["name"]), layer["activation"], f"{name} {layer['name']}")
 
 
 if __name__ == "__main__":
