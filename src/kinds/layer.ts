@@ -170,6 +170,11 @@ export interface LayerKindCore<P, F, K extends string> {
   following?(p: P): FollowingLayer | undefined;
   /** The engine op for a resolved leaf on input `x`: parameters created and initialised in PyTorch's order. */
   build(layer: LeafWith<K, F>, x: Tensor, ctx: BuildContext): Op;
+  /**
+   * Values the op allocates per example (within a small factor of its buffers): the checker
+   * refuses a step that would hold too many (src/lang/working-set.ts).
+   */
+  valuesPerExample(layer: LeafWith<K, F>): number;
   /** The activation fused into the layer (written after its size, as `dense 64 relu`): completion offers activations there. */
   fusedActivation?(p: P): ActivationKind;
   pytorch: PytorchExport<LeafWith<K, F>>;

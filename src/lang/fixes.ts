@@ -6,6 +6,7 @@ import type { Fix, Position, Range, TextEdit } from './diagnostics';
 import type { NetDocument, Statement, Value } from './ast';
 import type { LeafLayer, NetworkSpec } from './spec';
 import type { FixSuggestion } from './rewrites';
+import { kindOf } from '../kinds/layers';
 
 export function fixEdits(document: NetDocument, spec: NetworkSpec, fix: FixSuggestion): Fix | undefined {
   const doc = new DocumentIndex(document);
@@ -84,9 +85,9 @@ function useActivation(doc: DocumentIndex, spec: NetworkSpec, layer: number, act
   return undefined;
 }
 
-/** The layers whose statement takes `init=` and an activation after its size: dense and the convolutions. */
+/** The layers whose statement takes `init=` and an activation after its size (dense and the convolutions): their kinds fuse one. */
 function takesInit(leaf: LeafLayer): boolean {
-  return leaf.kind === 'dense' || leaf.kind === 'conv2d' || leaf.kind === 'conv1d';
+  return kindOf(leaf).fusedActivation !== undefined;
 }
 
 /** One edit per statement (copies made by `repeat` share one); the title names the init and the stds it gives. */

@@ -5,46 +5,16 @@
 // instead of the engine asking for gigabytes, or for an array no engine can allocate
 // (an lstm 256 over 10,000 steps in full batches of 800 is 35 billion values).
 
-import { assertNever } from '../kinds/never';
+import { kindOf } from '../kinds/layers';
 import type { Reporter } from './report';
 import type { LeafLayer } from './spec';
 
 /** 2^28 values: 1 GiB in float32, 2 GiB in float64 (the gradient check). */
 export const MAX_BATCH_VALUES = 2 ** 28;
 
-/** Values the engine's op for this layer allocates per example (within a small factor of its buffers). */
+/** Values the engine's op for this layer allocates per example (its kind's estimate, src/kinds/layers/). */
 export function valuesPerExample(leaf: LeafLayer): number {
-  const out = leaf.outputWidth;
-  switch (leaf.kind) {
-    case 'dense':
-    case 'activation':
-    case 'flatten':
-    case 'maxpool2d':
-    case 'avgpool2d':
-      return 4 * out; // output and its gradient, pre-activation and its gradient
-    case 'layernorm':
-    case 'batchnorm':
-    case 'dropout':
-      return 3 * out; // output, its gradient, the normalised values or the mask
-    case 'conv2d': {
-      const positions = out / leaf.filters;
-      return 5 * out + 2 * positions * leaf.channels * leaf.kernel * leaf.kernel;
-    }
-    case 'conv1d': {
-      const positions = out / leaf.filters;
-      return 4 * out + 2 * positions * leaf.features * leaf.kernel;
-    }
-    case 'rnn':
-    case 'lstm':
-    case 'gru': {
-      const gates = { rnn: 1, lstm: 4, gru: 3 }[leaf.kind] * leaf.hidden;
-      // Per step: the input and its gradient, the input-side gate products and their
-      // gradients (gru a recurrent-side copy too), the gate values, the hidden (and cell) states.
-      return 2 * out + leaf.steps * (2 * leaf.features + 3 * gates + (leaf.kind === 'gru' ? gates : 0) + 3 * leaf.hidden);
-    }
-    default:
-      return assertNever(leaf);
-  }
+  return kindOf(leaf).valuesPerExample(leaf);
 }
 
 /** Refuses a network whose one training step on `batch` examples needs more than MAX_BATCH_VALUES values. */

@@ -41,6 +41,7 @@ export const activation = defineLayer<ActivationFields, ActivationFields, 'activ
   nameStem: (p) => p.activation,
   label: (leaf) => leaf.activation,
   build: (layer, x, ctx) => new ActivationOp(layer.index, x, layer.activation, layer.alpha, ctx.dtype, ctx.capacity),
+  valuesPerExample: (layer) => 4 * layer.outputWidth, // output and its gradient, input and its gradient
   pytorch: { module: (leaf, py) => activationDef(leaf.activation).pytorch.replace('{alpha}', py(leaf.alpha)) },
   // Every activation kind after a linear dense layer, with the options its kind asks to check.
   gradcheck: ACTIVATION_LIST.flatMap((a) => a.gradcheck.map((options) => ({ input: 'input 3', lines: ['dense 4', options ? `${a.name} ${options}` : a.name] }))),

@@ -48,6 +48,8 @@ export const conv1d = defineLayer<ConvSettings, Conv1dFields, 'conv1d'>({
     return new Conv1dOp(layer.index, x, { steps, features, filters, kernel, stride, padding }, w, b, elementwise(layer.activation), layer.alpha, ctx.dtype, ctx.capacity);
   },
   fusedActivation: (p) => p.activation,
+  // Output, pre-activation and their gradients, plus the unfolded windows and their gradient.
+  valuesPerExample: (layer) => 4 * layer.outputWidth + 2 * (layer.outputWidth / layer.filters) * layer.features * layer.kernel,
   pytorch: {
     module: (leaf, py) => convModule('Conv1d', leaf.features, leaf, py),
     // W [OUT, F, K]: fans F·K in, OUT·K out, as the engine's.

@@ -49,6 +49,8 @@ export const conv2d = defineLayer<ConvSettings, Conv2dFields, 'conv2d'>({
     return new Conv2dOp(layer.index, x, { channels, height, width, filters, kernel, stride, padding }, w, b, elementwise(layer.activation), layer.alpha, ctx.dtype, ctx.capacity);
   },
   fusedActivation: (p) => p.activation,
+  // Output, pre-activation and their gradients, plus the unfolded windows (im2col) and their gradient.
+  valuesPerExample: (layer) => 5 * layer.outputWidth + 2 * (layer.outputWidth / layer.filters) * layer.channels * layer.kernel * layer.kernel,
   pytorch: {
     module: (leaf, py) => convModule('Conv2d', leaf.channels, leaf, py),
     // W [OUT, C, K, K]: torch.nn.init's fans (C·K·K in, OUT·K·K out) are the engine's.

@@ -87,6 +87,7 @@ export const dense = defineLayer<DenseSettings, DenseFields, 'dense'>({
     const b = layer.bias ? ctx.param('b') : null;
     return new DenseOp(layer.index, x, w, b, fused(layer.activation), layer.alpha, ctx.dtype, ctx.capacity);
   },
+  valuesPerExample: (layer) => 4 * layer.outputWidth, // output and its gradient, pre-activation and its gradient
   pytorch: {
     module: (leaf, py) => leaf.activation === 'linear'
       ? `nn.Linear(${leaf.inputWidth}, ${leaf.units}${leaf.bias ? '' : ', bias=False'})`

@@ -21,6 +21,7 @@ export const dropout = defineLayer<{ rate: number }, { rate: number }, 'dropout'
   leaf: (p) => ({ rate: p.rate }),
   label: (leaf) => `dropout ${leaf.rate}`,
   build: (layer, x, ctx) => new DropoutOp(layer.index, x, layer.rate, ctx.dropoutRng, ctx.dtype, ctx.capacity),
+  valuesPerExample: (layer) => 3 * layer.outputWidth, // output, its gradient, the mask
   pytorch: { module: (leaf, py) => `nn.Dropout(${py(leaf.rate)})` },
   gradcheck: [{ input: 'input 3', lines: ['dense 6 tanh', 'dropout 0.5'] }],
 });

@@ -19,6 +19,7 @@ export const flatten = defineLayer<Record<never, never>, Record<never, never>, '
   leaf: () => ({}),
   label: () => 'flatten',
   build: (layer, x) => new FlattenOp(layer.index, x),
+  valuesPerExample: (layer) => 4 * layer.outputWidth,
   pytorch: { module: () => 'nn.Flatten()  # row-major, as the engine' },
   gradcheck: [{ input: 'input 2 3', lines: ['flatten', 'tanh'] }],
 });

@@ -33,6 +33,7 @@ export const layernorm = defineLayer<{ eps: number }, { eps: number }, 'layernor
     gamma.value.fill(1);
     return new LayerNormOp(layer.index, x, gamma, ctx.param('beta'), layer.eps, ctx.dtype, ctx.capacity);
   },
+  valuesPerExample: (layer) => 3 * layer.outputWidth, // output, its gradient, the normalised values
   pytorch: { module: (leaf, py) => `nn.LayerNorm(${leaf.outputWidth}, eps=${py(leaf.eps)})` },
   gradcheck: [{ input: 'input 3', lines: ['dense 5', 'layernorm'] }, { input: 'input 3', lines: ['dense 5', 'layernorm eps=0.5'] }],
 });
@@ -56,6 +57,7 @@ export const batchnorm = defineLayer<{ eps: number; momentum: number }, { moment
     gamma.value.fill(1);
     return new BatchNormOp(layer.index, x, gamma, ctx.param('beta'), layer.momentum, layer.eps, ctx.dtype, ctx.capacity);
   },
+  valuesPerExample: (layer) => 3 * layer.outputWidth, // output, its gradient, the normalised values
   pytorch: {
     // .net's momentum keeps that much of the running statistics; torch's takes that much of the batch.
     module: (leaf, py) => `nn.BatchNorm1d(${leaf.outputWidth}, eps=${py(leaf.eps)}, momentum=${py(1 - leaf.momentum)})`,

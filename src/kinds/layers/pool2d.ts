@@ -39,6 +39,7 @@ function pool<K extends 'maxpool2d' | 'avgpool2d'>(kind: K, what: string): Layer
       const geometry = { channels: layer.channels, height: layer.height, width: layer.width, kernel: layer.kernel };
       return kind === 'maxpool2d' ? new MaxPool2dOp(layer.index, x, geometry, ctx.dtype, ctx.capacity) : new AvgPool2dOp(layer.index, x, geometry, ctx.dtype, ctx.capacity);
     },
+    valuesPerExample: (layer) => 4 * layer.outputWidth, // output and its gradient, the input's share
     pytorch: { module: (leaf) => `nn.${module}(${leaf.kernel})` },
     gradcheck: [{ input: 'input 2 5 4', lines: [`${kind} 2`, 'flatten'] }],
   });

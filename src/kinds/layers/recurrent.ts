@@ -85,6 +85,9 @@ function recurrent<K extends 'rnn' | 'lstm' | 'gru'>(kind: K, gates: number, wha
       const Cell = kind === 'rnn' ? RnnOp : kind === 'lstm' ? LstmOp : GruOp;
       return new Cell(layer.index, x, geometry, params, ctx.dtype, ctx.capacity);
     },
+    // Per step: the input and its gradient, the input-side gate products and their gradients
+    // (gru a recurrent-side copy too), the gate values, the hidden (and cell) states.
+    valuesPerExample: (layer) => 2 * layer.outputWidth + layer.steps * (2 * layer.features + (kind === 'gru' ? 4 : 3) * gates * layer.hidden + 3 * layer.hidden),
     pytorch: {
       module: (leaf, py) => `${kind.toUpperCase()}(${leaf.features}, ${leaf.hidden}, ${py(leaf.sequences)}${leaf.bias ? '' : ', bias=False'})`,
       // The written init (default U(−1/√H, 1/√H)) on both weight matrices; the biases keep
