@@ -50,7 +50,10 @@ export function readTrain(stmt: Statement | undefined, trainSize: number, r: Rep
   const { values, nodes } = readOptions(stmt, TRAIN_OPTIONS, '`train`', r);
   const get = (key: string) => values.get(key) as number | undefined;
   train.epochs = get('epochs') ?? 100;
-  train.batch = get('batch') ?? trainSize;
+  // A batch larger than the training set is the whole set (as the engine, the exported script
+  // and a DataLoader feed it): the shapes shown and the steps counted use what really runs.
+  const batch = get('batch');
+  train.batch = batch !== undefined && trainSize > 0 ? Math.min(batch, trainSize) : batch ?? trainSize;
   train.seed = get('seed') ?? 0;
   const steps = get('steps');
   if (steps !== undefined) train.steps = steps;

@@ -64,4 +64,14 @@ describe('LSP: hovers and inlay hints show the output shapes PyTorch computes (h
       }
     }
   });
+
+  it('a batch larger than the training set shows the set\'s size, the batch PyTorch\'s DataLoader gives', async () => {
+    const uri = pathToFileURL(join(folder, 'big-batch.net')).toString();
+    const text = 'data "grey.csv" target=label\ninput 1 5 6\nc: conv2d 3 kernel=5 stride=3 padding=1\nflatten\nout: dense 1\ntrain batch=64\n';
+    client.open(uri, text);
+    await client.diagnostics(uri);
+    const hints = await client.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 7, character: 0 } } });
+    // grey.csv: 24 rows, split 0.8 → 19 training examples.
+    assert.deepEqual(hints.map((h) => String(h.label)), ['→ [19, 3, 1, 2]', '→ [19, 6]', '→ [19, 1]']);
+  });
 });
