@@ -46,6 +46,7 @@ function render(file: string, log: RunLog, findings: LayerFinding[]): string {
   const lines = [
     `${file}: ${header.producer === 'pytorch' ? 'PyTorch' : 'GradLens'} run of ${header.model ?? 'a model'}` +
       `${header.worldSize !== undefined ? ` (rank ${header.rank ?? 0} of ${header.worldSize})` : ''}, ${header.layers.length} layers, ` +
+      `${header.optimizer ? `${header.optimizer.kind} lr=${header.optimizer.lr}, ` : ''}` +
       `${steps} recorded steps up to step ${lastStep}, ${log.ended ? `ended: ${run.reason}` : 'no end record (still running, or killed)'}` +
       `${source ? `; lines of ${source}` : ''}`,
     '',

@@ -108,7 +108,8 @@ class OptimizerAndInit(unittest.TestCase):
         lr = next(fix["lr"] for fix in cause["fixes"] if fix["kind"] == "set-lr")
         # The lr that makes the first step 1e-3 of the weights, to one significant digit.
         self.assertAlmostEqual(lr, float(f"{50.0 / factor:.1g}"))
-        self.assertIn(f"try: lr={lr:g} (now 50)", text.replace("(now 50.0)", "(now 50)"))
+        self.assertIn(", sgd lr=50, ", text.splitlines()[0])
+        self.assertIn(f"try: lr={lr:g} (now 50)", text)
         # Without the optimizer the same step is named, and no lr is made up.
         self.assertTrue(any("lr is ≈" in f["message"] for f in without["findings"]))
         self.assertFalse(any(fix["kind"] == "set-lr" for f in without["findings"] for fix in f["fixes"]))
