@@ -21,6 +21,7 @@ export function exportCommand(options: { file: string; to: 'pytorch'; out: strin
   const text = exportPytorch(spec, {
     source: relativePath(outDir, resolve(options.file)),
     ...(spec.data.kind === 'csv' ? { csvPath: relativePath(outDir, spec.data.resolvedPath) } : {}),
+    ...(spec.weights ? { weightsPath: relativePath(outDir, spec.weights.resolvedPath) } : {}),
     gradlensPython: pythonPackageFolder(),
     version,
   });

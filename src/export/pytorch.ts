@@ -13,6 +13,8 @@ export interface ExportOptions {
   source: string;
   /** CSV data: its path relative to the exported file's folder (default: as written in the .net file). */
   csvPath?: string;
+  /** The .net file's \`weights\` statement: the file's path relative to the exported file's folder. */
+  weightsPath?: string;
   /** Folder holding the gradlens_torch package, tried when it is not importable (for --gradlens). */
   gradlensPython?: string;
   /** GradLens's version, for the header. */
@@ -62,7 +64,7 @@ export function exportPytorch(spec: NetworkSpec, options: ExportOptions): string
     modelClass(spec, className),
     lossSection(spec),
     optimizerSection(spec),
-    weightsSection(spec),
+    weightsSection(options.weightsPath),
     trainingSection(className),
   ];
   return sections.filter((s) => s !== '').join('\n\n');
@@ -330,27 +332,42 @@ def make_optimizer(params):
     return ${call}`;
 }
 
-function weightsSection(_spec: NetworkSpec): string {
+function weightsSection(weightsPath: string | undefined): string {
   return `# .net parameter names -> PyTorch's; W is [in, out] in GradLens, weight is [out, in] here.
 # Convolution and recurrent weights have PyTorch's layout in GradLens already.
 PARAMETERS = {"W": "weight", "b": "bias", "gamma": "weight", "beta": "bias",
               "W_ih": "weight_ih_l0", "W_hh": "weight_hh_l0", "b_ih": "bias_ih_l0", "b_hh": "bias_hh_l0"}
+${weightsPath !== undefined
+    ? `WEIGHTS_PATH = ${py(weightsPath)}  # the .net file's \`weights\` statement, relative to this file`
+    : 'WEIGHTS_PATH = None  # the .net file starts from its inits (no `weights` statement)'}
 
 
-def load_gradlens_weights(model, path):
-    """Copy the weights of \`gradlens grads FILE.net --json\` into the model."""
+def load_gradlens_weights(model, path, strict=True):
+    """Copy the weights of \`gradlens grads FILE.net --json\` into the model. Not strict (the
+    .net file's own \`weights\` statement, as GradLens reads it): a tensor that does not fit
+    is a warning and keeps its init."""
     report = json.loads(Path(path).read_text())
     modules = {layer: getattr(model, module) for module, (layer, _line) in NET_LAYERS.items()}
+
+    def refuse(message):
+        if strict:
+            sys.exit(message)
+        print(f"warning: {message}; it keeps its init", file=sys.stderr)
+
     for layer in report["layers"]:
         for param in layer["params"]:
-            if layer["name"] not in modules:
-                sys.exit(f"{path}: layer {layer['name']!r} is not in this network")
-            value = torch.tensor(param["value"], dtype=torch.float32).reshape(param["shape"])
-            target = getattr(modules[layer["name"]], PARAMETERS[param["name"]])
+            if layer["name"] not in modules or param["name"] not in PARAMETERS:
+                refuse(f"{path}: {layer['name']}.{param['name']} is not in this network")
+                continue
+            value = torch.tensor(param["value"], dtype=torch.float32)
+            target = getattr(modules[layer["name"]], PARAMETERS[param["name"]], None)
+            shape = list(reversed(param["shape"])) if param["name"] == "W" and len(param["shape"]) == 2 else param["shape"]
+            if target is None or list(target.shape) != shape or value.numel() != target.numel():
+                refuse(f"{path}: {layer['name']}.{param['name']} has shape {param['shape']}, expected {list(target.shape) if target is not None else 'none'}")
+                continue
+            value = value.reshape(param["shape"])
             if param["name"] == "W" and value.dim() == 2:
                 value = value.t()
-            if tuple(value.shape) != tuple(target.shape):
-                sys.exit(f"{path}: {layer['name']}.{param['name']} has shape {param['shape']}, expected {list(target.shape)}")
             with torch.no_grad():
                 target.copy_(value)`;
 }
@@ -384,6 +401,8 @@ def main():
     model = ${className}()
     if args.weights:
         load_gradlens_weights(model, args.weights)
+    elif WEIGHTS_PATH is not None:
+        load_gradlens_weights(model, HERE / WEIGHTS_PATH, strict=False)
     optimizer = make_optimizer(model.parameters())
 
     # Each epoch shuffles the training examples with the train seed and takes consecutive

@@ -209,6 +209,26 @@ class HiddenNetworks(unittest.TestCase):
                     if layer.get("activation") is not None:
                         self.assertEqual(analysed.get(layer["name"]), layer["activation"], f"{name} {layer['name']}")
 
+    def test_the_weights_statement_is_where_the_exported_script_starts(self):
+        with TempDir() as folder:
+            path = hidden_nets.write(folder, "grey-regression")
+            start = gradlens_json("grads", path, "--json")
+            for layer in start["layers"]:
+                for p in layer["params"]:
+                    p["value"] = [0.5 * v + 0.01 for v in p["value"]]
+            start["layers"].append({"name": "gone", "params": [{"name": "W", "shape": [1, 1], "value": [1]}]})
+            (folder / "start.json").write_text(json.dumps(start))
+            path.write_text(path.read_text() + 'weights "start.json"\n')
+            (folder / "out").mkdir()
+            script = export(folder / "out", path)
+            self.assertIn('WEIGHTS_PATH = "../start.json"', script.read_text())
+            expected = gradlens_json("grads", path, "--json", "--after", 5)["loss"]
+            errors = io.StringIO()
+            with contextlib.redirect_stderr(errors):
+                printed = run_script(script, "--steps", 5)
+            self.assertLess(abs(final_loss(printed) - expected), SGD_TOLERANCE)
+            self.assertIn("gone.W is not in this network; it keeps its init", errors.getvalue())
+
 
 if __name__ == "__main__":
     unittest.main()
