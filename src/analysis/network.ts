@@ -3,7 +3,7 @@
 // Reads NetworkSpec only; no telemetry here.
 
 import type { ActivationKind, InitSpec, LeafLayer, NetworkSpec } from '../lang/spec';
-import { ACTIVATIONS, activationOf } from '../kinds';
+import { ACTIVATIONS, activationOf, kindOf } from '../kinds';
 import { matchedInit } from '../kinds/init';
 
 /** Bounded with flat tails (sigmoid, tanh: the kind's saturation trait), so the derivative goes to 0 for large |x| (Glorot & Bengio 2010). */
@@ -37,19 +37,9 @@ export function isAffine(leaf: LeafLayer | undefined): leaf is AffineLayer {
   return leaf !== undefined && (leaf.kind === 'dense' || leaf.kind === 'conv2d' || leaf.kind === 'conv1d');
 }
 
-/**
- * The fans torch.nn.init computes for the layer's weight, which the engine draws it with:
- * dense [in, out] → in, out; conv2d [OUT, C, K, K] → C·K·K, OUT·K·K; conv1d [OUT, F, K] → F·K, OUT·K.
- */
+/** The fans torch.nn.init computes for the layer's weight, which the engine draws it with (its kind's, src/kinds/layers/). */
 export function weightFans(leaf: AffineLayer): { fanIn: number; fanOut: number } {
-  switch (leaf.kind) {
-    case 'dense':
-      return { fanIn: leaf.inputWidth, fanOut: leaf.outputWidth };
-    case 'conv2d':
-      return { fanIn: leaf.channels * leaf.kernel * leaf.kernel, fanOut: leaf.filters * leaf.kernel * leaf.kernel };
-    case 'conv1d':
-      return { fanIn: leaf.features * leaf.kernel, fanOut: leaf.filters * leaf.kernel };
-  }
+  return kindOf(leaf).weightFans!(leaf);
 }
 
 /**

@@ -175,6 +175,11 @@ export interface LayerKindCore<P, F, K extends string> {
    * refuses a step that would hold too many (src/lang/working-set.ts).
    */
   valuesPerExample(layer: LeafWith<K, F>): number;
+  /**
+   * The fans torch.nn.init computes for the layer's weight W, which the op's init and the
+   * analysis's expected signal gains both use (kinds with a W and a fused activation).
+   */
+  weightFans?(layer: LeafWith<K, F>): { fanIn: number; fanOut: number };
   /** The activation fused into the layer (written after its size, as `dense 64 relu`): completion offers activations there. */
   fusedActivation?(p: P): ActivationKind;
   pytorch: PytorchExport<LeafWith<K, F>>;

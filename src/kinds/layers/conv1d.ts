@@ -40,10 +40,12 @@ export const conv1d = defineLayer<ConvSettings, Conv1dFields, 'conv1d'>({
   init: (p, next) => weightInit(p.init, p.activation, next),
   defaultInitText: WEIGHT_INIT_DEFAULT_TEXT,
   label: convLabel,
+  // W [OUT, F, K]: fan-in F·K, fan-out OUT·K.
+  weightFans: (layer) => ({ fanIn: layer.features * layer.kernel, fanOut: layer.filters * layer.kernel }),
   build(layer, x, ctx) {
     const { steps, features, filters, kernel, stride, padding } = layer;
-    const w = ctx.param('W');
-    ctx.init(w, features * kernel, filters * kernel, layer.init);
+    const w = ctx.param('W'), { fanIn, fanOut } = conv1d.weightFans!(layer);
+    ctx.init(w, fanIn, fanOut, layer.init);
     const b = layer.bias ? ctx.param('b') : null;
     return new Conv1dOp(layer.index, x, { steps, features, filters, kernel, stride, padding }, w, b, elementwise(layer.activation), layer.alpha, ctx.dtype, ctx.capacity);
   },

@@ -41,10 +41,12 @@ export const conv2d = defineLayer<ConvSettings, Conv2dFields, 'conv2d'>({
   init: (p, next) => weightInit(p.init, p.activation, next),
   defaultInitText: WEIGHT_INIT_DEFAULT_TEXT,
   label: convLabel,
+  // W [OUT, C, K, K]: fan-in C·K·K, fan-out OUT·K·K.
+  weightFans: (layer) => ({ fanIn: layer.channels * layer.kernel * layer.kernel, fanOut: layer.filters * layer.kernel * layer.kernel }),
   build(layer, x, ctx) {
     const { channels, height, width, filters, kernel, stride, padding } = layer;
-    const w = ctx.param('W');
-    ctx.init(w, channels * kernel * kernel, filters * kernel * kernel, layer.init);
+    const w = ctx.param('W'), { fanIn, fanOut } = conv2d.weightFans!(layer);
+    ctx.init(w, fanIn, fanOut, layer.init);
     const b = layer.bias ? ctx.param('b') : null;
     return new Conv2dOp(layer.index, x, { channels, height, width, filters, kernel, stride, padding }, w, b, elementwise(layer.activation), layer.alpha, ctx.dtype, ctx.capacity);
   },

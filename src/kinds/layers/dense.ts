@@ -81,9 +81,10 @@ export const dense = defineLayer<DenseSettings, DenseFields, 'dense'>({
   following: (p) => (p.activation === 'softmax' ? { kind: 'activation', settings: { activation: 'softmax', alpha: 0 } } : undefined),
   fusedActivation: (p) => p.activation,
   label: (leaf) => (leaf.activation === 'linear' ? 'dense' : `dense ${leaf.activation}`),
+  weightFans: (layer) => ({ fanIn: layer.inputWidth, fanOut: layer.units }),
   build(layer, x, ctx) {
-    const w = ctx.param('W');
-    ctx.init(w, layer.inputWidth, layer.units, layer.init);
+    const w = ctx.param('W'), { fanIn, fanOut } = dense.weightFans!(layer);
+    ctx.init(w, fanIn, fanOut, layer.init);
     const b = layer.bias ? ctx.param('b') : null;
     return new DenseOp(layer.index, x, w, b, fused(layer.activation), layer.alpha, ctx.dtype, ctx.capacity);
   },
