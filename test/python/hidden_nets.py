@@ -318,6 +318,35 @@ optimizer sgd lr=0.1 weight_decay=0.01
 """
 
 
+class PoolTies(nn.Module):
+    """Max pooling over ties: integer pixels through a 1×1 convolution of ones make equal
+    values in most windows; the gradient goes to the first maximum in the window's
+    row-major order, as PyTorch's max_pool2d routes it."""
+
+    def __init__(self):
+        super().__init__()
+        self.c = nn.Conv2d(2, 2, 1)
+        self.out = nn.Linear(8, 2)
+
+    def forward(self, x):
+        return self.out(torch.flatten(F.max_pool2d(self.c(x), 2), 1))
+
+
+POOL_TIES = """data "ties.csv" target=label task=classes normalize=false
+input 2 4 4
+c: conv2d 2 kernel=1 init=ones
+maxpool2d 2
+flatten
+out: dense 2
+optimizer sgd lr=0.05
+"""
+
+
+def integer_image_csv(n, values, seed):
+    rng = random.Random(seed)
+    return csv_rows(["label"] + [f"p{i}" for i in range(values)], [[i % 2] + [rng.choice([0, 1, 2]) for _ in range(values)] for i in range(n)])
+
+
 def build(name):
     torch.manual_seed(0)
     return NETS[name]["module"]()
@@ -336,6 +365,7 @@ NETS = {
                  "module": OneStep, "steps": 6},
     "wide-padding": {"net": WIDE_PADDING, "files": {"wide.csv": sequence_csv(18, 3, 2, 6)},
                      "module": WidePadding, "steps": 8},
+    "pool-ties": {"net": POOL_TIES, "files": {"ties.csv": integer_image_csv(12, 32, 5)}, "module": PoolTies, "steps": 4},
     "two-pools": {"net": TWO_POOLS, "files": {"pools.csv": image_csv(24, 2, 5, 4, [3, 1, 7, 5], 7, target_first=False)},
                   "module": TwoPools, "steps": 6},
 }

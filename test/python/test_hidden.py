@@ -117,7 +117,7 @@ class HiddenNetworks(unittest.TestCase):
         self.assertEqual(init["inputShape"], hidden_nets.input_shape(name))
         model = hidden_nets.build(name).double().train()
         load(model, init)
-        x = torch.tensor(init["batch"]["x"])
+        x = torch.tensor(init["batch"]["x"], dtype=torch.float64)
         self.assertEqual(list(x.shape[1:]), init["inputShape"], "batch.x nested in the input shape")
         y = torch.tensor(init["batch"]["y"], dtype=torch.float64)
         loss_fn = loss_of(net["net"])
