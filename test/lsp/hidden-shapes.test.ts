@@ -65,6 +65,18 @@ describe('LSP: hovers and inlay hints show the output shapes PyTorch computes (h
     }
   });
 
+  it('the probe trains every network: its hover has the probe\'s gradient numbers, no failure note', async () => {
+    for (const [name, layers] of Object.entries(torchShapes)) {
+      const uri = pathToFileURL(join(folder, `${name}.net`)).toString();
+      const lines = readFileSync(join(folder, `${name}.net`), 'utf8').split('\n');
+      await client.probed(uri, 30_000);
+      const first = Object.keys(layers)[0].replace(/_\d+$/, '');
+      const line = lines.findIndex((l) => l.trimStart().startsWith(`${first}:`));
+      const hover = hoverMarkdown(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: lines[line].indexOf(first) + 1 } }));
+      assert.match(hover, /From the probe/, `${name}: ${hover.slice(0, 400)}`);
+    }
+  });
+
   it('a batch larger than the training set shows the set\'s size, the batch PyTorch\'s DataLoader gives', async () => {
     const uri = pathToFileURL(join(folder, 'big-batch.net')).toString();
     const text = 'data "grey.csv" target=label\ninput 1 5 6\nc: conv2d 3 kernel=5 stride=3 padding=1\nflatten\nout: dense 1\ntrain batch=64\n';
