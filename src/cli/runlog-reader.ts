@@ -191,6 +191,8 @@ function frameOf(record: Extract<RunLogRecord, { type: 'step' }>): StepFrame {
 
 const LOSSES: Record<string, LossSpec['kind']> = {
   CrossEntropyLoss: 'cross_entropy', BCELoss: 'bce', MSELoss: 'mse', L1Loss: 'mae', HuberLoss: 'huber',
+  // Logits into the loss: the network's last layer is what a fused sigmoid or softmax would read.
+  BCEWithLogitsLoss: 'bce', NLLLoss: 'cross_entropy', SmoothL1Loss: 'huber',
   cross_entropy: 'cross_entropy', bce: 'bce', mse: 'mse', mae: 'mae', huber: 'huber',
 };
 

@@ -136,6 +136,25 @@ class OptimizerAndInit(unittest.TestCase):
             self.assertRegex(finding["message"], r"init normal\(0, [0-9.]+\) has std [0-9.]+, 1\d(\.\d)?× (He|Xavier)'s")
 
 
+class LossNames(unittest.TestCase):
+    def test_a_logits_loss_is_its_task(self):
+        torch.manual_seed(0)
+        model = relu_mlp([8, 16, 1])
+        with torch.no_grad():
+            model[2].weight.mul_(40)  # an output layer far too large: overconfident from the start
+        x = torch.randn(64, 8, generator=torch.Generator().manual_seed(1))
+        y = (x[:, 0] > 0).float().unsqueeze(1)
+        with TempDir() as folder:
+            with gradlens_torch.watch(model, folder / "run.jsonl", loss="BCEWithLogitsLoss") as w:
+                loss = nn.functional.binary_cross_entropy_with_logits(model(x), y)
+                loss.backward()
+                w.step(loss)
+            report = json.loads(gradlens("analyze", folder / "run.jsonl", "--json").stdout)
+        self.assertEqual(report["spec"]["data"]["task"], "binary")
+        note = next(f for f in report["findings"] if f["code"] == "initial-loss")
+        self.assertIn("(ln 2)", note["message"])
+
+
 class ExportedRuns(unittest.TestCase):
     def test_findings_land_on_the_net_lines(self):
         with TempDir() as folder:
