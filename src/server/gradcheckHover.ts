@@ -1,5 +1,6 @@
-// The hover on the `model` line: the gradient check of this text as a table (the rows and
-// notes `gradlens gradcheck` prints), or how to run it.
+// The hover on the `model` line (else the first statement, where the code lens is): the
+// gradient check of this text as a table (the rows and notes `gradlens gradcheck` prints),
+// or how to run it.
 
 import { GRADCHECK_COLUMNS, gradcheckNotes, gradcheckRow, gradcheckSummary } from '../analysis/gradcheck';
 import type { DocumentState } from './documentState';

@@ -191,7 +191,9 @@ export function hover(state: DocumentState, p: Position): Hover | undefined {
   if (copies.length > 0 && statement && findLayer(statement.keyword.text)) {
     sections.push([layerHeader(state, copies, statement), '', ...evidenceSection(state, copies)].join('\n'));
   }
-  if (statement?.keyword.text === 'model' && state.spec && modelLine(state) === p.line) sections.push(gradcheckSection(state));
+  // The check is the network's: its hover sits with its code lens, on the `model` line or,
+  // in a file without one, on the first statement.
+  if (statement && state.spec && modelLine(state) === p.line) sections.push(gradcheckSection(state));
   const doc = statement ? wordDoc(statement, p) : undefined;
   if (doc) sections.push(doc);
   if (sections.length === 0) return undefined;

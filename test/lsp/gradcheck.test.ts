@@ -1,5 +1,5 @@
 // Through the bundled server: the probe starts from a `weights` file, and the gradient
-// check (custom request, code lens and hover on the `model` line).
+// check (custom request, code lens and hover on the `model` line, else the first statement).
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -67,6 +67,26 @@ describe('weights and the gradient check in the language server', function () {
     await client.diagnostics(uri);
     const edited = await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } });
     assert.equal(edited.find((l) => l.command?.command === 'gradlens.checkGradients')!.command!.title, 'Check Gradients');
+  });
+
+  it('without a `model` statement, the code lens and the hover sit on the first statement and show the verdict', async () => {
+    const uri = 'file:///tmp/gradlens-gradcheck/no-model.net';
+    const text = '# no model statement\ndata xor\ninput 2\nhidden: dense 4 tanh\nout: dense 1 sigmoid\nloss bce\n';
+    client.open(uri, text);
+    await client.diagnostics(uri);
+    const first = 1;
+    const lens = (await client.request<CodeLens[]>('textDocument/codeLens', { textDocument: { uri } })).find((l) => l.command?.command === 'gradlens.checkGradients');
+    assert.equal(lens?.range.start.line, first);
+    const hoverAt = async (line: number) => hoverMarkdown(await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character: 1 } }));
+    assert.match(await hoverAt(first), /Gradient check: not run on this text/);
+
+    const result = GradCheckResult.parse(await client.request(GradCheckRequest, { uri }));
+    assert.equal(result.report!.band, 'good');
+    const hover = await hoverAt(first);
+    assert.match(hover, /\*\*Gradient check\*\* — every tensor good/);
+    assert.match(hover, /^\| hidden\.W \| \[2, 4\] \| 8 \| \S+ \| good \| /m);
+    assert.match(hover, /`data/, 'the word under the cursor keeps its docs');
+    for (const line of [2, 3]) assert.doesNotMatch(await hoverAt(line), /Gradient check/, `not on line ${line}`);
   });
 
   it('a file with errors gets a reason, not a report', async () => {
