@@ -4,6 +4,7 @@
 // costs one redraw. Rows update every animation frame; charts, sparklines and the
 // heatmap at most every CHART_INTERVAL_MS while a run streams.
 
+import { GradCheckResult } from '../src/protocol/gradcheck';
 import { FromWebview, ToWebview } from '../src/protocol/webview';
 import { exportCsv, exportFileName, exportJson } from './export';
 import { Run } from './run';
@@ -166,6 +167,7 @@ export class Inspector {
         break;
       case 'gradcheck':
         this.gradcheck.show(message.fileName, message.result);
+        this.save(true);
         return;
       case 'debugStep':
         if (message.runId !== this.current?.info.runId) return;
@@ -364,6 +366,7 @@ export class Inspector {
       current: this.current && saveRun(this.current, this.selected),
       previous: this.previous && saveRun(this.previous, undefined),
       selected: this.selected,
+      gradcheck: this.gradcheck.shown,
     };
     this.vscode.setState(state);
   }
@@ -381,6 +384,8 @@ export class Inspector {
     }
     this.table.setRun(this.current);
     this.selectLayer(state.selected, false);
+    const check = state.gradcheck && GradCheckResult.safeParse(state.gradcheck.result);
+    if (check?.success) this.gradcheck.show(state.gradcheck!.fileName, check.data);
   }
 }
 

@@ -4,6 +4,7 @@
 
 import type { FindingInfo } from '../src/protocol/lsp';
 import type { RunStart } from '../src/protocol/webview';
+import type { ShownGradCheck } from './views/gradcheck';
 import { Envelope } from './envelope';
 import { Run, type HistogramRecord, type RunEnvelopeSnapshots, type RunStatus } from './run';
 
@@ -25,6 +26,8 @@ export interface SavedInspector {
   current?: SavedRun;
   previous?: SavedRun;
   selected?: number;
+  /** The gradient check on show: it outlives runs, so no run's replay brings it back. */
+  gradcheck?: ShownGradCheck;
 }
 
 /** Total numbers a saved run may hold across its series (≈ 400 kB of JSON). */

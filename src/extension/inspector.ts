@@ -17,6 +17,8 @@ export class Inspector implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private ready = false;
   private replay: ToWebview[] = [];
+  /** The latest gradient check: it outlives runs, so a new run's replay must not drop it. */
+  private gradcheck: ToWebview | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   /** Set by the debugger (debug.ts): what the webview's Stop and step scrubber do to a debug session's run. */
   debugRuns: { seek(runId: string, step: number): void; stop(runId: string): void } | undefined;
@@ -54,11 +56,14 @@ export class Inspector implements vscode.Disposable {
 
   /** Sends a message now, and keeps it to replay into a panel opened later in the run. */
   post(message: ToWebview): void {
-    if (message.type === 'runStarted') this.replay = [];
-    this.replay.push(message);
-    if (this.replay.length > MAX_REPLAY) {
-      // Keep runStarted (index 0) and the latest frames; the webview downsamples anyway.
-      this.replay.splice(1, this.replay.length - MAX_REPLAY);
+    if (message.type === 'gradcheck') this.gradcheck = message;
+    else {
+      if (message.type === 'runStarted') this.replay = [];
+      this.replay.push(message);
+      if (this.replay.length > MAX_REPLAY) {
+        // Keep runStarted (index 0) and the latest frames; the webview downsamples anyway.
+        this.replay.splice(1, this.replay.length - MAX_REPLAY);
+      }
     }
     if (this.panel && this.ready) void this.panel.webview.postMessage(message);
   }
@@ -116,7 +121,7 @@ export class Inspector implements vscode.Disposable {
     switch (message.type) {
       case 'ready':
         this.ready = true;
-        for (const kept of this.replay) void this.panel?.webview.postMessage(kept);
+        for (const kept of this.gradcheck ? [this.gradcheck, ...this.replay] : this.replay) void this.panel?.webview.postMessage(kept);
         return;
       case 'reveal':
         return revealLine(vscode.Uri.parse(message.uri), message.line);

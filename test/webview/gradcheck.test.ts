@@ -1,7 +1,8 @@
 // The gradient check's table in the inspector (real Chromium): a report from the real
 // engine (`gradlens gradcheck --json` on iris.net with its ReLU rule corrupted through the
 // test-only hook, so two rows are wrong) shown as rows with band badges and notes; a row
-// click asks the editor to select the layer's line.
+// click asks the editor to select the layer's line; the table survives the panel being
+// reopened after a new run.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import type { Page } from 'playwright-core';
 import { GradCheckResult } from '../../src/protocol/gradcheck';
 import { posted, send, settle } from './harness';
 import { withChromium } from './page';
+import { syntheticMessages } from './synthetic';
 
 const ROOT = resolve(__dirname, '../..');
 const OUT = join(ROOT, 'test-output', 'webview');
@@ -23,6 +25,8 @@ function engineResult(): GradCheckResult {
   const { file: _file, ...report } = JSON.parse(run.stdout);
   return GradCheckResult.parse({ uri: URI, version: 1, model: 'iris', milliseconds: 50, report });
 }
+
+const outLine = () => readFileSync(join(ROOT, 'examples/iris.net'), 'utf8').split('\n').findIndex((l) => l.startsWith('out:'));
 
 describe('inspector webview: the gradient check table (Chromium)', function () {
   this.timeout(60_000);
@@ -60,7 +64,27 @@ describe('inspector webview: the gradient check table (Chromium)', function () {
   it('a row click asks the editor to select the layer\'s line', async () => {
     await page.locator('section.gradcheck tbody tr').nth(2).click();
     const messages = await posted(page);
-    const outLine = readFileSync(join(ROOT, 'examples/iris.net'), 'utf8').split('\n').findIndex((l) => l.startsWith('out:'));
-    assert.deepEqual(messages[messages.length - 1], { type: 'reveal', uri: URI, line: outLine });
+    assert.deepEqual(messages[messages.length - 1], { type: 'reveal', uri: URI, line: outLine() });
+  });
+
+  it('keeps the table when the panel is reopened after a new run', async () => {
+    // A new run starts after the check; VS Code then destroys the hidden panel and makes it
+    // again from its saved state, and the extension replays the messages since the run began.
+    const run = [...syntheticMessages(2, 30, 30), { type: 'runEnded', end: { runId: 'synthetic-1', reason: 'done' } }] as const;
+    await send(page, run);
+    await settle(page);
+    assert.equal(await page.locator('section.gradcheck').isVisible(), true, 'a run does not hide the check');
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+    await send(page, run);
+    await settle(page);
+    const panel = page.locator('section.gradcheck');
+    assert.equal(await panel.isVisible(), true);
+    assert.equal(await panel.locator('.gradcheck-summary').textContent(), 'iris.net: 2 of 4 tensors wrong: hidden.W, hidden.b');
+    assert.equal(await panel.locator('tbody tr').count(), 4);
+    assert.equal(await page.locator('tr.layer-row').count(), 2, 'the run is shown too');
+    await panel.locator('tbody tr').nth(2).click();
+    const messages = await posted(page);
+    assert.equal((messages[messages.length - 1] as { line?: number }).line, outLine(), 'a restored row still selects its line');
   });
 });

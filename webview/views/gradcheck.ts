@@ -1,6 +1,7 @@
 // The gradient check's table ("GradLens: Check Gradients"): a row per parameter tensor with
 // the same cells `gradlens gradcheck` prints, the band as a badge, and the notes (kinks,
 // sampling, bands). Hidden until a check arrives; clicking a row selects its layer's line.
+// The check stays shown through later runs until the next check replaces it.
 
 import { GRADCHECK_COLUMNS, gradcheckNotes, gradcheckRow, gradcheckSummary } from '../../src/analysis/gradcheck';
 import type { GradCheckResult } from '../../src/protocol/gradcheck';
@@ -9,8 +10,16 @@ import { append, heading } from './dom';
 /** The band's badge tone, as the flag badges use them. */
 const TONES: Record<string, string> = { good: 'green', acceptable: 'blue', suspect: 'orange', wrong: 'red', kinks: 'blue' };
 
+/** A check as the panel shows it, and as the inspector saves it across a reopening. */
+export interface ShownGradCheck {
+  fileName: string;
+  result: GradCheckResult;
+}
+
 export class GradCheckPanel {
   readonly el: HTMLElement;
+  /** What the panel shows, if anything. */
+  shown: ShownGradCheck | undefined;
   private readonly title: HTMLElement;
   private readonly table: HTMLTableElement;
   private readonly notes: HTMLElement;
@@ -28,6 +37,7 @@ export class GradCheckPanel {
 
   show(fileName: string, result: GradCheckResult): void {
     const report = result.report;
+    this.shown = { fileName, result };
     this.el.hidden = false;
     this.title.textContent = report ? `${fileName}: ${gradcheckSummary(report)}` : `${fileName}: ${result.error ?? 'no report'}`;
     this.table.replaceChildren();
