@@ -34,6 +34,19 @@ describe('kinds registry: the grammar and docs follow it', () => {
     const missing = LAYER_KIND_LIST.filter((k) => !k.words && !docs.includes(`#### \`${k.syntax}\`\nParameters: ${k.params}. ${k.doc}\n`)).map((k) => k.name);
     assert.deepEqual(missing, []);
   });
+  it('docs/language.md gives every layer option its registered type, default (the init rule in the kind\'s words) and doc', () => {
+    const wrong: string[] = [];
+    for (const k of LAYER_KIND_LIST.filter((k) => !k.words)) {
+      const start = docs.indexOf(`#### \`${k.syntax}\``);
+      const section = docs.slice(start, docs.indexOf('\n#', start + 5));
+      for (const o of k.options) {
+        const shown = o.default !== undefined ? String(o.default) : o.defaultText ?? (o.required ? 'required' : '');
+        const row = section.split('\n').find((l) => l.startsWith(`| \`${o.name}\` | ${o.type} | ${shown} |`));
+        if (!row?.endsWith(`| ${o.doc} |`)) wrong.push(`${k.name} ${o.name}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
   it('the vocabulary is read from the registry: one entry per kind, same traits', () => {
     assert.deepEqual(VOCABULARY.activations.map((a) => [a.name, a.reluFamily, a.saturating]),
       ACTIVATION_LIST.map((a) => [a.name, a.traits.reluFamily, a.traits.saturation !== null]));
