@@ -59,6 +59,9 @@ def worker(rank, world, sigmoid_log, relu_log):
     torch.set_num_threads(1)
     train(rank, "sigmoid", sigmoid_log)
     train(rank, "relu", relu_log)
+    # Both ranks reach the teardown together: once, under load, a rank hung at exit after
+    # both had written their end records and the other rank had gone.
+    dist.barrier()
     dist.destroy_process_group()
 
 

@@ -50,6 +50,9 @@ def worker(rank, world, kind, log, all_ranks):
             loss.backward()
             optimizer.step()
             w.step(loss)
+    # Both ranks reach the teardown together: once, under load, a rank hung at exit after
+    # both had written their end records and the other rank had gone.
+    dist.barrier()
     dist.destroy_process_group()
 
 
