@@ -72,9 +72,10 @@ function render(file: string, log: RunLog, findings: LayerFinding[]): string {
   lines.push('');
   if (findings.length === 0) lines.push('No flags: the gradients look healthy.');
   for (const finding of findings) {
-    const layer = finding.layer !== undefined ? header.layers[finding.layer]?.name : undefined;
-    const where = source ? `${source}:${finding.line + 1}` : `line ${finding.line + 1}`;
-    lines.push(`${where}: ${finding.severity} ${finding.code}${layer ? ` (${layer})` : ''}: ${finding.message}`);
+    const layer = finding.layer !== undefined ? header.layers[finding.layer] : undefined;
+    // Without a .net file there are no lines: the module name (or the run) is the place.
+    const where = source ? `${source}:${finding.line + 1}` : layer?.name ?? 'run';
+    lines.push(`${where}: ${finding.severity} ${finding.code}${layer && source ? ` (${layer.name})` : ''}: ${finding.message}`);
     const tries = finding.fixes.flatMap((fix) => trainingFix(fix, header.optimizer?.lr));
     if (tries.length) lines.push(`  try: ${tries.join('; ')}`);
   }

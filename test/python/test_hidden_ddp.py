@@ -35,6 +35,11 @@ class HiddenDistributedRun(unittest.TestCase):
             self.assertEqual(vanishing, [f"h{i}" for i in range(1, len(vanishing) + 1)])
             self.assertGreaterEqual(len(vanishing), 4)
 
+            # Without a .net file the text names each finding's place by its module, not a line.
+            text = gradlens("analyze", folder / "sigmoid.jsonl").stdout
+            self.assertIn("\nh1: warning vanishing-gradient: ", text)
+            self.assertNotRegex(text, r"(?m)^line \d+:")
+
             clean = gradlens("analyze", folder / "relu.jsonl", "--json", "--fail-on", "vanishing")
             self.assertEqual(clean.returncode, 0, clean.stdout)
             self.assertEqual([f for f in json.loads(clean.stdout)["findings"] if f["code"] == "vanishing-gradient"], [])
