@@ -11,7 +11,7 @@ import type { FixSuggestion } from '../lang/rewrites';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
 import { activationAfter, activationOf, hasParams, initName, isAffine, isFusedWithLoss, isSaturating, matchedInit, weightsFeeding } from './network';
-import { addClip, distinct, lrFromFirstStep, matchInits, replaceSaturating, useInit, useMatchedInit, widenTo, wrapResidual, INIT_SCALE_TOLERANCE } from './remedies';
+import { addClip, distinct, lrFromFirstStep, matchInits, normBeforeActivation, replaceSaturating, useInit, useMatchedInit, widenTo, wrapResidual, INIT_SCALE_TOLERANCE } from './remedies';
 import { type GainVerdict, initScale, isNorm, narrowStack, scaleFreeInits } from './signal-gain';
 import { isMost, log10UpdateRatio, median, statsOf } from './window';
 import { type EpisodeVerdict, type Span, headline, spanEvidence, spanLength } from './episodes';
@@ -519,6 +519,10 @@ function explodingFinding(context: Context, leaf: LeafLayer, v: Verdict | undefi
     Object.assign(evidence, scaleFree.evidence);
     fixes = distinct([...scaleFree.fixes, ...fixes]);
   }
+  // Growth with matched inits through norms placed after ReLUs (remedies.ts normBeforeActivation),
+  // or on γ of such a norm: normalising before the activation removes it — first, since the
+  // matched init alone leaves that growth (measured: the flag moves from γ to the dense line).
+  if (isNorm(leaf) || (g && gainFixes(spec, g).length === 0)) fixes = distinct([...normBeforeActivation(spec), ...fixes]);
   return {
     code: 'exploding-gradient',
     severity: 'warning',

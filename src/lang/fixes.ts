@@ -22,6 +22,8 @@ export function fixEdits(document: NetDocument, spec: NetworkSpec, fix: FixSugge
       return useInits(doc, spec, fix.layers);
     case 'widen':
       return widen(doc, spec, fix.layers, fix.width);
+    case 'norm-before-activation':
+      return normBeforeActivation(doc, spec, fix.layers);
     case 'insert-layernorm': {
       const target = doc.leafStatement(spec, fix.layer);
       if (!target) return undefined;
@@ -113,6 +115,33 @@ function useInits(doc: DocumentIndex, spec: NetworkSpec, layers: { layer: number
   if (seen.size === 1) return titled(`Set ${what}${scale}`, copies(spec, spec.leaves[layers[0].layer]), edits);
   const where = names.length > 1 ? `${names[0]}…${names[names.length - 1]}` : names[0];
   return { title: `Set ${what} on ${where}${scale}`, edits, isPreferred: true };
+}
+
+/**
+ * For each norm layer, the activation fused into the dense or conv statement before it moves to
+ * a line of its own after the norm (once per statement pair: copies of a repeat share them).
+ * Only a plain activation word (no `alpha=` on the line, which would have to move with it).
+ */
+function normBeforeActivation(doc: DocumentIndex, spec: NetworkSpec, layers: number[]): Fix | undefined {
+  const edits: TextEdit[] = [];
+  const seen = new Set<Statement>();
+  let word = '';
+  let norm: LeafLayer | undefined;
+  for (const layer of layers) {
+    const target = doc.leafStatement(spec, layer);
+    const before = doc.leafStatement(spec, layer - 1);
+    if (!target || !before || (target.leaf.kind !== 'layernorm' && target.leaf.kind !== 'batchnorm')) return undefined;
+    const act = before.stmt.args[1];
+    const size = before.stmt.args[0];
+    if (!takesInit(before.leaf) || !act || !size || before.stmt.options.some((o) => o.key.text === 'alpha') || before.stmt === target.stmt) return undefined;
+    if (seen.has(target.stmt)) continue;
+    seen.add(target.stmt);
+    word = 'activation' in before.leaf ? before.leaf.activation : '';
+    norm = target.leaf;
+    edits.push({ range: { start: size.range.end, end: act.range.end }, newText: '' }, doc.insertAfter(target.stmt, word));
+  }
+  if (!norm || edits.length === 0) return undefined;
+  return titled(`Move ${word} after ${norm.kind} (normalise before the activation)`, copies(spec, norm), edits);
 }
 
 /** The size argument (`dense UNITS`, `conv2d OUT`) of each layer's statement, once per statement. */

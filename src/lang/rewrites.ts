@@ -23,6 +23,8 @@ export type FixSuggestion =
   | { kind: 'remove-softmax'; layer: number }
   /** Turn an `rnn` layer into an `lstm` or `gru` of the same size (its options kept). */
   | { kind: 'use-cell'; layer: number; cell: 'lstm' | 'gru' }
+  /** Move the activation fused into the layer before each of these norm layers to after it (`dense 32 relu` · `layernorm` → `dense 32` · `layernorm` · `relu`). */
+  | { kind: 'norm-before-activation'; layers: number[] }
   /** Set the width (units, or a convolution's channels) of these layers to `width`. */
   | { kind: 'widen'; layers: number[]; width: number }
   /** Set a recurrent layer's `init=uniform(-limit, limit)`. */

@@ -122,8 +122,9 @@ FIX_VARIANTS['conv2d-small-init.net'] = conv('normal(0, 0.01)');
 FIX_VARIANTS['conv1d-large-init.net'] = conv('normal(0, 1)', 'conv1d');
 
 // A narrow deep ReLU stack at He init (vanishing, and born dead at width 2): widening is the fix.
-// A norm layer after weights with a large init: its γ flagged, the matched init the fix.
-for (const name of ['narrow-relu-d20-w8', 'narrow-relu-d20-w2', 'norm-init-large-batchnorm']) {
+// A norm layer after weights with a large init: its γ flagged, the matched init the fix; a norm
+// after a ReLU (at He, or at normal(0, 1) with γ flagged): the norm moved before the activation.
+for (const name of ['narrow-relu-d20-w8', 'narrow-relu-d20-w2', 'norm-init-large-batchnorm', 'norm-after-relu-layernorm']) {
   FIX_VARIANTS[`${name}.net`] = readFileSync(join(__dirname, '..', '..', 'bench', 'health', `${name}.net`), 'utf8');
 }
-
+FIX_VARIANTS['norm-after-relu-large-init.net'] = FIX_VARIANTS['norm-after-relu-layernorm.net'].replace('relu init=he', 'relu init=normal(0, 1)');

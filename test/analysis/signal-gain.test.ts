@@ -1,7 +1,8 @@
 // What the signal-gain findings say beyond dense stacks, on the zoo's cases (probe, as the
 // server judges them): a convolution stack judged at PyTorch's fans, a norm layer's γ flagged
 // because the weights before it have a large init (the init named, its fix offered), and a
-// narrow deep He-initialised ReLU stack (Σ 1/width, widening offered).
+// narrow deep He-initialised ReLU stack (Σ 1/width, widening offered), a norm after each ReLU
+// (the norm moved before the activation).
 
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -71,6 +72,15 @@ describe('signal gains: convolutions, norm layers, narrow stacks', function () {
     assert.ok(dead);
     assert.match(dead.message, /Σ 1\/width over its 20 hidden layers is 10/);
     assert.deepEqual(dead.fixes, [{ kind: 'widen', layers: [...Array(20).keys()], width: 64 }]);
+  });
+
+  it('layernorm after each ReLU at He: the growth is flagged on the dense line, and moving the activation after the norm is offered (no init fix applies)', () => {
+    const exploding = probe('norm-after-relu-layernorm').filter((f) => f.code === 'exploding-gradient');
+    assert.ok(exploding.length > 0);
+    for (const f of exploding) {
+      assert.equal(f.line + 1, 8);
+      assert.deepEqual(f.fixes, [{ kind: 'norm-before-activation', layers: [1, 3, 5, 7, 9, 11, 13, 15, 17, 19] }]);
+    }
   });
 
   it('the healthy 30 × 64 He stack sums to 0.47, below the narrow diagnosis', () => {
