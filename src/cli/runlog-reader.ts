@@ -11,7 +11,7 @@ import { HISTORY_FRAMES, HISTORY_HISTOGRAM_STEPS, type Histogram, type LayerStat
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
 import type { ActivationKind, InitSpec, LeafLayer, LossSpec, NetworkSpec, OptimizerSpec, ParamName, Task } from '../lang/spec';
 import { parseRecord, type RunLogRecord } from '../protocol/runlog';
-import { isActivationKind } from '../kinds';
+import { defaultAlpha, isActivationKind } from '../kinds';
 
 type Header = Extract<RunLogRecord, { type: 'header' }>;
 
@@ -211,13 +211,13 @@ export function specOf(header: Header): NetworkSpec {
     const [inputWidth, outputWidth] = weight ? (pytorch ? [weight.shape.slice(1).reduce((a, b) => a * b, 1), weight.shape[0]!] : [weight.shape[0]!, weight.shape[1]!]) : [params[0]?.shape[0] ?? 0, params[0]?.shape[0] ?? 0];
     const base = { index, name: layer.name, line: layer.line ?? index, range, inputWidth, outputWidth, params };
     const activation: ActivationKind = layer.activation !== undefined && isActivationKind(layer.activation) ? layer.activation : 'linear';
-    if (params.length === 0) return { ...base, kind: 'activation', activation, alpha: activation === 'elu' ? 1 : 0.01 };
+    if (params.length === 0) return { ...base, kind: 'activation', activation, alpha: defaultAlpha(activation) };
     if (layer.kind === 'layernorm') return { ...base, kind: 'layernorm', eps: 1e-5 };
     if (layer.kind === 'batchnorm') return { ...base, kind: 'batchnorm', momentum: 0.9, eps: 1e-5 };
     const measured = layer.params.find((p) => p.shape.length >= 2)?.init;
     const bound = Number((1 / Math.sqrt(Math.max(1, inputWidth))).toPrecision(3));
     return {
-      ...base, kind: 'dense', units: outputWidth, activation, alpha: activation === 'elu' ? 1 : 0.01,
+      ...base, kind: 'dense', units: outputWidth, activation, alpha: defaultAlpha(activation),
       // The weights' measured moments at the start; a log without them (an older writer) gets
       // PyTorch's default Linear init.
       init: measured ? measuredInit(measured, weight!.count) : { kind: 'uniform', low: -bound, high: bound }, bias: params.length > 1,

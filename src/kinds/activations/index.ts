@@ -52,3 +52,8 @@ export function isActivationKind(word: string): word is ActivationKind {
 export function activationDef(kind: ActivationKind): ActivationDef {
   return ACTIVATIONS[kind];
 }
+
+/** The alpha a kind runs with when none is written: its `alpha=` default, 0 for kinds without one. */
+export function defaultAlpha(kind: ActivationKind): number {
+  return activationDef(kind).alpha?.default ?? 0;
+}

@@ -4,7 +4,7 @@
 // Forward and backward: engine/ops/activation.ts over the kind's kernels.
 
 import { ActivationOp } from '../../engine/ops/activation';
-import { ACTIVATION_LIST, activationDef, type ActivationKind } from '../activations';
+import { ACTIVATION_LIST, activationDef, defaultAlpha, type ActivationKind } from '../activations';
 import { defineLayer, vectorOnly, type LayerWord } from '../layer';
 import { activationAlphaOption } from './options-alpha';
 
@@ -33,7 +33,7 @@ export const activation = defineLayer<ActivationFields, ActivationFields, 'activ
   read(ctx) {
     const word = ctx.stmt.keyword.text as ActivationKind;
     ctx.extraArgs(0, word);
-    return { activation: word, alpha: (ctx.values.get('alpha') as number | undefined) ?? activationDef(word).alpha?.default ?? 0 };
+    return { activation: word, alpha: (ctx.values.get('alpha') as number | undefined) ?? defaultAlpha(word) };
   },
   // Element-wise kinds keep any shape; softmax normalises one vector per example.
   shape: (input, p) => (p.activation === 'softmax' ? vectorOnly('softmax', input) : undefined) ?? { output: [...input], params: [] },

@@ -2,7 +2,7 @@
 // their leaf fields, PyTorch's output-size rule, their label and exported module.
 
 import type { ActivationKind, InitSpec } from '../../lang/spec';
-import { activationDef, type ElementwiseKind } from '../activations';
+import { activationDef, defaultAlpha, type ElementwiseKind } from '../activations';
 import type { ReadContext } from '../layer';
 
 /** The fields of a conv2d or conv1d leaf beyond its input geometry. */
@@ -72,7 +72,7 @@ export function readConv(ctx: ReadContext, kind: 'conv2d' | 'conv1d'): ConvSetti
     stride: (values.get('stride') as number | undefined) ?? 1,
     padding: (values.get('padding') as number | undefined) ?? 0,
     activation,
-    alpha: (values.get('alpha') as number | undefined) ?? activationDef(activation).alpha?.default ?? 0,
+    alpha: (values.get('alpha') as number | undefined) ?? defaultAlpha(activation),
     init: values.get('init') as InitSpec | undefined,
     bias: (values.get('bias') as boolean | undefined) ?? true,
   };

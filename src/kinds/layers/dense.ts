@@ -5,7 +5,7 @@
 
 import type { ActivationKind, InitSpec } from '../../lang/spec';
 import { DenseOp } from '../../engine/ops/dense';
-import { ACTIVATION_LIST, activationDef, type ElementwiseKind } from '../activations';
+import { ACTIVATION_LIST, activationDef, defaultAlpha, type ElementwiseKind } from '../activations';
 import { weightInit, WEIGHT_INIT_DEFAULT_TEXT } from '../init';
 import { defineLayer, product, vectorOnly, type ShapeResult } from '../layer';
 import { BIAS_OPTION, INIT_OPTION } from './options';
@@ -53,14 +53,13 @@ export const dense = defineLayer<DenseSettings, DenseFields, 'dense'>({
     const act = ctx.activation(1, 'the units');
     if (units === undefined || act === null) return undefined;
     const activation = act?.name ?? 'linear';
-    const alphaDefault = activationDef(activation).alpha?.default;
     const alphaNode = stmt.options.find((o) => o.key.text === 'alpha');
-    if (alphaNode && alphaDefault === undefined) {
+    if (alphaNode && activationDef(activation).alpha === undefined) {
       r.warning('ignored-option', `\`alpha\` only applies to ${ALPHA_KINDS.join(' and ')}; the ${activation} activation ignores it.`, alphaNode.key.range);
     }
     return {
       units, activation,
-      alpha: (values.get('alpha') as number | undefined) ?? alphaDefault ?? 0,
+      alpha: (values.get('alpha') as number | undefined) ?? defaultAlpha(activation),
       init: values.get('init') as InitSpec | undefined,
       bias: (values.get('bias') as boolean | undefined) ?? true,
     };
