@@ -6,10 +6,12 @@ import { exportToPytorch } from './export';
 import { checkGradients } from './gradcheck';
 import type { Inspector } from './inspector';
 import type { RunController } from './run';
+import type { RunLogController } from './runLog';
 
 export function registerCommands(
   client: LanguageClient,
   runs: RunController,
+  runLogs: RunLogController,
   inspector: Inspector,
   output: vscode.LogOutputChannel,
   context: vscode.ExtensionContext,
@@ -34,5 +36,6 @@ export function registerCommands(
     vscode.commands.registerCommand('gradlens.exportPytorch', (target?: vscode.Uri | string, out?: vscode.Uri | string) =>
       exportToPytorch(context, output, target, out),
     ),
+    vscode.commands.registerCommand('gradlens.openRunLog', (target?: vscode.Uri | string) => runLogs.open(target)),
   ];
 }

@@ -19,7 +19,10 @@ export class Inspector implements vscode.Disposable {
   private replay: ToWebview[] = [];
   /** The latest gradient check: it outlives runs, so a new run's replay must not drop it. */
   private gradcheck: ToWebview | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
+  private readonly closedEmitter = new vscode.EventEmitter<void>();
+  private readonly disposables: vscode.Disposable[] = [this.closedEmitter];
+  /** The user closed the panel. */
+  readonly onDidClose = this.closedEmitter.event;
   /** Set by the debugger (debug.ts): what the webview's Stop and step scrubber do to a debug session's run. */
   debugRuns: { seek(runId: string, step: number): void; stop(runId: string): void } | undefined;
 
@@ -82,8 +85,10 @@ export class Inspector implements vscode.Disposable {
   }
 
   private adopt(panel: vscode.WebviewPanel): void {
-    this.panel?.dispose();
+    // Replaced, not closed: the old panel's dispose must not read as the user closing it.
+    const old = this.panel;
     this.panel = panel;
+    old?.dispose();
     this.ready = false;
     panel.iconPath = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'icon.png');
     panel.webview.options = this.webviewOptions();
@@ -97,7 +102,10 @@ export class Inspector implements vscode.Disposable {
     ];
     panel.onDidDispose(() => {
       subscriptions.forEach((subscription) => subscription.dispose());
-      if (this.panel === panel) this.panel = undefined;
+      if (this.panel === panel) {
+        this.panel = undefined;
+        this.closedEmitter.fire();
+      }
     });
   }
 

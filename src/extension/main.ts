@@ -8,6 +8,8 @@ import { registerCommands } from './commands';
 import { registerDebugger } from './debug';
 import { Inspector } from './inspector';
 import { RunController } from './run';
+import { RunEvents } from './runEvents';
+import { RunLogController } from './runLog';
 
 let client: LanguageClient | undefined;
 
@@ -16,9 +18,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   client = createClient(context, output);
   // The serializer must be registered during activation for a reload to restore the panel.
   let runs: RunController | undefined;
-  const inspector = new Inspector(context, output, (runId) => void runs?.stop(runId));
-  runs = new RunController(client, inspector, output);
-  context.subscriptions.push(output, inspector, runs, ...registerCommands(client, runs, inspector, output, context));
+  let runLogs: RunLogController | undefined;
+  const inspector = new Inspector(context, output, (runId) => {
+    void runs?.stop(runId);
+    void runLogs?.stop(runId);
+  });
+  const events = new RunEvents(client, output);
+  runs = new RunController(client, inspector, output, events);
+  runLogs = new RunLogController(client, inspector, output, events);
+  context.subscriptions.push(output, inspector, events, runs, runLogs, ...registerCommands(client, runs, runLogs, inspector, output, context));
   context.subscriptions.push(...registerDebugger(context, inspector, output));
   try {
     await client.start();

@@ -5,19 +5,17 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient, type StateChangeEvent } from 'vscode-languageclient/node';
 import {
-  RunEndedNotification,
-  RunEndedParams,
-  RunStaleNotification,
-  RunStaleParams,
   StopRequest,
-  TelemetryNotification,
-  TelemetryParams,
   TrainRequest,
   TrainErrorCode,
   TrainResult,
+  type RunEndedParams,
+  type RunStaleParams,
+  type TelemetryParams,
   type TrainParams,
 } from '../protocol/lsp';
 import { revealLine, type Inspector } from './inspector';
+import type { RunEvents } from './runEvents';
 
 const RUNNING_CONTEXT = 'gradlens.running';
 /** If the server does not confirm a stop in this time, the run is ended here. */
@@ -43,13 +41,16 @@ export class RunController implements vscode.Disposable {
     private readonly client: LanguageClient,
     private readonly inspector: Inspector,
     private readonly output: vscode.LogOutputChannel,
+    events: RunEvents,
   ) {
     this.statusBar.name = 'GradLens Training';
     this.statusBar.command = 'gradlens.stopTraining';
+    events.listen({
+      telemetry: (params) => this.onTelemetry(params),
+      runEnded: (params) => this.onRunEnded(params),
+      runStale: (params) => this.onRunStale(params),
+    });
     this.disposables.push(
-      client.onNotification(TelemetryNotification, (raw: unknown) => this.onTelemetry(raw)),
-      client.onNotification(RunEndedNotification, (raw: unknown) => this.onRunEnded(raw)),
-      client.onNotification(RunStaleNotification, (raw: unknown) => this.onRunStale(raw)),
       client.onDidChangeState(({ newState }: StateChangeEvent) => {
         if (newState !== State.Running && this.active) {
           this.end({ runId: this.active.runId, reason: 'error', message: 'The language server stopped during the run.' });
@@ -204,11 +205,9 @@ export class RunController implements vscode.Disposable {
     return document.languageId === 'net' ? document.uri : undefined;
   }
 
-  private onTelemetry(raw: unknown): void {
-    const parsed = TelemetryParams.safeParse(raw);
-    if (!parsed.success) return this.invalid('telemetry', parsed.error);
+  private onTelemetry(params: TelemetryParams): void {
     const run = this.active;
-    const { runId, frames } = parsed.data;
+    const { runId, frames } = params;
     if (!run || run.runId !== runId || frames.length === 0) return;
     this.inspector.post({ type: 'frames', runId, frames });
     const last = frames[frames.length - 1]!;
@@ -221,18 +220,14 @@ export class RunController implements vscode.Disposable {
     this.statusBar.tooltip = `Training ${run.fileName}: ${text}. Click to stop.`;
   }
 
-  private onRunEnded(raw: unknown): void {
-    const parsed = RunEndedParams.safeParse(raw);
-    if (!parsed.success) return this.invalid('runEnded', parsed.error);
-    if (this.active?.runId !== parsed.data.runId) return;
-    this.end(parsed.data);
+  private onRunEnded(params: RunEndedParams): void {
+    if (this.active?.runId !== params.runId) return;
+    this.end(params);
   }
 
-  private onRunStale(raw: unknown): void {
-    const parsed = RunStaleParams.safeParse(raw);
-    if (!parsed.success) return this.invalid('runStale', parsed.error);
+  private onRunStale(params: RunStaleParams): void {
     const run = this.active;
-    if (!run || run.runId !== parsed.data.runId) return;
+    if (!run || run.runId !== params.runId) return;
     run.stale = true;
     this.inspector.post({ type: 'runStale', runId: run.runId });
   }
@@ -271,9 +266,6 @@ export class RunController implements vscode.Disposable {
     }
   }
 
-  private invalid(what: string, error: { message: string }): void {
-    this.output.appendLine(`[run] ignored an invalid ${what} notification: ${error.message}`);
-  }
 }
 
 function formatLoss(loss: number): string {

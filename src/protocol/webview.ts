@@ -13,6 +13,8 @@ export const RunStart = z.object({
   model: z.string().optional(),
   totalSteps: z.number().int().nonnegative(),
   layers: z.array(LayerInfo),
+  /** A run log followed live ("Open Run Log…"): its path. Absent for the engine's runs. */
+  runLog: z.string().optional(),
 });
 export type RunStart = z.infer<typeof RunStart>;
 

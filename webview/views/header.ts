@@ -43,14 +43,22 @@ export class Header {
 
   update(run: Run | undefined, previous: Run | undefined): void {
     setText(this.title, run ? run.info.model ?? run.info.fileName : 'GradLens Inspector');
-    setText(this.file, run ? (run.info.model ? run.info.fileName : '') : 'Run “GradLens: Train and Inspect” on a .net file.');
+    setText(this.file, run ? fileText(run) : 'Run “GradLens: Train and Inspect” on a .net file.');
     setText(this.status, run ? statusText(run) : 'No run yet');
     this.status.dataset.kind = run?.status.kind ?? 'none';
     this.stale.hidden = !run?.stale;
     setText(this.compare, previous ? `dashed: previous run (${previous.step} steps)` : '');
     this.stopButton.disabled = !run || run.status.kind !== 'running';
+    this.stopButton.title = run?.info.runLog !== undefined ? 'Stop following the run log (the training goes on)' : 'Stop training';
     for (const b of this.exportButtons) b.disabled = !run || run.step === 0;
   }
+}
+
+/** Under the title: the `.net` file (when the model's name is the title), and for a run log, the log's path. */
+function fileText(run: Run): string {
+  const file = run.info.model ? run.info.fileName : '';
+  if (run.info.runLog === undefined) return file;
+  return `${file ? `${file} · ` : ''}run log ${run.info.runLog}`;
 }
 
 export function statusText(run: Run): string {
@@ -59,6 +67,8 @@ export function statusText(run: Run): string {
   switch (s.kind) {
     case 'running':
       if (run.debug?.step !== undefined) return `debugging · stopped at step ${run.debug.step} / ${total}`;
+      // A run log: a script trains elsewhere and the inspector reads what it writes.
+      if (run.info.runLog !== undefined) return run.step === 0 ? 'following the run log · no steps yet' : `following the run log · step ${run.step}${total > 0 ? ` / ${total}` : ''}`;
       return run.step === 0 ? 'starting…' : `running · step ${run.step} / ${total}`;
     case 'done':
       return `done · ${run.step} steps`;
