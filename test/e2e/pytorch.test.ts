@@ -34,11 +34,24 @@ describe('PyTorch export and run logs in VS Code', function () {
     await vscode?.close();
   });
 
-  /** Accepts the workbench's own file dialog (the web workbench's quick-input one) with `path`. */
+  /**
+   * Answers the workbench's own file dialog (the web workbench's quick-input one) with `path`.
+   * The dialog fills in its folder (and a save dialog its default name) a moment after it
+   * opens and completes what is typed: wait for its own value first, then set ours until it stays.
+   */
   async function answerFileDialog(path: string): Promise<void> {
     const input = vscode.page.locator('.quick-input-widget input').first();
     await input.waitFor({ timeout: 10_000 });
-    await input.fill(path);
+    const deadline = Date.now() + 20_000;
+    while ((await input.inputValue()) === '' && Date.now() < deadline) await vscode.page.waitForTimeout(100);
+    let value = '';
+    while (Date.now() < deadline) {
+      await input.fill(path);
+      await vscode.page.waitForTimeout(500);
+      value = await input.inputValue();
+      if (value === path) break;
+    }
+    assert.equal(value, path, 'the file dialog holds the path');
     await vscode.page.keyboard.press('Enter');
   }
 
@@ -62,6 +75,7 @@ describe('PyTorch export and run logs in VS Code', function () {
     const log = join(vscode.workspace, 'run.jsonl');
     const gate = join(vscode.workspace, 'go-on');
     // The training, in the background, holds after 150 of its 400 steps until `gate` exists.
+    await vscode.page.keyboard.press('Escape');
     writer = spawn('/usr/bin/python3', [WRITER, script, log, '400', '150', gate], { cwd: vscode.workspace, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     writer.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
