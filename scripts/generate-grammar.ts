@@ -1,7 +1,8 @@
-// Writes syntaxes/net.tmLanguage.json, the TextMate grammar VS Code colours `.net` files with,
-// from the language's vocabulary: the statement and block keywords, the generator, loss and
-// optimizer names, the inits, the layer words and the activations are the vocabulary's lists
-// (which read the kinds registry, src/kinds/), so a new kind is coloured once it is registered.
+// Writes syntaxes/net.tmLanguage.json, the TextMate grammar VS Code colours `.net` files with:
+// the layer words and the activations are the kinds registry's public listings (src/kinds:
+// LAYER_WORDS, ACTIVATION_LIST), so a new kind is coloured once it is registered; the statement
+// and block keywords, the generator, loss and optimizer names and the inits are the language's
+// vocabulary (src/lang/vocabulary.ts).
 // The rest (comments, strings, labels, options, numbers, punctuation) is the lexical grammar of
 // docs/language.md and lives here.
 //
@@ -15,7 +16,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ACTIVATION_LIST } from '../src/kinds';
+import { ACTIVATION_LIST, LAYER_WORDS } from '../src/kinds';
 import { VOCABULARY } from '../src/lang';
 
 export const GRAMMAR_PATH = join(__dirname, '..', 'syntaxes', 'net.tmLanguage.json');
@@ -32,14 +33,14 @@ export interface GrammarWords {
   activations: readonly string[];
 }
 
-type Vocabulary = Pick<typeof VOCABULARY, 'statements' | 'generators' | 'losses' | 'optimizers' | 'inits' | 'layers'>;
+type Vocabulary = Pick<typeof VOCABULARY, 'statements' | 'generators' | 'losses' | 'optimizers' | 'inits'> & { layers: readonly { name: string }[] };
 
 /**
  * The words of the vocabulary, rule by rule. Activations are the kinds applied value by value
  * (the ones a layer fuses: `dense 64 relu`); every other layer word, softmax included, is a
  * layer (softmax is only ever a layer of its own).
  */
-export function grammarWords(vocabulary: Vocabulary = VOCABULARY, activations = ACTIVATION_LIST.filter((a) => a.elementwise).map((a) => a.name)): GrammarWords {
+export function grammarWords(vocabulary: Vocabulary = { ...VOCABULARY, layers: LAYER_WORDS }, activations = ACTIVATION_LIST.filter((a) => a.elementwise).map((a) => a.name)): GrammarWords {
   const names = (items: readonly { name: string }[]) => items.map((i) => i.name);
   const elementwise = new Set(activations);
   return {

@@ -1,6 +1,6 @@
 // scripts/generate-grammar.ts: the committed grammar is its output byte for byte (so a kind
-// registered without regenerating fails here, naming the command), every vocabulary word is in
-// its rule, and a word added to the vocabulary reaches the rule that colours it.
+// registered without regenerating fails here, naming the command), every registered and
+// vocabulary word is in its rule, and a word added to the listing reaches the rule that colours it.
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { GRAMMAR_PATH, grammarText, grammarWords, netGrammar } from '../../scripts/generate-grammar';
-import { ACTIVATION_LIST } from '../../src/kinds';
+import { ACTIVATION_LIST, LAYER_WORDS } from '../../src/kinds';
 import { VOCABULARY } from '../../src/lang';
 
 const ROOT = resolve(__dirname, '../..');
@@ -37,7 +37,7 @@ describe('the TextMate grammar is generated from the vocabulary', () => {
   it('every layer, activation, init, generator, loss, optimizer and statement word is in the rule that colours it', () => {
     const rules = rulesOf(netGrammar());
     const elementwise = new Set(ACTIVATION_LIST.filter((a) => a.elementwise).map((a) => a.name));
-    for (const layer of VOCABULARY.layers) {
+    for (const layer of LAYER_WORDS) {
       assert.equal(matches(rules, elementwise.has(layer.name) ? 'activation' : 'layer', layer.name), layer.name, layer.name);
     }
     for (const init of VOCABULARY.inits) assert.equal(matches(rules, 'init-option', `init=${init.name}`), `init=${init.name}`);
@@ -48,7 +48,7 @@ describe('the TextMate grammar is generated from the vocabulary', () => {
   });
 
   it('a layer or activation added to the vocabulary is coloured as one, as a whole word only', () => {
-    const vocabulary = { ...VOCABULARY, layers: [...VOCABULARY.layers, { name: 'conv3d' }, { name: 'hardtanh' }] } as unknown as typeof VOCABULARY;
+    const vocabulary = { ...VOCABULARY, layers: [...LAYER_WORDS, { name: 'conv3d' }, { name: 'hardtanh' }] };
     const activations = [...ACTIVATION_LIST.filter((a) => a.elementwise).map((a) => a.name), 'hardtanh'];
     const rules = rulesOf(netGrammar(grammarWords(vocabulary, activations)));
     assert.equal(matches(rules, 'layer', 'conv3d'), 'conv3d');
@@ -59,7 +59,7 @@ describe('the TextMate grammar is generated from the vocabulary', () => {
   });
 
   it('a word that is not an identifier is refused, not written into a pattern', () => {
-    const vocabulary = { ...VOCABULARY, layers: [...VOCABULARY.layers, { name: 'a|b' }] } as unknown as typeof VOCABULARY;
+    const vocabulary = { ...VOCABULARY, layers: [...LAYER_WORDS, { name: 'a|b' }] };
     assert.throws(() => grammarText(grammarWords(vocabulary)), /'a\|b' is not an identifier/);
   });
 
