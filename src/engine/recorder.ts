@@ -13,7 +13,7 @@ import type { Network } from './compile';
 import type { Floats } from './floats';
 import { DY_SQUARES, MEASURE_SLOTS, measureGradient, measureValues, Y_SATURATED, Y_SQUARES, Y_SUM } from './kernels/measured-activations';
 import { activationOf, kindOf, outputShapeOf } from '../kinds';
-import { deadColumns, deadPlanes, MAX_ABS, moments, SUM, SUM_SQUARES, sumSquares, sumSquaresInto } from './kernels/reduce';
+import { deadColumns, deadPlanes, MAX_ABS, moments, SUM, SUM_SQUARES, sumSquaresInto } from './kernels/reduce';
 
 // Per-layer slots in `layerStats`.
 const OUT_MEAN = 0, OUT_STD = 1, DEAD = 2, SATURATED = 3, OUT_GRAD = 4, IN_GRAD = 5, LAYER_SLOTS = 6;
@@ -57,7 +57,7 @@ export class Recorder {
     this.weightSquares = new Float64Array(params);
     this.updateSquares = new Float64Array(params);
     this.gradMoments = new Float64Array(params * 3);
-    for (let k = 0; k < params; k++) this.weightSquares[k] = sumSquares(net.params[k].value, net.params[k].count);
+    for (let k = 0; k < params; k++) sumSquaresInto(net.params[k].value, net.params[k].count, this.weightSquares, k);
     this.activationOf = net.spec.leaves.map((leaf) => activationOf(leaf) ?? 'none');
     this.deadUnits = new Int32Array(net.spec.leaves.length * 3);
     net.spec.leaves.forEach((leaf, l) => {

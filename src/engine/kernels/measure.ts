@@ -4,10 +4,12 @@
 // `measured` kernels of an activation kind).
 
 import type { Floats } from '../floats';
+import { sumSquaresInto } from './reduce';
 
 /** Slots of a layer's measurement in `stats`. */
 export const Y_SUM = 0, Y_SQUARES = 1, Y_SATURATED = 2, DY_SQUARES = 3, MEASURE_SLOTS = 4;
 
+// Apart from reduce.ts's `moments` (max |y| for a saturated count): neither pays the other's compares each step.
 /**
  * Σy, Σy² and the number of values outside [low, high] — the saturation range of the
  * activation that produced them (activation kind traits), or null when it does not saturate.
@@ -36,12 +38,5 @@ export function measureOutputs(y: Floats, n: number, saturation: { low: number; 
 
 /** Σdy² over the first n values into stats[DY_SQUARES], as its own pass. */
 export function measureGradient(dy: Floats, n: number, stats: Float64Array): void {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const n4 = n - (n % 4);
-  for (let i = 0; i < n4; i += 4) {
-    const a = dy[i], b = dy[i + 1], c = dy[i + 2], d = dy[i + 3];
-    s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d;
-  }
-  for (let i = n4; i < n; i++) s0 += dy[i] * dy[i];
-  stats[DY_SQUARES] = s0 + s1 + s2 + s3;
+  sumSquaresInto(dy, n, stats, DY_SQUARES);
 }

@@ -10,7 +10,8 @@ export function sumRows(m: Floats, out: Floats, rows: number, cols: number): voi
   for (let i = 0, o = 0; i < rows; i++) for (let j = 0; j < cols; j++, o++) out[j] += m[o];
 }
 
-export function sumSquares(v: Floats, n: number): number {
+/** out[at] = Σv² over the first n values, stored rather than returned (a returned float may be boxed). */
+export function sumSquaresInto(v: Floats, n: number, out: Float64Array, at = 0): void {
   // Four independent accumulators: one chain of dependent adds would bound the speed.
   let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
   const n4 = n - (n % 4);
@@ -19,19 +20,7 @@ export function sumSquares(v: Floats, n: number): number {
     s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d;
   }
   for (let i = n4; i < n; i++) s0 += v[i] * v[i];
-  return s0 + s1 + s2 + s3;
-}
-
-/** out[0] = Σv² over the first n values: sumSquares with its result in a typed array (no boxed float). */
-export function sumSquaresInto(v: Floats, n: number, out: Float64Array): void {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-  const n4 = n - (n % 4);
-  for (let i = 0; i < n4; i += 4) {
-    const a = v[i], b = v[i + 1], c = v[i + 2], d = v[i + 3];
-    s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d;
-  }
-  for (let i = n4; i < n; i++) s0 += v[i] * v[i];
-  out[0] = s0 + s1 + s2 + s3;
+  out[at] = s0 + s1 + s2 + s3;
 }
 
 /**
