@@ -11,28 +11,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Hover, InlayHint } from 'vscode-languageserver-protocol/node';
-import { hoverMarkdown, LspClient, messageOf, ROOT } from './client';
+import { hoverMarkdown, messageOf, ROOT } from './client';
+import { withServer } from './session';
 
 type Shapes = Record<string, Record<string, number[]>>;
 
 describe('LSP: hovers and inlay hints show the output shapes PyTorch computes (hidden networks)', function () {
   this.timeout(60_000);
-  let client: LspClient;
   let folder: string;
   let torchShapes: Shapes;
 
-  before(async () => {
+  before(() => {
     folder = mkdtempSync(join(tmpdir(), 'gradlens-hidden-'));
     const result = spawnSync('/usr/bin/python3', [join(ROOT, 'test/python/hidden_nets.py'), 'shapes', folder], { encoding: 'utf8' });
     assert.equal(result.status, 0, result.stderr);
     torchShapes = JSON.parse(result.stdout) as Shapes;
-    client = await LspClient.start({ workspace: folder });
   });
-
-  after(async () => {
-    await client?.stop();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  const client = withServer(() => ({ workspace: folder }));
+  after(() => rmSync(folder, { recursive: true, force: true }));
 
   it('every layer line of every network: the hint is [batch, ...PyTorch\'s shape], and so is the hover', async () => {
     assert.ok(Object.keys(torchShapes).length >= 7);

@@ -9,23 +9,19 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CodeAction, InlayHint } from 'vscode-languageserver-protocol/node';
 import { HOSTILE_SHAPES, IMAGE_CSV } from '../fixtures/shapes/hostile';
-import { LspClient, messageOf } from './client';
+import { messageOf } from './client';
+import { withServer } from './session';
 
 describe('LSP: hostile shapes give coded diagnostics with their place, never a crash', function () {
   this.timeout(60_000);
-  let client: LspClient;
   let folder: string;
 
-  before(async () => {
+  before(() => {
     folder = mkdtempSync(join(tmpdir(), 'gradlens-hostile-shapes-'));
     writeFileSync(join(folder, 'img.csv'), IMAGE_CSV);
-    client = await LspClient.start({ workspace: folder });
   });
-
-  after(async () => {
-    await client?.stop();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  const client = withServer(() => ({ workspace: folder }));
+  after(() => rmSync(folder, { recursive: true, force: true }));
 
   it('every case: its code at its line and character; hovers and hints answer after it', async () => {
     for (const [i, c] of HOSTILE_SHAPES.entries()) {
