@@ -70,7 +70,7 @@ describe('PyTorch export and run logs in VS Code', function () {
     assert.match(printed.trimEnd().split('\n').pop()!, /^loss=\d+\.\d+/);
   });
 
-  it('"Open Run Log…" follows the script’s run log while it trains: rows, the vanishing flag, the .net squiggle', async () => {
+  it('"Open Run Log…" follows the script’s run log while it trains: rows, the vanishing flag, the .net squiggle; closing the inspector withdraws it', async () => {
     const script = join(vscode.workspace, 'deep_sigmoid.py');
     const log = join(vscode.workspace, 'run.jsonl');
     const gate = join(vscode.workspace, 'go-on');
@@ -106,5 +106,23 @@ describe('PyTorch export and run logs in VS Code', function () {
     await inspector.locator('.status', { hasText: 'done · 400 steps' }).waitFor({ timeout: 60_000 });
     await new Promise<void>((resolve) => (writer!.exitCode !== null ? resolve() : writer!.once('exit', () => resolve())));
     assert.equal(writer.exitCode, 0, output);
+
+    // Closing the inspector closes the log: its flags leave the .net file, the editor's own stay.
+    const fromLog = (rows: string[]) => rows.filter((row) => row.includes('gradlens run.jsonl'));
+    assert.notDeepEqual(fromLog(await vscode.problems()), []);
+    const tab = vscode.page.locator('.tab', { hasText: 'GradLens Inspector' }).first();
+    await tab.hover();
+    await tab.locator('.codicon-close').first().click();
+    await tab.waitFor({ state: 'detached', timeout: 10_000 });
+    // The panel stays open from above (its key toggles it): read its rows as they change.
+    const shown = () => vscode.page.locator('.markers-panel .monaco-list-row').evaluateAll((elements) => elements.map((e) => `${e.getAttribute('aria-label') ?? ''} | ${e.textContent ?? ''}`));
+    const closedBy = Date.now() + 20_000;
+    let rows = await shown();
+    while (fromLog(rows).length > 0 && Date.now() < closedBy) {
+      await vscode.page.waitForTimeout(250);
+      rows = await shown();
+    }
+    assert.deepEqual(fromLog(rows), []);
+    assert.ok(rows.some((row) => /vanishing-gradient/.test(row)), `the probe's own flag stays: ${rows.join('\n')}`);
   });
 });
