@@ -9,7 +9,7 @@ import { formatNumber } from '../analysis/format';
 import type { FindingCode, LayerFinding } from '../analysis/types';
 import type { FixSuggestion } from '../lang/rewrites';
 import { exitCode, type Output } from './inspect';
-import { readRunLog, type RunLog } from './runlog-reader';
+import { readRunLog, runLogLabel, type RunLog } from './runlog-reader';
 import { alignColumns } from './table';
 
 /** Frames in `--json` at most (evenly spaced, first and last kept); the analysis sees them all. */
@@ -58,7 +58,7 @@ function render(file: string, log: RunLog, findings: LayerFinding[]): string {
     const sorted = norms.filter(Number.isFinite).sort((a, b) => a - b);
     const hasParams = leaf.params.length > 0;
     rows.push([
-      leaf.name, leaf.kind + (leaf.activation && leaf.activation !== 'linear' && leaf.kind !== 'activation' ? ` ${leaf.activation}` : leaf.kind === 'activation' ? ` ${leaf.activation ?? ''}` : ''),
+      leaf.name, runLogLabel(leaf),
       leaf.line !== undefined ? String(leaf.line + 1) : '-',
       hasParams && norms.length > 0 ? formatNumber(norms[0]!) : '-',
       hasParams && sorted.length > 0 ? formatNumber(sorted[Math.floor(sorted.length / 2)]!) : '-',

@@ -10,6 +10,7 @@ import type { Dataset } from '../engine/data';
 import { Network } from '../engine';
 import type { Histogram, RunResult, StepFrame } from '../engine/telemetry';
 import type { NetworkSpec, OptimizerSpec } from '../lang/spec';
+import { layerLabel } from '../kinds';
 import { encodeRecord, RUNLOG_FORMAT, RUNLOG_VERSION, type RunLogHeader } from '../protocol/runlog';
 
 /** Bytes of lines gathered before one write. */
@@ -50,6 +51,7 @@ export class RunLogFile {
         index: leaf.index,
         name: leaf.name,
         kind: leaf.kind,
+        label: layerLabel(leaf),
         ...(leaf.kind === 'dense' || leaf.kind === 'activation' ? { activation: leaf.activation } : {}),
         line: leaf.line,
         params: leaf.params.map((p) => ({ name: p.name, shape: [...p.shape], ...initOf(init, leaf.index, p.name) })),

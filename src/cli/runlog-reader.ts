@@ -189,6 +189,17 @@ function frameOf(record: Extract<RunLogRecord, { type: 'step' }>): StepFrame {
   return frame;
 }
 
+/**
+ * How a header layer reads in `gradlens analyze`'s table: the label the engine wrote (its
+ * kind's, as the CLI table and the inspector show it); a PyTorch module, which has none, by
+ * its kind and the activation it applies, in the labels' form (`dense relu`, `relu`).
+ */
+export function runLogLabel(layer: Header['layers'][number]): string {
+  if (layer.label !== undefined) return layer.label;
+  if (layer.kind === 'activation') return layer.activation ?? layer.kind;
+  return layer.activation !== undefined && layer.activation !== 'linear' ? `${layer.kind} ${layer.activation}` : layer.kind;
+}
+
 const LOSSES: Record<string, LossSpec['kind']> = {
   CrossEntropyLoss: 'cross_entropy', BCELoss: 'bce', MSELoss: 'mse', L1Loss: 'mae', HuberLoss: 'huber',
   // Logits into the loss: the network's last layer is what a fused sigmoid or softmax would read.

@@ -6,6 +6,7 @@
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { Handles } from '@vscode/debugadapter';
 import type { LayerFinding } from '../analysis/types';
+import { layerLabel } from '../kinds';
 import { layerSummary, tensorSummary } from './evaluate';
 import { LAYER_FIELDS, STEP_FIELDS, debugNumber, layerValue, tensorStats, type LayerView, type StepView, type TensorView } from './state';
 
@@ -80,7 +81,7 @@ export class VariableTree {
     const { leaf } = layer;
     const variables: Variable[] = [
       { name: 'flags', value: layer.flags.map((f) => f.code).join(', ') || 'none', variablesReference: layer.flags.length ? this.handles.create({ kind: 'flags', flags: layer.flags, view }) : 0 },
-      { name: 'kind', value: leaf.kind === 'dense' || leaf.kind === 'activation' ? `${leaf.kind} ${leaf.activation}` : leaf.kind, variablesReference: 0 },
+      { name: 'kind', value: layerLabel(leaf), variablesReference: 0 },
     ];
     for (const field of LAYER_FIELDS) {
       const value = layerValue(layer, field);

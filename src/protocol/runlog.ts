@@ -66,6 +66,8 @@ export const RunLogLayer = z.object({
   name: z.string(),
   /** Layer kind in the `.net` vocabulary (`dense`, `relu`, `layernorm`, …), or the module's class name. */
   kind: z.string(),
+  /** How the layer reads in GradLens's tables and inspector (`dense relu`, `conv2d k3 relu`): the engine writes its kind's label. */
+  label: z.string().optional(),
   /** Activation fused into the layer (`.net` dense/conv layers), if any. */
   activation: z.string().optional(),
   /** 0-based line in `source` (a `.net` file) when the layer comes from one. */

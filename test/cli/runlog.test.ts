@@ -46,6 +46,19 @@ describe('run log header: optimizer and initial weights (built CLI)', function (
     }
   });
 
+  it('analyze labels an engine log\'s layers as inspect\'s table does (the kind\'s label, written in the header)', () => {
+    const log = join(dir, 'conv.jsonl');
+    const inspected = gradlens('inspect', 'test/fixtures/debug/conv.net', '--steps', '2', '--jsonl', log);
+    assert.equal(inspected.status, 0, inspected.stderr);
+    const analysed = gradlens('analyze', log);
+    assert.equal(analysed.status, 0, analysed.stderr);
+    for (const [name, label] of [['c1', 'conv2d k3 relu'], ['p1', 'maxpool2d 2'], ['out', 'dense']]) {
+      const row = new RegExp(`^${name}\\s+${label}\\s`, 'm');
+      assert.match(inspected.stdout, row);
+      assert.match(analysed.stdout, row);
+    }
+  });
+
   it('analyze of an engine log with lr far too large names the step, the factor and the lr inspect proposes', () => {
     const net = join(dir, 'hot.net');
     writeFileSync(net, readFileSync(resolve(ROOT, 'examples/spiral.net'), 'utf8').replace(/optimizer .*/, 'optimizer adam lr=30'));

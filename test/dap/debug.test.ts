@@ -294,6 +294,8 @@ describe('debug adapter over DAP (dist/debug.js)', function () {
     const top = await topFrame();
     assert.match(top.name, /^c1/);
     const layer = await scopeVariables(top.id, 'Layer');
+    // The layer's label, as the CLI table and the inspector show it.
+    assert.equal(layer.get('kind')!.value, 'conv2d k3 relu');
     const w = layer.get('W')!;
     assert.match(w.value, /^\[4, 1, 3, 3\] ‖·‖ /);
     const children = (await dc.variablesRequest({ variablesReference: w.variablesReference })).body.variables;
