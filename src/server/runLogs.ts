@@ -129,6 +129,7 @@ class FollowedLog {
   private flushTimer: NodeJS.Timeout | undefined;
   private lastSent = 0;
   private lastPublished = 0;
+  private publishTimer: NodeJS.Timeout | undefined;
   /** The network the analysis judges, from the header. */
   private spec: NetworkSpec | undefined;
   private publishedTo: string | undefined;
@@ -288,10 +289,19 @@ class FollowedLog {
     this.pending = new Decimator<StepFrame>(4 * FRAMES_PER_BATCH);
     this.lastSent = Date.now();
     if (frames.length > 0) this.sink.notify(TelemetryNotification, { runId: this.runId, frames });
-    if (final || Date.now() - this.lastPublished >= DIAGNOSTICS_MS) this.publish(spec, current);
+    const wait = this.lastPublished + DIAGNOSTICS_MS - Date.now();
+    if (final || wait <= 0) return this.publish(spec, current);
+    // Published later, so a run that pauses (or a log that stops growing) still shows its latest findings.
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = setTimeout(() => {
+      this.publishTimer = undefined;
+      if (!this.ended) this.publish(spec, current);
+    }, wait);
   }
 
   private publish(spec: NetworkSpec, findings: LayerFinding[]): void {
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = undefined;
     const source = this.sourcePath();
     if (!source) return;
     this.lastPublished = Date.now();
@@ -365,6 +375,8 @@ class FollowedLog {
   private stopWatching(): void {
     if (this.poll) clearInterval(this.poll);
     if (this.flushTimer) clearTimeout(this.flushTimer);
+    if (this.publishTimer) clearTimeout(this.publishTimer);
+    this.publishTimer = undefined;
     this.poll = undefined;
     this.flushTimer = undefined;
     this.watcher?.close();

@@ -84,9 +84,12 @@ describe('run logs followed by the language server (gradlens/openRunLog)', funct
     const live = frames(runId);
     assert.ok(live.every((f) => f.step <= 100), 'nothing past the pause');
     assert.ok(live.some((f) => f.layers[0]!.findings.includes('vanishing-gradient')), 'the first layer is flagged while the log grows');
-    // The flags reach the .net file's lines while the run goes on.
-    const during = lastPublished(netUri).filter((d) => d.source === 'gradlens run.jsonl');
-    assert.ok(during.some((d) => d.code === 'vanishing-gradient' && d.range.start.line === 9), JSON.stringify(during.map((d) => [d.code, d.range.start.line])));
+    // The flags reach the .net file's lines while the run goes on (within a second of the latest frames).
+    await client.waitFor<PublishDiagnosticsParams>(
+      'textDocument/publishDiagnostics',
+      (p) => p.uri === netUri && p.diagnostics.some((d) => d.source === 'gradlens run.jsonl' && d.code === 'vanishing-gradient' && d.range.start.line === 9),
+    );
+    assert.equal(writer.exitCode, null, 'still held at step 100');
 
     writeFileSync(gate, '');
     const end = await ended(runId);
