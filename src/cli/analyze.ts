@@ -129,7 +129,9 @@ function jsonReport(file: string, log: RunLog, findings: LayerFinding[]): unknow
       ...(run.message ? { message: run.message } : {}),
       ...(log.ranksDiffer ? { ranksDiffer: log.ranksDiffer } : {}),
     },
-    findings: findings.map((f) => ({ ...f, ...(f.layer !== undefined ? { layerName: header.layers[f.layer]?.name } : {}) })),
+    // Without a .net file a finding has no line (the spec's line stands in with the layer's
+    // index): `layerName` is its place.
+    findings: findings.map(({ line, ...f }) => ({ ...f, ...(source ? { line } : {}), ...(f.layer !== undefined ? { layerName: header.layers[f.layer]?.name } : {}) })),
     framesShown: frames.length,
     frames,
     histograms: run.histograms.filter((h) => shownSteps.has(h.step)).slice(0, 20 * Math.max(1, header.layers.length)),

@@ -4,7 +4,8 @@
 // (RunAnalysis), so memory is bounded whatever the run's length; a last line without its
 // newline is a record still being written and is left for later.
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { mergeThresholds, RunAnalysis } from '../analysis';
 import { Decimator } from '../engine/decimate';
 import { HISTORY_FRAMES, HISTORY_HISTOGRAM_STEPS, type Histogram, type LayerStats, type NonFiniteReport, type RunResult, type StepFrame } from '../engine/telemetry';
@@ -12,6 +13,8 @@ import { DEFAULT_THRESHOLDS } from '../protocol/settings';
 import type { ActivationKind, InitSpec, LeafLayer, LossSpec, NetworkSpec, OptimizerSpec, ParamName, Task } from '../lang/spec';
 import { parseRecord, type RunLogRecord } from '../protocol/runlog';
 import { defaultAlpha, isActivationKind } from '../kinds';
+import { check } from '../lang';
+import { readDataFile } from '../engine/data/file';
 
 type Header = Extract<RunLogRecord, { type: 'header' }>;
 
@@ -56,7 +59,7 @@ export function forEachLine(path: string, onLine: (line: string, number: number)
 }
 
 export function readRunLog(path: string): ReadResult {
-  const reader = new RunLogReader();
+  const reader = new RunLogReader(undefined, path);
   let failure: ReadResult | undefined;
   try {
     forEachLine(path, (line, number) => {
@@ -93,7 +96,11 @@ export class RunLogReader {
   private end: Extract<RunLogRecord, { type: 'end' }> | undefined;
   private ranksDiffer: RunLog['ranksDiffer'];
 
-  constructor(private readonly onFrame?: (frame: StepFrame) => void) {}
+  /** The log's path (optional): the header's `source` is relative to its folder. */
+  constructor(private readonly onFrame?: (frame: StepFrame) => void, private readonly path?: string) {}
+
+  /** The network the analysis judges (networkOf); set with the header. */
+  spec: NetworkSpec | undefined;
 
   /** Whether the end record was read. */
   get ended(): boolean {
@@ -112,7 +119,8 @@ export class RunLogReader {
       case 'header':
         if (header !== undefined) return invalid('a second header');
         this.header = record;
-        this.analysis = new RunAnalysis(specOf(record), mergeThresholds(DEFAULT_THRESHOLDS, {}));
+        this.spec = networkOf(record, this.path);
+        this.analysis = new RunAnalysis(this.spec, mergeThresholds(DEFAULT_THRESHOLDS, this.spec.watch));
         break;
       case 'step': {
         this.flush();
@@ -153,8 +161,8 @@ export class RunLogReader {
   /** The log read so far as a run (one without its end record is taken as done, or diverged after a NaN). */
   result(): ReadResult {
     this.flush();
-    const { header, analysis, nonFinite, end } = this;
-    if (header === undefined || analysis === undefined) return { ok: false, code: 'runlog-invalid', message: 'the file has no header record (is it a GradLens run log?)' };
+    const { header, analysis, nonFinite, end, spec } = this;
+    if (header === undefined || analysis === undefined || spec === undefined) return { ok: false, code: 'runlog-invalid', message: 'the file has no header record (is it a GradLens run log?)' };
     const reason = end?.reason ?? (nonFinite ? 'diverged' : 'done');
     const run: RunResult = {
       reason,
@@ -165,7 +173,7 @@ export class RunLogReader {
       ...(nonFinite ? { nonFinite } : {}),
       ...(end?.message ? { message: end.message } : {}),
     };
-    return { ok: true, log: { header, spec: specOf(header), run, analysis, ended: end !== undefined, ...(this.ranksDiffer ? { ranksDiffer: this.ranksDiffer } : {}) } };
+    return { ok: true, log: { header, spec, run, analysis, ended: end !== undefined, ...(this.ranksDiffer ? { ranksDiffer: this.ranksDiffer } : {}) } };
   }
 
   private flush(): void {
@@ -208,7 +216,36 @@ const LOSSES: Record<string, LossSpec['kind']> = {
 };
 
 /**
- * The network the analysis judges: one leaf per header layer, in order. Layers of kinds the
+ * The network the analysis judges. A log of a `.net` file (the engine's, or an exported
+ * network's PyTorch run) judges that file's network, as `inspect` does — its layer kinds,
+ * residual blocks, sequence lengths and `watch` thresholds — when the file is there, checks
+ * without errors and has the header's layers (names and parameter sizes, in order); else the
+ * network specOf rebuilds from the header alone.
+ */
+export function networkOf(header: Header, logPath?: string): NetworkSpec {
+  return sourceNetwork(header, logPath) ?? specOf(header);
+}
+
+function sourceNetwork(header: Header, logPath: string | undefined): NetworkSpec | undefined {
+  if (header.source === undefined) return undefined;
+  const documentPath = isAbsolute(header.source) ? header.source : logPath !== undefined ? resolve(dirname(logPath), header.source) : undefined;
+  if (documentPath === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(documentPath, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const { spec, diagnostics } = check(text, { documentPath, readFile: readDataFile, realPath: realpathSync.native });
+  if (!spec || diagnostics.some((d) => d.severity === 'error')) return undefined;
+  const size = (params: readonly { shape: readonly number[] }[]) => params.map((p) => p.shape.reduce((a, b) => a * b, 1)).join(',');
+  const same = spec.leaves.length === header.layers.length &&
+    spec.leaves.every((leaf, i) => leaf.name === header.layers[i]!.name && size(leaf.params) === size(header.layers[i]!.params));
+  return same ? spec : undefined;
+}
+
+/**
+ * The network rebuilt from the header alone: one leaf per header layer, in order. Layers of kinds the
  * analysis has no rules for (convolutions, recurrent and custom modules) are judged as
  * linear layers with weights: their gradient flow, update ratio and output statistics.
  */
