@@ -163,6 +163,9 @@ describe('inspector webview (Chromium)', function () {
     await send(page, [...syntheticMessages(2, 50, 50), { type: 'runEnded', end: { runId: 'synthetic-1', reason: 'done' } }]);
     const second: ToWebview[] = syntheticMessages(2, 30, 30).map((m) => JSON.parse(JSON.stringify(m).replaceAll('synthetic-1', 'synthetic-2')));
     await send(page, second);
+    // Under load the second run's frames can take longer than settle()'s 300 ms to be
+    // handled and drawn: wait until its status shows the last step.
+    await page.waitForFunction(() => /step 30 \/ 30/.test(document.querySelector('.status')?.textContent ?? ''), undefined, { timeout: 15_000 });
     await settle(page);
     const labels = (chart: string) => page.$$eval(`.${chart} .u-legend .u-label`, (ls) => ls.map((l) => l.textContent));
     // The second run is too short for a validation pass (every 50 steps), so it shows none.
