@@ -13,7 +13,8 @@ Per recorded step and per layer it records what GradLens's engine records (Layer
 src/engine/telemetry.ts): each parameter's gradient norm, max |g|, mean and std, its
 weight norm before the update and the update ratio ||dW||/||W||; the layer's output mean,
 std, dead and saturated fractions; the gradient norms at the layer's output and input;
-and the first non-finite value. The header holds each parameter tensor's mean and std at
+the first non-finite value; and for a single-layer nn.RNN / nn.LSTM / nn.GRU, ||dL/dh_t||
+for every time step t (_time_grad_norms: the engine's timeGradNorms). The header holds each parameter tensor's mean and std at
 watch() (the init the run starts from) and, given the optimizer, its kind and
 hyper-parameters. A layer is a module that owns parameters itself, or an
 activation module (nn.ReLU, nn.Sigmoid, ...); its name is the qualified module name
@@ -144,6 +145,10 @@ class _Layer:
         self.out_grad = None
         self.in_grad = None
         self.last_output = None  # kept on histogram steps only
+        # Recurrent layers on a recorded step: the input sequence and h0, the direct gradients
+        # at the output ([N, T, H] sequence or [N, H] last state) and at h_n / c_n.
+        self.recurrent = _time_profiled(module)
+        self.sequence_in = self.time_out = self.time_hn = self.time_cn = None
 
     def header(self):
         # Each tensor's moments now, at watch(): the init the run starts from, whatever made it.
@@ -290,6 +295,17 @@ class Watch:
             first = _first_tensor(inputs)
             if first is not None and first.requires_grad:
                 first.register_hook(lambda g: setattr(layer, "in_grad", g.detach().square().sum()))
+            if layer.recurrent and first is not None and out.requires_grad:
+                state = inputs[1] if len(inputs) > 1 else None
+                layer.sequence_in = (first.detach(), None if state is None else
+                                     tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach())
+                out.register_hook(lambda g: setattr(layer, "time_out", g.detach()))
+                final = output[1] if isinstance(output, tuple) and len(output) > 1 else None
+                h_n, c_n = final if isinstance(final, tuple) else (final, None)
+                if isinstance(h_n, torch.Tensor) and h_n.requires_grad:
+                    h_n.register_hook(lambda g: setattr(layer, "time_hn", g.detach()))
+                if isinstance(c_n, torch.Tensor) and c_n.requires_grad:
+                    c_n.register_hook(lambda g: setattr(layer, "time_cn", g.detach()))
 
         return hook
 
@@ -344,7 +360,7 @@ class Watch:
         layers, grad_norms, after_squares = [], [], []
         before_squares = iter(self._before_squares)
         bad_forward = bad_backward = bad_update = None
-        for layer in self.layers:
+        for layer, before in zip(self.layers, self._before):
             mean, std, live, sat, out_grad, in_grad = numbers[cursor:cursor + 6]
             cursor += 6
             count, columns = (layer.outputs[2], layer.outputs[4]) if layer.outputs is not None else (0, 0)
@@ -376,6 +392,7 @@ class Watch:
             if bad_forward is None and not (math.isfinite(mean) and math.isfinite(std)):
                 bad_forward = (layer, f"the output of {layer.name}")
             grad_norm = math.sqrt(squares)
+            time_norms = _time_grad_norms(layer, before) if layer.recurrent else None
             layers.append({
                 "index": layer.index, "gradNorm": _number(grad_norm),
                 "gradRms": _number(grad_norm / math.sqrt(total) if total else 0.0),
@@ -383,9 +400,11 @@ class Watch:
                 "outMean": _number(mean), "outStd": _number(std),
                 "deadFraction": _number(1 - live / columns if columns else 0.0),
                 "saturatedFraction": _number(sat / count if count else 0.0),
+                **({"timeGradNorms": [_number(v) for v in time_norms]} if time_norms is not None else {}),
                 "params": params,
             })
             layer.outputs = layer.out_grad = layer.in_grad = None
+            layer.sequence_in = layer.time_out = layer.time_hn = layer.time_cn = None
 
         record = {"type": "step", "step": step, "loss": _number(loss_value), "layers": layers}
         if epoch is not None:
@@ -462,6 +481,82 @@ def _histogram(step, index, of, values):
     counts = torch.histc(finite, bins=HISTOGRAM_BINS, min=low, max=high) if high > low else None
     counts = [int(c) for c in counts.tolist()] if counts is not None else [finite.numel()] + [0] * (HISTOGRAM_BINS - 1)
     return {"type": "histogram", "step": step, "layer": index, "of": of, "min": low, "max": high, "counts": counts}
+
+
+def _time_profiled(module):
+    """Whether ||dL/dh_t|| per step is recorded: a single-layer, one-direction RNN, LSTM or GRU."""
+    return (isinstance(module, (nn.RNN, nn.LSTM, nn.GRU)) and module.num_layers == 1 and not module.bidirectional
+            and getattr(module, "proj_size", 0) == 0)
+
+
+def _time_grad_norms(layer, before):
+    """||dL/dh_t|| for t = 1..T, as the engine's back-propagation through time records it
+    (src/engine/ops/recurrent.ts): the gradient at h_t from the layer's output at t plus what
+    step t+1 sends back, its norm over the batch and the hidden units. A fused nn.RNN keeps
+    the steps inside, so the recurrence is replayed here, one cell at a time from the same
+    input and weights (`before`: the layer's parameters as the forward pass used them, before
+    the update), and the direct gradients at the output are sent back through it."""
+    module, seen = layer.module, layer.sequence_in
+    if seen is None or (layer.time_out is None and layer.time_hn is None and layer.time_cn is None):
+        return None
+    x, state = seen
+    if x.dim() == 2:  # one unbatched sequence [T, F]
+        x = x.unsqueeze(1 if not module.batch_first else 0)
+    if not module.batch_first:
+        x = x.transpose(0, 1)
+    rows, steps = x.shape[0], x.shape[1]
+    hidden = module.hidden_size
+    lstm = isinstance(module, nn.LSTM)
+    with torch.no_grad():
+        direct = torch.zeros(steps, rows, hidden, dtype=x.dtype, device=x.device)
+        g = layer.time_out
+        if g is not None:
+            if g.dim() == 3:  # every h_t
+                direct += (g if not module.batch_first else g.transpose(0, 1)).reshape(steps, rows, hidden)
+            else:  # the last state only (a module returning out[:, -1])
+                direct[-1] += g.reshape(rows, hidden)
+        if layer.time_hn is not None:
+            direct[-1] += layer.time_hn.reshape(rows, hidden)
+    used = {name: old for (name, _), old in zip(layer.params, before)}
+    weights = [used["weight_ih_l0"], used["weight_hh_l0"]]
+    biases = [used["bias_ih_l0"], used["bias_hh_l0"]] if module.bias else [None, None]
+    cell = (torch.lstm_cell if lstm else torch.gru_cell if isinstance(module, nn.GRU)
+            else torch.rnn_relu_cell if module.nonlinearity == "relu" else torch.rnn_tanh_cell)
+    zeros = torch.zeros(rows, hidden, dtype=x.dtype, device=x.device)
+    if state is None:
+        h0, c0 = zeros, zeros
+    elif lstm:
+        h0, c0 = (s.reshape(rows, hidden) for s in state)
+    else:
+        h0, c0 = state.reshape(rows, hidden), None
+    with torch.enable_grad():
+        ins, outs = [], []
+        h, c = h0, c0
+        for t in range(steps):
+            h = h.detach().requires_grad_()
+            if lstm:
+                c = c.detach().requires_grad_()
+                ins.append((h, c))
+                h, c = cell(x[:, t], (h, c), *weights, *biases)
+                outs.append((h, c))
+            else:
+                ins.append((h,))
+                h = cell(x[:, t], h, *weights, *biases)
+                outs.append((h,))
+        norms = [0.0] * steps
+        carry_h = torch.zeros_like(zeros)
+        carry_c = layer.time_cn.reshape(rows, hidden) if (lstm and layer.time_cn is not None) else torch.zeros_like(zeros)
+        for t in range(steps - 1, -1, -1):
+            dh = direct[t] + carry_h
+            norms[t] = dh.double().square().sum().sqrt().item()
+            if t == 0:
+                break
+            seeds = (dh, carry_c) if lstm else (dh,)
+            back = torch.autograd.grad(outs[t], ins[t], seeds)
+            carry_h = back[0]
+            if lstm:
+                carry_c = back[1]
+    return norms
 
 
 def _rank_path(path, rank):

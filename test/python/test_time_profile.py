@@ -1,0 +1,92 @@
+"""‖∂L/∂h_t‖ per time step from a PyTorch run (gradlens_torch.watch on nn.RNN / nn.LSTM /
+nn.GRU) equals the engine's timeGradNorms on the same weights and batches — the exported
+script started from `gradlens grads --json`'s weights against `gradlens inspect --weights
+--jsonl` — for layers that give the next layer their last state (the gradient reaches the
+earlier steps only through the recurrence) and layers that give it every state; and
+`gradlens analyze` of the exported rnn-adding run flags vanishing through time on the rnn
+line, as inspect does after the same steps."""
+
+import json
+import shutil
+import unittest
+
+from gradlens_test import ROOT, TempDir, gradlens, gradlens_json, python
+from test_export import export
+import hidden_nets
+
+
+def steps_of(log):
+    return {r["step"]: r for r in map(json.loads, log.read_text().splitlines()) if r["type"] == "step"}
+
+
+def time_profiles(log):
+    """{step: {layer index: timeGradNorms}}."""
+    return {step: {l["index"]: l["timeGradNorms"] for l in r["layers"] if "timeGradNorms" in l}
+            for step, r in steps_of(log).items()}
+
+
+def through_time(report):
+    recurrent = {l["index"] for l in report["spec"]["layers"] if l["kind"] in ("rnn", "lstm", "gru")}
+    return sorted((f["code"], f["line"]) for f in report["findings"]
+                  if f["code"] in ("vanishing-gradient", "exploding-gradient") and f.get("layer") in recurrent)
+
+
+class TimeProfiles(unittest.TestCase):
+    def runs(self, folder, net, steps):
+        """The engine's and the exported script's run logs from the same weights, `steps` steps."""
+        weights = folder / f"{net.stem}.weights.json"
+        weights.write_text(gradlens("grads", net, "--json").stdout)
+        engine = folder / f"{net.stem}.engine.jsonl"
+        inspected = gradlens_json("inspect", net, "--weights", weights, "--steps", steps, "--jsonl", engine, "--json")
+        script = export(folder, net, f"{net.stem.replace('-', '_')}.py")
+        torch_log = folder / f"{net.stem}.torch.jsonl"
+        run = python(script, "--weights", weights, "--steps", steps, "--gradlens", torch_log)
+        self.assertEqual(run.returncode, 0, run.stderr)
+        return inspected, engine, torch_log
+
+    def assert_same_profiles(self, engine, torch_log, layers):
+        expected, actual = time_profiles(engine), time_profiles(torch_log)
+        self.assertEqual(sorted(actual[1]), layers)
+        for step, by_layer in expected.items():
+            for index, norms in by_layer.items():
+                got = actual[step][index]
+                self.assertEqual(len(got), len(norms))
+                scale = max(norms)
+                for t, (a, b) in enumerate(zip(norms, got)):
+                    # float32 both sides: relative to the step's own size, and to the largest
+                    self.assertLess(abs(a - b), 1e-4 * abs(a) + 1e-6 * scale, f"step {step} layer {index} t={t + 1}: {a} vs {b}")
+
+    def test_examples_last_state(self):
+        with TempDir() as folder:
+            shutil.copytree(ROOT / "examples", folder, dirs_exist_ok=True)
+            for name in ("rnn-adding", "lstm-adding"):
+                with self.subTest(name):
+                    _, engine, torch_log = self.runs(folder, folder / f"{name}.net", 3)
+                    self.assert_same_profiles(engine, torch_log, [0])
+
+    def test_every_state_to_the_next_layer(self):
+        with TempDir() as folder:
+            net = hidden_nets.write(folder, "stacked-recurrent")  # rnn, rnn bias=false, lstm, gru; sequences=true
+            _, engine, torch_log = self.runs(folder, net, 3)
+            self.assert_same_profiles(engine, torch_log, [0, 1, 2, 3])
+
+    def test_analyze_flags_the_rnn_line_as_inspect_does(self):
+        with TempDir() as folder:
+            shutil.copytree(ROOT / "examples", folder, dirs_exist_ok=True)
+            for name in ("rnn-adding", "lstm-adding"):
+                with self.subTest(name):
+                    inspected, _, torch_log = self.runs(folder, folder / f"{name}.net", 150)
+                    flagged = gradlens("analyze", torch_log, "--json", "--fail-on", "vanishing")
+                    report = json.loads(flagged.stdout)
+                    self.assertEqual(through_time(report), through_time(inspected))
+                    if name == "rnn-adding":
+                        rnn_line = next(i for i, text in enumerate((folder / f"{name}.net").read_text().splitlines())
+                                        if text.startswith("memory: rnn"))
+                        self.assertEqual(through_time(report), [("vanishing-gradient", rnn_line)])
+                        self.assertEqual(flagged.returncode, 1)
+                        self.assertIn("through time", next(f["message"] for f in report["findings"]
+                                                           if f["code"] == "vanishing-gradient"))
+
+
+if __name__ == "__main__":
+    unittest.main()
