@@ -1,5 +1,5 @@
 // Reading a run log: CPU time per record of parseRecord (src/protocol/runlog.ts: JSON.parse,
-// then the schema compiled to plain checks, runlog-check.ts) against what it did before —
+// then the schema compiled to plain checks, compiled-schema.ts) against what it did before —
 // JSON.parse then zod's safeParse — and JSON.parse alone, on real run logs written by the
 // engine (`inspect --jsonl`'s writer): xor (2 dense layers) and a 21-layer sigmoid MLP.
 // The variants alternate within each repeat, so load on the shared machine hits all of
@@ -99,7 +99,7 @@ function main(): void {
     '',
     `CPU time per step record of a run log the engine wrote (\`inspect --jsonl\`'s writer), ${PER_REPEAT} records per variant`,
     `per repeat, ${REPEATS} repeats, the variants alternating. "before" is what \`parseRecord\` did until the schema was`,
-    'compiled to plain checks (src/protocol/runlog-check.ts): zod\'s safeParse after JSON.parse.',
+    'compiled to plain checks (src/protocol/compiled-schema.ts): zod\'s safeParse after JSON.parse.',
     '',
     ...table,
     '',

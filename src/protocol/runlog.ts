@@ -14,7 +14,7 @@
 // "Infinity" or "-Infinity" and read back as the number (`decodeNumber`).
 
 import { z } from 'zod';
-import { compileDecoder, INVALID, type Decoder } from './runlog-check';
+import { compileDecoder, INVALID, type Decoder } from './compiled-schema';
 
 export const RUNLOG_FORMAT = 'gradlens-runlog';
 export const RUNLOG_VERSION = 1;
@@ -183,7 +183,7 @@ export function encodeRecord(record: object): string {
 
 export type ParsedLine = { ok: true; record: RunLogRecord } | { ok: false; message: string };
 
-/** The schema compiled to plain checks (runlog-check.ts); LogNumber is the one transform in it. */
+/** The schema compiled to plain checks (compiled-schema.ts); LogNumber is the one transform in it. */
 const decodeRecord = compileDecoder(RunLogRecord, new Map<z.ZodTypeAny, Decoder>([[LogNumber, decodeLogNumber]]));
 
 function decodeLogNumber(value: unknown): unknown {

@@ -1,4 +1,4 @@
-// parseRecord's compiled checks (src/protocol/runlog-check.ts) against zod, the one
+// parseRecord's compiled checks (src/protocol/compiled-schema.ts) against zod, the one
 // definition of the run log (src/protocol/runlog.ts): on generated valid records and on
 // those records with one value replaced or removed, parseRecord accepts exactly what zod
 // accepts, returns what zod returns, and words a rejection as zod does.

@@ -1,13 +1,15 @@
-// Reading run-log records fast. zod's safeParse builds a new object for every object, array
-// and number of a record and goes through a union and a transform for each number that may
-// be "NaN": a step record of a 20-layer network took it ~0.4 ms, more than the analysis of
-// the step. This compiles the same zod schema (runlog.ts, the one definition) into plain
-// checks over the value JSON.parse just made, which decode the non-finite spellings in place
-// and allocate nothing. It answers only "valid?": when it says no, the caller asks zod, which
-// decides and words the problem; a schema feature it does not know is left to zod where it
-// occurs. Unknown keys are accepted and left on the value (zod strips them; readers ignore
-// them). test/protocol/runlog-check.test.ts holds it to zod on generated valid and invalid
-// records.
+// Checking JSON values against the protocol's zod schemas fast. zod's safeParse builds a new
+// object for every object, array and number it checks: a run-log step record of a 20-layer
+// network took it ~0.4 ms, more than the analysis of the step, and a `frames` message of
+// 50 steps × 100 layers (5,000 layer objects) took ~75% of the inspector's message handling.
+// This compiles a zod schema (src/protocol: the one definition) into plain checks over the
+// value JSON.parse or postMessage just made, which allocate nothing and, where a schema
+// reads a value differently (the run log's "NaN"/"Infinity" spellings, given as `known`
+// decoders), decode it in place. It answers only "valid?": when it says no, the caller asks
+// zod, which decides and words the problem; a schema feature it does not know is left to zod
+// where it occurs. Unknown keys are accepted and left on the value (zod strips them; readers
+// ignore them). test/protocol/runlog-check.test.ts and test/webview/validate.test.ts hold it
+// to zod on generated valid and invalid records and messages.
 
 import type { z } from 'zod';
 
@@ -40,7 +42,7 @@ interface Def {
  * A decoder for `schema`. `known` gives decoders for schemas it cannot read by itself (a
  * transform: the run log's LogNumber), found by identity.
  */
-export function compileDecoder(schema: z.ZodTypeAny, known: ReadonlyMap<z.ZodTypeAny, Decoder>): Decoder {
+export function compileDecoder(schema: z.ZodTypeAny, known: ReadonlyMap<z.ZodTypeAny, Decoder> = new Map()): Decoder {
   return known.get(schema) ?? compile(schema, known) ?? viaZod(schema);
 }
 
@@ -156,7 +158,7 @@ function unionDecoder(def: Def, known: ReadonlyMap<z.ZodTypeAny, Decoder>): Deco
   };
 }
 
-/** What JSON.parse makes of a JSON object (anything else goes to zod). */
+/** What JSON.parse or postMessage makes of a JSON object (anything else goes to zod). */
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const proto = Object.getPrototypeOf(v);
