@@ -295,9 +295,10 @@ class Watch:
             first = _first_tensor(inputs)
             if first is not None and first.requires_grad:
                 first.register_hook(lambda g: setattr(layer, "in_grad", g.detach().square().sum()))
-            if layer.recurrent and first is not None and out.requires_grad:
+            # A batch of sequences as one tensor (not a PackedSequence, not one unbatched sequence).
+            if layer.recurrent and isinstance(inputs[0], torch.Tensor) and inputs[0].dim() == 3 and out.requires_grad:
                 state = inputs[1] if len(inputs) > 1 else None
-                layer.sequence_in = (first.detach(), None if state is None else
+                layer.sequence_in = (inputs[0].detach(), None if state is None else
                                      tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach())
                 out.register_hook(lambda g: setattr(layer, "time_out", g.detach()))
                 final = output[1] if isinstance(output, tuple) and len(output) > 1 else None
@@ -500,21 +501,22 @@ def _time_grad_norms(layer, before):
     if seen is None or (layer.time_out is None and layer.time_hn is None and layer.time_cn is None):
         return None
     x, state = seen
-    if x.dim() == 2:  # one unbatched sequence [T, F]
-        x = x.unsqueeze(1 if not module.batch_first else 0)
     if not module.batch_first:
         x = x.transpose(0, 1)
     rows, steps = x.shape[0], x.shape[1]
     hidden = module.hidden_size
     lstm = isinstance(module, nn.LSTM)
+    g = layer.time_out
+    every_state = (steps, rows, hidden) if not module.batch_first else (rows, steps, hidden)
+    if g is not None and tuple(g.shape) not in (every_state, (rows, hidden)):
+        return None  # an output this reading does not know: no profile rather than a wrong one
     with torch.no_grad():
         direct = torch.zeros(steps, rows, hidden, dtype=x.dtype, device=x.device)
-        g = layer.time_out
         if g is not None:
             if g.dim() == 3:  # every h_t
-                direct += (g if not module.batch_first else g.transpose(0, 1)).reshape(steps, rows, hidden)
+                direct += g if not module.batch_first else g.transpose(0, 1)
             else:  # the last state only (a module returning out[:, -1])
-                direct[-1] += g.reshape(rows, hidden)
+                direct[-1] += g
         if layer.time_hn is not None:
             direct[-1] += layer.time_hn.reshape(rows, hidden)
     used = {name: old for (name, _), old in zip(layer.params, before)}

@@ -10,7 +10,11 @@ import json
 import shutil
 import unittest
 
+import torch
+from torch import nn
+
 from gradlens_test import ROOT, TempDir, gradlens, gradlens_json, python
+import gradlens_torch  # noqa: E402  (gradlens_test puts python/ on the path)
 from test_export import export
 import hidden_nets
 
@@ -86,6 +90,45 @@ class TimeProfiles(unittest.TestCase):
                         self.assertEqual(flagged.returncode, 1)
                         self.assertIn("through time", next(f["message"] for f in report["findings"]
                                                            if f["code"] == "vanishing-gradient"))
+
+
+class PlainModules(unittest.TestCase):
+    """A user's own nn.LSTM / nn.GRU / nn.RNN (time-major, a given h0, h_n used), against
+    ‖∂L/∂h_t‖ read off an unrolled cell-by-cell copy with retained gradients."""
+
+    def test_against_an_unrolled_copy(self):
+        torch.manual_seed(0)
+        for cls in (nn.LSTM, nn.GRU, nn.RNN):
+            with self.subTest(cls.__name__), TempDir() as folder:
+                layer = cls(3, 5)  # time-major [T, N, F]
+                head = nn.Linear(5, 1)
+                x, y = torch.randn(7, 4, 3), torch.randn(4, 1)
+                h0 = torch.randn(1, 4, 5)
+                state = (h0, torch.randn(1, 4, 5)) if cls is nn.LSTM else h0
+                model = nn.ModuleDict({"rec": layer, "head": head})
+                w = gradlens_torch.watch(model, folder / "run.jsonl")
+                out, final = layer(x, state)
+                h_n = final[0] if cls is nn.LSTM else final
+                loss = ((head(out[3]) - y) ** 2).mean() + (h_n ** 2).mean()  # one middle state and h_n
+                loss.backward()
+                w.step(loss)
+                w.close()
+                recorded = time_profiles(folder / "run.jsonl")[1][0]
+
+                cell = {nn.LSTM: nn.LSTMCell, nn.GRU: nn.GRUCell, nn.RNN: nn.RNNCell}[cls](3, 5)
+                with torch.no_grad():
+                    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                        getattr(cell, name).copy_(getattr(layer, f"{name}_l0"))
+                hs, h = [], (h0[0], state[1][0]) if cls is nn.LSTM else h0[0]
+                for t in range(7):
+                    h = cell(x[t], h)
+                    (h[0] if cls is nn.LSTM else h).retain_grad()
+                    hs.append(h[0] if cls is nn.LSTM else h)
+                (((head(hs[3]) - y) ** 2).mean() + (hs[-1] ** 2).mean()).backward()
+                expected = [h.grad.norm().item() for h in hs]
+                self.assertEqual(len(recorded), 7)
+                for a, b in zip(expected, recorded):
+                    self.assertAlmostEqual(a, b, delta=1e-5 * max(expected))
 
 
 if __name__ == "__main__":
