@@ -29,12 +29,18 @@ export function hasParams(leaf: LeafLayer): boolean {
 
 /**
  * A layer that multiplies its input by weights drawn from its `init=` and applies an optional
- * fused activation: dense and the convolutions. Its init scale sets its signal gains.
+ * fused activation (its kind's `affine` trait: dense and the convolutions). Its init scale
+ * sets its signal gains.
  */
-export type AffineLayer = Extract<LeafLayer, { kind: 'dense' | 'conv2d' | 'conv1d' }>;
+export type AffineLayer = Extract<LeafLayer, { activation: ActivationKind; init: InitSpec }>;
 
 export function isAffine(leaf: LeafLayer | undefined): leaf is AffineLayer {
-  return leaf !== undefined && (leaf.kind === 'dense' || leaf.kind === 'conv2d' || leaf.kind === 'conv1d');
+  return leaf !== undefined && kindOf(leaf).traits.affine;
+}
+
+/** The activation of a layer that applies one and nothing else (its kind's `activationOnly` trait), else undefined. */
+function standaloneActivation(leaf: LeafLayer | undefined): ActivationKind | undefined {
+  return leaf !== undefined && kindOf(leaf).traits.activationOnly ? activationOf(leaf) : undefined;
 }
 
 /** The fans torch.nn.init computes for the layer's weight, which the engine draws it with (its kind's, src/kinds/layers/). */
@@ -49,7 +55,7 @@ export function weightFans(leaf: AffineLayer): { fanIn: number; fanOut: number }
 export function weightsFeeding(spec: NetworkSpec, leaf: LeafLayer): AffineLayer | undefined {
   if (isAffine(leaf)) return leaf;
   const before = spec.leaves[leaf.index - 1];
-  if (leaf.kind === 'activation' && isAffine(before)) return before;
+  if (standaloneActivation(leaf) !== undefined && isAffine(before)) return before;
   return undefined;
 }
 
@@ -58,11 +64,13 @@ export function weightsFeeding(spec: NetworkSpec, leaf: LeafLayer): AffineLayer 
  * standalone activation layer right after it (`dense 32` then `sigmoid`).
  */
 export function activationAfter(spec: NetworkSpec, leaf: LeafLayer): { activation: ActivationKind; leaf: LeafLayer } | undefined {
-  if (leaf.kind === 'activation') return { activation: leaf.activation, leaf };
+  const own = standaloneActivation(leaf);
+  if (own !== undefined) return { activation: own, leaf };
   if (!isAffine(leaf)) return undefined;
   if (leaf.activation !== 'linear') return { activation: leaf.activation, leaf };
   const next = spec.leaves[leaf.index + 1];
-  if (next?.kind === 'activation') return { activation: next.activation, leaf: next };
+  const following = standaloneActivation(next);
+  if (following !== undefined) return { activation: following, leaf: next! };
   return { activation: 'linear', leaf };
 }
 

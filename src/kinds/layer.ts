@@ -38,6 +38,12 @@ export interface LayerTraits {
   perChannelUnits: boolean;
   /** Applies an activation and nothing else: the init rule of the layer before looks through it (`dense 32` then `relu`). */
   activationOnly: boolean;
+  /**
+   * Multiplies its input by weights drawn from its `init=` (fans: its `weightFans`) and applies
+   * its fused activation: the layer whose init sets a signal gain, which the analysis judges
+   * and re-inits (dense, the convolutions). Its leaf has `activation` and `init`.
+   */
+  affine: boolean;
 }
 
 /** What a kind's reader gets: the statement, its options already read against the kind's docs, and readers for positional arguments. */

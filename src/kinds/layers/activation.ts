@@ -29,7 +29,7 @@ export const activation = defineLayer<ActivationFields, ActivationFields, 'activ
   doc: 'An activation on a line of its own, applied to the previous layer\'s output.',
   options: [],
   words: WORDS,
-  traits: { hasWeights: false, recurrent: false, perChannelUnits: false, activationOnly: true },
+  traits: { hasWeights: false, recurrent: false, perChannelUnits: false, activationOnly: true, affine: false },
   read(ctx) {
     const word = ctx.stmt.keyword.text as ActivationKind;
     ctx.extraArgs(0, word);

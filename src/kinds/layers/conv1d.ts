@@ -21,7 +21,7 @@ export const conv1d = defineLayer<ConvSettings, Conv1dFields, 'conv1d'>({
   params: 'W [OUT, F, K], b [OUT]',
   doc: 'One-dimensional convolution over the steps of a sequence [T, F], as PyTorch\'s Conv1d on [F, T]: the F features are the input channels, OUT filters of F×K slide over T; the output is a sequence [T′, OUT] with T′ = ⌊(T + 2·padding − K)/stride⌋ + 1. An activation written after OUT is fused, as for dense; the default init is He before a ReLU-family activation, Xavier otherwise (fan-in F·K).',
   options: [KERNEL_OPTION, STRIDE_OPTION, PADDING_OPTION, INIT_OPTION, BIAS_OPTION, ALPHA_OPTION],
-  traits: { hasWeights: true, recurrent: false, perChannelUnits: true, activationOnly: false },
+  traits: { hasWeights: true, recurrent: false, perChannelUnits: true, activationOnly: false, affine: true },
   read: (ctx) => readConv(ctx, 'conv1d'),
   shape(input, p) {
     if (input.length !== 2) return { error: `\`conv1d\` takes a sequence [T, F]; its input is ${describeShape(input)}.` };

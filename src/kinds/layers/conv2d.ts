@@ -22,7 +22,7 @@ export const conv2d = defineLayer<ConvSettings, Conv2dFields, 'conv2d'>({
   params: 'W [OUT, C, K, K], b [OUT]',
   doc: 'Two-dimensional convolution on images [C, H, W], as PyTorch\'s Conv2d: OUT filters of C×K×K slide over the image with the given stride after zero padding; the output is an image [OUT, H′, W′] with H′ = ⌊(H + 2·padding − K)/stride⌋ + 1. An activation written after OUT is fused, as for dense; the default init is He before a ReLU-family activation, Xavier otherwise (fan-in C·K·K).',
   options: [KERNEL_OPTION, STRIDE_OPTION, PADDING_OPTION, INIT_OPTION, BIAS_OPTION, ALPHA_OPTION],
-  traits: { hasWeights: true, recurrent: false, perChannelUnits: true, activationOnly: false },
+  traits: { hasWeights: true, recurrent: false, perChannelUnits: true, activationOnly: false, affine: true },
   read: (ctx) => readConv(ctx, 'conv2d'),
   shape(input, p) {
     if (input.length !== 3) return { error: `\`conv2d\` takes an image [C, H, W]; its input is ${describeShape(input)}.` };

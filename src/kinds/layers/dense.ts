@@ -40,7 +40,7 @@ export const dense = defineLayer<DenseSettings, DenseFields, 'dense'>({
   params: 'W [in, UNITS], b [UNITS]',
   doc: 'Fully connected layer, y = x·W + b with W of shape [in, UNITS] (row-major, PyTorch\'s convention transposed). UNITS is the output width, a whole number ≥ 1. An activation written after UNITS (`dense 64 relu`) is fused into the layer for display; it is the same as an activation layer on the next line.',
   options: [INIT_OPTION, BIAS_OPTION, ALPHA_OPTION],
-  traits: { hasWeights: true, recurrent: false, perChannelUnits: false, activationOnly: false },
+  traits: { hasWeights: true, recurrent: false, perChannelUnits: false, activationOnly: false, affine: true },
   read(ctx) {
     const { stmt, values, r } = ctx;
     ctx.extraArgs(2, 'dense UNITS [ACTIVATION]');

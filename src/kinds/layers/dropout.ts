@@ -11,7 +11,7 @@ export const dropout = defineLayer<{ rate: number }, { rate: number }, 'dropout'
   params: 'none',
   doc: 'Dropout: in training, zero each unit with probability RATE (0 ≤ RATE < 1) and scale the rest by 1/(1 − RATE); the identity in evaluation.',
   options: [],
-  traits: { hasWeights: false, recurrent: false, perChannelUnits: false, activationOnly: false },
+  traits: { hasWeights: false, recurrent: false, perChannelUnits: false, activationOnly: false, affine: false },
   read(ctx) {
     ctx.extraArgs(1, 'dropout RATE');
     const rate = ctx.number(0, 'dropout rate', { min: 0, max: 1, maxExclusive: true }, '`dropout` needs a rate, e.g. `dropout 0.2`.');

@@ -10,7 +10,7 @@ export const flatten = defineLayer<Record<never, never>, Record<never, never>, '
   params: 'none',
   doc: 'Flatten an image [C, H, W] or a sequence [T, F] into a vector of C·H·W or T·F values in row-major order (as torch.flatten(x, 1)); the layer before dense after convolutions or sequences.',
   options: [],
-  traits: { hasWeights: false, recurrent: false, perChannelUnits: false, activationOnly: false },
+  traits: { hasWeights: false, recurrent: false, perChannelUnits: false, activationOnly: false, affine: false },
   read(ctx) {
     ctx.extraArgs(0, 'flatten');
     return {};

@@ -20,7 +20,7 @@ export const layernorm = defineLayer<{ eps: number }, { eps: number }, 'layernor
   params: 'gamma [width], beta [width]',
   doc: 'Layer normalisation: normalise each example over its features (biased variance, eps inside the square root), then scale by gamma (starts at 1) and shift by beta (starts at 0). Keeps activations in a healthy range at any batch size.',
   options: [EPS_OPTION],
-  traits: { hasWeights: true, recurrent: false, perChannelUnits: false, activationOnly: false },
+  traits: { hasWeights: true, recurrent: false, perChannelUnits: false, activationOnly: false, affine: false },
   read(ctx) {
     ctx.extraArgs(0, 'layernorm');
     return { eps: (ctx.values.get('eps') as number | undefined) ?? 1e-5 };
@@ -44,7 +44,7 @@ export const batchnorm = defineLayer<{ eps: number; momentum: number }, { moment
   params: 'gamma [width], beta [width] (+ running mean and variance)',
   doc: 'Batch normalisation: in training, normalise each feature over the batch (batch mean, biased variance), then scale by gamma and shift by beta. Running statistics (unbiased variance) are used in evaluation.',
   options: [MOMENTUM_OPTION, EPS_OPTION],
-  traits: { hasWeights: true, recurrent: false, perChannelUnits: false, activationOnly: false },
+  traits: { hasWeights: true, recurrent: false, perChannelUnits: false, activationOnly: false, affine: false },
   read(ctx) {
     ctx.extraArgs(0, 'batchnorm');
     return { eps: (ctx.values.get('eps') as number | undefined) ?? 1e-5, momentum: (ctx.values.get('momentum') as number | undefined) ?? 0.9 };

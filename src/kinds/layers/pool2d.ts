@@ -21,7 +21,7 @@ function pool<K extends 'maxpool2d' | 'avgpool2d'>(kind: K, what: string): Layer
     params: 'none',
     doc: `${what} over K×K windows of each channel of an image [C, H, W] (window = stride = K, no padding, as PyTorch's ${module}(K)): the output is [C, ⌊H/K⌋, ⌊W/K⌋]; rows and columns past the last whole window are dropped.`,
     options: [],
-    traits: { hasWeights: false, recurrent: false, perChannelUnits: true, activationOnly: false },
+    traits: { hasWeights: false, recurrent: false, perChannelUnits: true, activationOnly: false, affine: false },
     read(ctx) {
       ctx.extraArgs(1, `${kind} K`);
       const kernel = ctx.integer(0, 'window', 1, `${kind} 2`);

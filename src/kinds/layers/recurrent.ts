@@ -40,7 +40,7 @@ function recurrent<K extends 'rnn' | 'lstm' | 'gru'>(kind: K, gates: number, wha
     params: gates === 1 ? 'W_ih [H, F], W_hh [H, H], b_ih [H], b_hh [H]' : `W_ih [${gates}H, F], W_hh [${gates}H, H], b_ih [${gates}H], b_hh [${gates}H]`,
     doc: `${what} with H hidden units over a sequence [T, F], as PyTorch's batch-first single-layer module with h₀ = 0; the output is the last hidden state [H], or every hidden state [T, H] with sequences=true. Trained by back-propagation through time; GradLens records ‖∂L/∂h_t‖ for every step t.`,
     options: [SEQUENCES_OPTION, RECURRENT_INIT, BIAS_OPTION],
-    traits: { hasWeights: true, recurrent: true, perChannelUnits: false, activationOnly: false },
+    traits: { hasWeights: true, recurrent: true, perChannelUnits: false, activationOnly: false, affine: false },
     read(ctx) {
       ctx.extraArgs(1, `${kind} H`);
       const hidden = ctx.integer(0, 'hidden units', 1, `${kind} 32`);
