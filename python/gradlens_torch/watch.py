@@ -158,6 +158,8 @@ class _Layer:
             entry["activation"] = self.activation
         if self.line is not None:
             entry["line"] = self.line
+        if self.recurrent and isinstance(getattr(self.module, "sequences", None), bool):
+            entry["sequences"] = self.module.sequences  # the exported RNN/LSTM/GRU say which states go on
         return entry
 
 

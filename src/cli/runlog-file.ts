@@ -54,6 +54,7 @@ export class RunLogFile {
         label: layerLabel(leaf),
         ...(leaf.kind === 'dense' || leaf.kind === 'activation' ? { activation: leaf.activation } : {}),
         line: leaf.line,
+        ...('sequences' in leaf ? { sequences: leaf.sequences } : {}),
         params: leaf.params.map((p) => ({ name: p.name, shape: [...p.shape], ...initOf(init, leaf.index, p.name) })),
       })),
     };

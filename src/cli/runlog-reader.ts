@@ -12,7 +12,7 @@ import { HISTORY_FRAMES, HISTORY_HISTOGRAM_STEPS, type Histogram, type LayerStat
 import { DEFAULT_THRESHOLDS } from '../protocol/settings';
 import type { ActivationKind, InitSpec, LeafLayer, LossSpec, NetworkSpec, OptimizerSpec, ParamName, Task } from '../lang/spec';
 import { parseRecord, type RunLogRecord } from '../protocol/runlog';
-import { defaultAlpha, isActivationKind } from '../kinds';
+import { defaultAlpha, isActivationKind, LAYER_KINDS } from '../kinds';
 import { check } from '../lang';
 import { readDataFile } from '../engine/data/file';
 
@@ -127,6 +127,11 @@ export class RunLogReader {
         const outside = record.layers.find((l) => l.index >= header!.layers.length);
         if (outside) return invalid(`layer ${outside.index} is not in the header`);
         const frame = frameOf(record);
+        for (const stats of frame.layers) {
+          // A recurrent layer's sequence length is its time profile's (the header cannot know it).
+          const leaf = this.spec!.leaves[stats.index];
+          if (leaf && 'steps' in leaf && leaf.steps === 0 && stats.timeGradNorms) leaf.steps = stats.timeGradNorms.length;
+        }
         if (this.steps === 0) this.initialLoss = frame.loss;
         this.steps++;
         this.frames.add(frame);
@@ -246,7 +251,7 @@ function sourceNetwork(header: Header, logPath: string | undefined): NetworkSpec
 
 /**
  * The network rebuilt from the header alone: one leaf per header layer, in order. Layers of kinds the
- * analysis has no rules for (convolutions, recurrent and custom modules) are judged as
+ * analysis has no rules for here (convolutions, custom modules) are judged as
  * linear layers with weights: their gradient flow, update ratio and output statistics.
  */
 export function specOf(header: Header): NetworkSpec {
@@ -263,6 +268,8 @@ export function specOf(header: Header): NetworkSpec {
     if (layer.kind === 'layernorm') return { ...base, kind: 'layernorm', eps: 1e-5 };
     if (layer.kind === 'batchnorm') return { ...base, kind: 'batchnorm', momentum: 0.9, eps: 1e-5 };
     const measured = layer.params.find((p) => p.shape.length >= 2)?.init;
+    const recurrentLeaf = recurrentOf(layer, base, measured);
+    if (recurrentLeaf) return recurrentLeaf;
     const bound = Number((1 / Math.sqrt(Math.max(1, inputWidth))).toPrecision(3));
     return {
       ...base, kind: 'dense', units: outputWidth, activation, alpha: defaultAlpha(activation),
@@ -290,6 +297,29 @@ export function specOf(header: Header): NetworkSpec {
     train: { epochs: 1, batch: 1, seed: 0, ...(header.totalSteps !== undefined ? { steps: header.totalSteps } : {}) },
     watch: {},
     paramCount: leaves.reduce((sum, leaf) => sum + leaf.params.reduce((s, p) => s + p.count, 0), 0),
+  };
+}
+
+type RecurrentLeaf = Extract<LeafLayer, { kind: 'rnn' | 'lstm' | 'gru' }>;
+
+/**
+ * A recurrent layer (a kind the registry marks recurrent, with its input and recurrent
+ * weight matrices, [G·H, F] and [G·H, H] in both producers): its hidden width and features
+ * from their shapes, `sequences` from the header (absent: the last state only), and its
+ * sequence length 0 until the first step's time profile gives it (RunLogReader.add).
+ */
+function recurrentOf(layer: Header['layers'][number], base: Omit<RecurrentLeaf, 'kind' | 'steps' | 'features' | 'hidden' | 'sequences' | 'init' | 'bias'>, measured: { mean: number; std: number } | undefined): RecurrentLeaf | undefined {
+  const kind = layer.kind as RecurrentLeaf['kind'];
+  if (!(LAYER_KINDS as Record<string, { traits: { recurrent: boolean } } | undefined>)[kind]?.traits.recurrent) return undefined;
+  const [input, state] = layer.params.filter((p) => p.shape.length === 2);
+  if (!input || !state) return undefined;
+  const hidden = state.shape[1]!;
+  const bound = Number((1 / Math.sqrt(Math.max(1, hidden))).toPrecision(3));
+  return {
+    ...base, kind, steps: 0, features: input.shape[1]!, hidden, sequences: layer.sequences ?? false,
+    inputWidth: input.shape[1]!, outputWidth: hidden,
+    init: measured ? measuredInit(measured, input.shape[0]! * input.shape[1]!) : { kind: 'uniform', low: -bound, high: bound },
+    bias: layer.params.length > 2,
   };
 }
 

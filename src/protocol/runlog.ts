@@ -72,6 +72,8 @@ export const RunLogLayer = z.object({
   activation: z.string().optional(),
   /** 0-based line in `source` (a `.net` file) when the layer comes from one. */
   line: z.number().int().nonnegative().optional(),
+  /** Recurrent layers: whether every hidden state goes on (`.net` sequences=true), or only the last. */
+  sequences: z.boolean().optional(),
   params: z.array(RunLogParam),
 });
 export type RunLogLayer = z.infer<typeof RunLogLayer>;

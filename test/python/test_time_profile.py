@@ -90,6 +90,16 @@ class TimeProfiles(unittest.TestCase):
                         self.assertEqual(flagged.returncode, 1)
                         self.assertIn("through time", next(f["message"] for f in report["findings"]
                                                            if f["code"] == "vanishing-gradient"))
+                    # Without the .net file: the network from the header, the same through-time finding.
+                    lines = torch_log.read_text().splitlines()
+                    header = json.loads(lines[0])
+                    del header["source"]
+                    torch_log.write_text("\n".join([json.dumps(header)] + lines[1:]) + "\n")
+                    alone = json.loads(gradlens("analyze", torch_log, "--json").stdout)
+                    recurrent = [(f["code"], f["layerName"]) for f in alone["findings"] if f.get("layerName") == "memory"
+                                 and f["code"] in ("vanishing-gradient", "exploding-gradient")
+                                 and "through time" in f["message"]]
+                    self.assertEqual(recurrent, [(code, "memory") for code, _ in through_time(inspected)])
 
 
 class PlainModules(unittest.TestCase):
