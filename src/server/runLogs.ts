@@ -21,7 +21,7 @@ import type { LayerFinding } from '../analysis/types';
 import { Decimator } from '../engine/decimate';
 import type { StepFrame } from '../engine/telemetry';
 import type { NetworkSpec } from '../lang/spec';
-import { RunLogReader, specOf, type ReadFailure } from '../cli/runlog-reader';
+import { RunLogReader, type ReadFailure } from '../cli/runlog-reader';
 import {
   RunEndedNotification,
   RunLogStartedNotification,
@@ -112,7 +112,7 @@ export class RunLogs {
 
 class FollowedLog {
   ended = false;
-  private reader = new RunLogReader((frame) => this.pending.add(frame));
+  private reader: RunLogReader;
   private pending = new Decimator<StepFrame>(4 * FRAMES_PER_BATCH);
   /** Where the next read starts, and the identity of the file read (a new inode: replaced). */
   private offset = 0;
@@ -139,7 +139,14 @@ class FollowedLog {
     readonly path: string,
     private readonly sink: RunLogSink,
     private readonly forget: () => void,
-  ) {}
+  ) {
+    this.reader = this.newReader();
+  }
+
+  /** The log's path goes to the reader: a log of a `.net` file is judged on that file's network, as `gradlens analyze` does. */
+  private newReader(): RunLogReader {
+    return new RunLogReader((frame) => this.pending.add(frame), this.path);
+  }
 
   start(): void {
     this.poll = setInterval(() => this.wake(), POLL_MS);
@@ -248,7 +255,7 @@ class FollowedLog {
 
   private started(): void {
     const header = this.reader.header!;
-    this.spec = specOf(header);
+    this.spec = this.reader.spec!;
     const source = this.sourcePath();
     const params: RunLogStartedParams = {
       runId: this.runId,
@@ -354,7 +361,7 @@ class FollowedLog {
 
   /** Truncated, replaced or removed: what was read is dropped and the file is read again from its start. */
   private restart(message: string): void {
-    this.reader = new RunLogReader((frame) => this.pending.add(frame));
+    this.reader = this.newReader();
     this.pending = new Decimator<StepFrame>(4 * FRAMES_PER_BATCH);
     this.spec = undefined;
     this.offset = 0;

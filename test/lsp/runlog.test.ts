@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -125,6 +125,40 @@ describe('run logs followed by the language server (gradlens/openRunLog)', funct
     await client.diagnostics(netUri, (d) => !d.some((x) => x.source === 'gradlens run.jsonl'));
     await new Promise<void>((resolve) => (writer!.exitCode !== null ? resolve() : writer!.once('exit', () => resolve())));
     assert.equal(writer.exitCode, 0, writerOutput);
+  });
+
+  it('judges a log of a .net file on that file\'s network: rnn-adding.net\'s rnn line is flagged through time, as by analyze and inspect', async () => {
+    const net = path.join(dir, 'rnn-adding.net');
+    copyFileSync(path.join(ROOT, 'examples/rnn-adding.net'), net);
+    const log = path.join(dir, 'rnn.jsonl');
+    const inspected = JSON.parse(execFileSync(process.execPath, [CLI, 'inspect', net, '--steps', '150', '--jsonl', log, '--json'], { encoding: 'utf8', maxBuffer: 256 << 20 })) as { findings: { code: string; line: number }[] };
+    const { runId } = await open(log);
+    const end = await ended(runId);
+    assert.equal(end.reason, 'done');
+    const analyzed = JSON.parse(execFileSync(process.execPath, [CLI, 'analyze', log, '--json'], { encoding: 'utf8', maxBuffer: 256 << 20 })) as { findings: { code: string; line: number; message: string }[] };
+    const key = (f: { code: string; line: number; message: string }) => `${f.code} ${f.line} ${f.message}`;
+    assert.deepEqual(end.findings!.map(key), analyzed.findings.map(key));
+    const rnnLine = readFileSync(net, 'utf8').split('\n').findIndex((l) => /^\s*(\w+:\s*)?rnn\b/.test(l));
+    assert.ok(end.findings!.some((f) => f.code === 'vanishing-gradient' && f.line === rnnLine && /through time/.test(f.message)), JSON.stringify(end.findings));
+    assert.deepEqual(new Set(end.findings!.map((f) => `${f.code} ${f.line}`)), new Set(inspected.findings.map((f) => `${f.code} ${f.line}`)));
+    await client.request('gradlens/closeRunLog', { runId });
+  });
+
+  it('shows a log of a .net file with that file\'s layers: cnn-digits.net\'s convolutions and pools with their image shapes', async () => {
+    const net = path.join(dir, 'cnn-digits.net');
+    copyFileSync(path.join(ROOT, 'examples/cnn-digits.net'), net);
+    mkdirSync(path.join(dir, 'data'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'examples/data/digits.csv'), path.join(dir, 'data/digits.csv'));
+    const log = path.join(dir, 'cnn.jsonl');
+    execFileSync(process.execPath, [CLI, 'inspect', net, '--steps', '5', '--jsonl', log]);
+    const { runId } = await open(log);
+    const started = await client.waitFor<RunLogStartedParams>('gradlens/runLogStarted', (p) => p.runId === runId, 60_000);
+    const kinds = started.layers.map((l) => l.kind);
+    assert.ok(kinds.includes('conv2d') && kinds.includes('maxpool2d'), kinds.join(', '));
+    const conv = started.layers.find((l) => l.kind === 'conv2d')!;
+    assert.equal(conv.outputShape.length, 4, `an image per example: ${JSON.stringify(conv.outputShape)}`);
+    await ended(runId);
+    await client.request('gradlens/closeRunLog', { runId });
   });
 
   describe('a log that cannot be read on gives a coded message, never a crash', () => {
