@@ -80,6 +80,7 @@ export { matchedInit };
 export function initName(init: InitSpec): string {
   switch (init.kind) {
     case 'normal':
+      if (init.measured) return `measured ${init.mean !== 0 ? `mean ${init.mean}, ` : ''}std ${init.std}`;
       return `normal(${init.mean}, ${init.std})`;
     case 'uniform':
       return `uniform(${init.low}, ${init.high})`;

@@ -324,14 +324,16 @@ function recurrentOf(layer: Header['layers'][number], base: Omit<RecurrentLeaf, 
 }
 
 /**
- * A weight tensor's measured moments as the init the analysis judges: normal(mean, std) with
- * three significant digits (they print in findings), and a mean within three standard errors
- * of 0 — what sampling a zero-mean init leaves — written 0.
+ * A weight tensor's measured moments as the init the analysis judges: a normal init of that
+ * mean and std, marked measured (findings say `measured std 0.144`, not `normal(0, 0.144)`:
+ * PyTorch's default init is uniform), with three significant digits (they print in
+ * findings), and a mean within three standard errors of 0 — what sampling a zero-mean init
+ * leaves — written 0.
  */
 function measuredInit(init: { mean: number; std: number }, count: number): InitSpec {
   const round = (x: number) => (Number.isFinite(x) && x !== 0 ? Number(x.toPrecision(3)) : x);
   const noise = 3 * init.std / Math.sqrt(Math.max(1, count));
-  return { kind: 'normal', mean: Math.abs(init.mean) <= noise ? 0 : round(init.mean), std: round(init.std) };
+  return { kind: 'normal', mean: Math.abs(init.mean) <= noise ? 0 : round(init.mean), std: round(init.std), measured: true };
 }
 
 /**

@@ -16,7 +16,12 @@ export type InitSpec =
   | { kind: 'lecun' }
   | { kind: 'zeros' }
   | { kind: 'ones' }
-  | { kind: 'normal'; mean: number; std: number }
+  /**
+   * `measured`: the moments a run log measured on the weights at the start (a PyTorch run's
+   * default init is uniform): the analysis judges them as a normal init but names them as
+   * measured, not as `normal(…)`.
+   */
+  | { kind: 'normal'; mean: number; std: number; measured?: true }
   | { kind: 'uniform'; low: number; high: number };
 
 /** Recurrent layers use PyTorch's names: W_ih [G·H, F], W_hh [G·H, H], b_ih and b_hh [G·H]. */
