@@ -93,23 +93,36 @@ export function lossNotDecreasing(spec: NetworkSpec, trend: LossTrend, run: Pick
     message: `Loss not decreasing: smoothed loss ${formatNumber(current)} at step ${lows.step}, no new low in the last ${window} steps (best before ${formatNumber(bestBefore)}; initial ${formatNumber(start)})`,
     explanation: LOSS_EXPLANATION,
     evidence: { loss: current, bestBefore, bestInWindow: bestSince, initialLoss: start, lossWindow: window },
-    fixes: lrDirection(spec, lows.recent),
+    fixes: lrDirection(spec, lows.recent, current > start * (1 + MIN_RELATIVE_DECREASE)),
   }];
 }
 
-/** Suggest an lr change only when the update ratios say which way (median over layers and the last steps). */
-function lrDirection(spec: NetworkSpec, recent: readonly StepFrame[]): FixSuggestion[] {
-  const logs: number[] = [];
-  for (const frame of recent) {
-    for (const leaf of spec.leaves) {
-      if (!hasParams(leaf)) continue;
+/** The loss swings by more than this factor within the last steps: it bounces (the lr overshoots). */
+export const BOUNCE_FACTOR = 3;
+
+/**
+ * Suggest an lr change only when the run says which way. Lower it when some layer's updates
+ * are large (its median update ratio over the last steps above 1e-2), when the loss has risen
+ * above where it started, or when it bounces: a larger lr would make each of these worse
+ * (a run at lr=30 whose weights had blown up and whose ReLUs had died showed tiny updates at
+ * the end, and was told to try lr=300). Raise it only when every layer's updates are tiny
+ * (below 1e-4) and the loss did neither.
+ */
+function lrDirection(spec: NetworkSpec, recent: readonly StepFrame[], rose: boolean): FixSuggestion[] {
+  const layers: number[] = [];
+  for (const leaf of spec.leaves) {
+    if (!hasParams(leaf)) continue;
+    const logs: number[] = [];
+    for (const frame of recent) {
       const stats = statsOf(frame, leaf.index);
       const log = stats && log10UpdateRatio(stats);
       if (log !== undefined && Number.isFinite(log)) logs.push(log);
     }
+    if (logs.length > 0) layers.push(median(logs));
   }
-  const typical = median(logs);
-  if (typical < -4) return scaleLr(spec, 10);
-  if (typical > -2) return scaleLr(spec, 0.1);
+  const losses = recent.map((f) => f.loss).filter((l) => Number.isFinite(l) && l > 0);
+  const bounces = losses.length > 1 && Math.max(...losses) > BOUNCE_FACTOR * Math.min(...losses);
+  if (rose || bounces || layers.some((log) => log > -2)) return scaleLr(spec, 0.1);
+  if (layers.length > 0 && layers.every((log) => log < -4)) return scaleLr(spec, 10);
   return [];
 }

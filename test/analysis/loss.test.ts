@@ -37,4 +37,14 @@ describe('loss-not-decreasing', () => {
     assert.deepEqual(lossCodes(() => 1.1, 100, 'run', 0.05)[0].fixes, [{ kind: 'set-lr', lr: 0.01 }]);
     assert.deepEqual(lossCodes(() => 1.1, 100, 'run', 1e-3)[0].fixes, []);
   });
+
+  it('never proposes a larger lr when the loss rose above its start, bounces, or one layer\'s updates are large', () => {
+    // Tiny updates at the end of a run that got worse (weights blown up, units dead): lower, not raise.
+    assert.deepEqual(lossCodes((s) => (s < 10 ? 1.1 : 2), 100, 'run', 1e-6)[0].fixes, [{ kind: 'set-lr', lr: 0.01 }]);
+    // The loss swings 3.3× between steps (its average below where it started).
+    assert.deepEqual(lossCodes((s) => (s % 2 ? 2 : 0.6), 100, 'run', 1e-6)[0].fixes, [{ kind: 'set-lr', lr: 0.01 }]);
+    // The last layer's updates are large while the first layer's are tiny.
+    const mixed = analyze(spec, runOf(frames(spec, 100, (leaf) => ({ updateRatio: leaf === 0 ? 1e-6 : 0.05 }), () => 1.1)), thresholds, 'run');
+    assert.deepEqual(mixed.find((f) => f.code === 'loss-not-decreasing')!.fixes, [{ kind: 'set-lr', lr: 0.01 }]);
+  });
 });

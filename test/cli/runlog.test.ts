@@ -59,6 +59,18 @@ describe('run log header: optimizer and initial weights (built CLI)', function (
     }
   });
 
+  it('a run at adam lr=30 whose loss rose is told to lower the lr, by inspect and by analyze of its log (it was told lr=300)', () => {
+    const net = join(dir, 'stuck.net');
+    writeFileSync(net, readFileSync(resolve(ROOT, 'examples/spiral.net'), 'utf8').replace(/optimizer .*/, 'optimizer adam lr=30'));
+    const log = join(dir, 'stuck.jsonl');
+    const lrs = (stdout: string) => (JSON.parse(stdout).findings as Finding[]).filter((f) => f.code === 'loss-not-decreasing')
+      .flatMap((f) => (f.fixes as { kind: string; lr?: number }[]).filter((x) => x.kind === 'set-lr').map((x) => x.lr));
+    for (const lr of [lrs(gradlens('inspect', net, '--json', '--jsonl', log).stdout), lrs(gradlens('analyze', log, '--json').stdout)]) {
+      assert.equal(lr.length, 1, `loss-not-decreasing with an lr fix: ${lr}`);
+      assert.ok(lr[0]! < 30, `proposed lr ${lr[0]}`);
+    }
+  });
+
   it('analyze of an engine log with lr far too large names the step, the factor and the lr inspect proposes', () => {
     const net = join(dir, 'hot.net');
     writeFileSync(net, readFileSync(resolve(ROOT, 'examples/spiral.net'), 'utf8').replace(/optimizer .*/, 'optimizer adam lr=30'));
