@@ -10,7 +10,7 @@ import type { LeafLayer, NetworkSpec, Thresholds } from '../lang/spec';
 import type { FixSuggestion } from '../lang/rewrites';
 import type { LayerFinding } from './types';
 import { formatNumber } from './format';
-import { activationAfter, activationOf, hasParams, initName, isAffine, isFusedWithLoss, isSaturating, matchedInit, weightsFeeding } from './network';
+import { activationAfter, activationOf, hasParams, initHasStd, initName, isAffine, isFusedWithLoss, isSaturating, matchedInit, weightsFeeding } from './network';
 import { addClip, distinct, lrFromFirstStep, matchInits, normBeforeActivation, replaceSaturating, useInit, useMatchedInit, widenTo, wrapResidual, INIT_SCALE_TOLERANCE } from './remedies';
 import { type GainVerdict, initScale, isNorm, narrowStack, scaleFreeInits } from './signal-gain';
 import { isMost, log10UpdateRatio, median, statsOf } from './window';
@@ -320,7 +320,7 @@ function gainDetails(spec: NetworkSpec, g: GainVerdict): string[] {
   // The init's scale, when it pushes the signal the way it went.
   if (scale && !spec.weights && (g.condition === 'exploding' ? scale.ratio > INIT_SCALE_TOLERANCE : scale.ratio < 1 / INIT_SCALE_TOLERANCE)) {
     const name = scale.init === 'he' ? 'He' : 'Xavier';
-    details.push(`init ${initName(g.gain.leaf.init)} has std ${formatNumber(scale.actual)}, ${formatNumber(scale.ratio)}× ${name}'s ${formatNumber(scale.std)} for fan-in ${scale.fanIn} (${g.gain.activation})`);
+    details.push(`${initHasStd(g.gain.leaf.init, formatNumber(scale.actual))}, ${formatNumber(scale.ratio)}× ${name}'s ${formatNumber(scale.std)} for fan-in ${scale.fanIn} (${g.gain.activation})`);
   }
   return details;
 }
@@ -463,12 +463,12 @@ function scaleFreeCause(spec: NetworkSpec, grow: boolean): NamedCause | undefine
   const name = first.init === 'he' ? 'He' : 'Xavier';
   const where = layers.length > 1 ? `${layers[0].leaf.name}…${layers[layers.length - 1].leaf.name}` : first.leaf.name;
   return {
-    detail: `not a signal ${grow ? 'growing' : 'shrinking'} through depth: the norm layers make the weights of ${where} scale-free, so their gradients scale as 1/‖W‖ — init ${initName(first.leaf.init)} has std ${formatNumber(first.actual)}, ${formatNumber(first.ratio)}× ${name}'s ${formatNumber(first.std)} for fan-in ${first.fanIn}, and leaves their gradients ${formatNumber(first.ratio)}× ${grow ? 'smaller' : 'larger'} than γ's`,
+    detail: `not a signal ${grow ? 'growing' : 'shrinking'} through depth: the norm layers make the weights of ${where} scale-free, so their gradients scale as 1/‖W‖ — ${initHasStd(first.leaf.init, formatNumber(first.actual))}, ${formatNumber(first.ratio)}× ${name}'s ${formatNumber(first.std)} for fan-in ${first.fanIn}, and leaves their gradients ${formatNumber(first.ratio)}× ${grow ? 'smaller' : 'larger'} than γ's`,
     evidence: { initStd: first.actual, recommendedStd: first.std, initRatio: first.ratio },
     fixes: matchInits(spec, grow, (leaf) => layers.find((l) => l.leaf === leaf)),
     explanation: SCALE_FREE_EXPLANATION,
     related: layers.filter((l, i, all) => all.findIndex((o) => o.leaf.line === l.leaf.line) === i)
-      .map((l) => ({ line: l.leaf.line, message: `${l.leaf.name}: init ${initName(l.leaf.init)}, std ${formatNumber(l.actual)} (${name}: ${formatNumber(l.std)}).` })),
+      .map((l) => ({ line: l.leaf.line, message: `${l.leaf.name}: ${initHasStd(l.leaf.init, formatNumber(l.actual))} (${name}: ${formatNumber(l.std)}).` })),
   };
 }
 

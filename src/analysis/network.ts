@@ -77,6 +77,11 @@ export function activationAfter(spec: NetworkSpec, leaf: LeafLayer): { activatio
 /** The init that suits an activation: the kinds' own default rule (src/kinds/init.ts). */
 export { matchedInit };
 
+/** `init normal(0, 1) has std 1` — or, for an init measured from a run log, `measured init std 1.41` (said once). */
+export function initHasStd(init: InitSpec, std: string): string {
+  return init.kind === 'normal' && init.measured ? `measured init std ${std}` : `init ${initName(init)} has std ${std}`;
+}
+
 export function initName(init: InitSpec): string {
   switch (init.kind) {
     case 'normal':

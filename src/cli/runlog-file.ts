@@ -52,7 +52,9 @@ export class RunLogFile {
         name: leaf.name,
         kind: leaf.kind,
         label: layerLabel(leaf),
-        ...(leaf.kind === 'dense' || leaf.kind === 'activation' ? { activation: leaf.activation } : {}),
+        // Every kind with an activation (dense, the convolutions, an activation line): a log read
+        // without its .net judges the layer with it.
+        ...('activation' in leaf && leaf.activation !== undefined ? { activation: leaf.activation } : {}),
         line: leaf.line,
         ...('sequences' in leaf ? { sequences: leaf.sequences } : {}),
         params: leaf.params.map((p) => ({ name: p.name, shape: [...p.shape], ...initOf(init, leaf.index, p.name) })),

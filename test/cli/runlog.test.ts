@@ -57,6 +57,10 @@ describe('run log header: optimizer and initial weights (built CLI)', function (
       assert.match(inspected.stdout, row);
       assert.match(analysed.stdout, row);
     }
+    // A fused activation is in the header for every kind that has one, not only dense: a log
+    // read without its .net judges the conv layer as relu, not linear.
+    const header = JSON.parse(readFileSync(log, 'utf8').split('\n')[0]!);
+    assert.equal(header.layers.find((l: { name: string }) => l.name === 'c1').activation, 'relu');
   });
 
   it('a run at adam lr=30 whose loss rose is told to lower the lr, by inspect and by analyze of its log (it was told lr=300)', () => {
