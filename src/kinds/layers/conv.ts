@@ -5,6 +5,9 @@ import type { ActivationKind, InitSpec } from '../../lang/spec';
 import { activationDef, defaultAlpha, type ElementwiseKind } from '../activations';
 import type { ReadContext } from '../layer';
 
+/** PyTorch's output-size rule, the engine's (one definition). */
+export { convOutputSize } from '../../engine/ops/conv';
+
 /** The fields of a conv2d or conv1d leaf beyond its input geometry. */
 export interface ConvFields {
   filters: number;
@@ -30,25 +33,12 @@ export function convModule(cls: 'Conv2d' | 'Conv1d', inChannels: number, leaf: C
   return `${cls}(${inChannels}, ${leaf.filters}, ${leaf.kernel}, ${leaf.stride}, ${leaf.padding}, ${py(leaf.activation)}${alpha}${leaf.bias ? '' : ', bias=False'})`;
 }
 
-export interface ConvSettings {
-  filters: number;
-  kernel: number;
-  stride: number;
-  padding: number;
-  activation: ActivationKind;
-  alpha: number;
-  init?: InitSpec;
-  bias: boolean;
-}
+/** What the reader gives: the leaf's fields, the init still to be decided when not written. */
+export type ConvSettings = Omit<ConvFields, 'init'> & { init?: InitSpec };
 
 /** The fused activation as the op runs it (the reader refuses softmax, which is not element-wise). */
 export function elementwise(activation: ActivationKind): ElementwiseKind {
   return activation === 'softmax' ? 'linear' : activation;
-}
-
-/** ⌊(size + 2·padding − kernel)/stride⌋ + 1, PyTorch's rule; below 1 when the kernel does not fit. */
-export function convOutputSize(size: number, kernel: number, stride: number, padding: number): number {
-  return Math.floor((size + 2 * padding - kernel) / stride) + 1;
 }
 
 export function readConv(ctx: ReadContext, kind: 'conv2d' | 'conv1d'): ConvSettings | undefined {
